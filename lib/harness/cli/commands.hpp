@@ -1,0 +1,19 @@
+#pragma once
+// The subcommands of the shmcheck command line. Each registers its options on the app and
+// returns the exit status through the callback it installs.
+#include <CLI/CLI.hpp>
+
+namespace shmcheck::cli {
+
+// Exit statuses, the same for every subcommand.
+enum Exit : int {
+  ok = 0,           // nothing failed or broke unexpectedly
+  failed = 1,       // something failed unexpectedly
+  usage = 2,        // bad usage or input
+  broke = 3,        // something broke (and nothing failed)
+};
+
+void add_list(CLI::App& app, int& status);
+void add_run(CLI::App& app, int& status);
+
+}  // namespace shmcheck::cli

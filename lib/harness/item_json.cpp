@@ -1,0 +1,107 @@
+#include "item_json.hpp"
+
+#include <shmcheck/error.hpp>
+
+#include <cmath>
+#include <limits>
+
+namespace shmcheck::harness {
+namespace {
+
+Int parse_int(const std::string& s) {
+  if (s.empty()) throw ValueError("empty integer text");
+  std::size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size() || s.size() - i > 38) throw ValueError("integer text '" + s + "' is not a 128-bit integer");
+  Int v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') throw ValueError("integer text '" + s + "' has a non-digit");
+    v = v * 10 + (s[i] - '0');
+  }
+  return s[0] == '-' ? -v : v;
+}
+
+std::string utf8(const std::u32string& s) {
+  std::string out;
+  for (char32_t c : s) {
+    if (c < 0x80) out += static_cast<char>(c);
+    else if (c < 0x800) out += {static_cast<char>(0xc0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3f))};
+    else if (c < 0x10000)
+      out += {static_cast<char>(0xe0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3f)), static_cast<char>(0x80 | (c & 0x3f))};
+    else
+      out += {static_cast<char>(0xf0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3f)),
+              static_cast<char>(0x80 | ((c >> 6) & 0x3f)), static_cast<char>(0x80 | (c & 0x3f))};
+  }
+  return out;
+}
+
+std::u32string from_utf8(const std::string& s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) throw ValueError("invalid UTF-8 in a str item");
+    char32_t cp = len == 1 ? c : c & (0x7f >> len);
+    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+Item item_from_json(const nlohmann::json& j) {
+  if (j.is_null()) return Item();
+  if (j.is_boolean()) return Item(j.get<bool>() ? 1 : 0);  // Python's bool is an int
+  if (j.is_number_unsigned()) return Item(Int(j.get<std::uint64_t>()));
+  if (j.is_number_integer()) return Item(Int(j.get<std::int64_t>()));
+  if (j.is_number_float()) return Item(j.get<double>());
+  if (j.is_object() && j.size() == 1) {
+    const std::string key = j.begin().key();
+    const nlohmann::json& v = j.begin().value();
+    if (v.is_string()) {
+      const auto s = v.get<std::string>();
+      if (key == "int") return Item(parse_int(s));
+      if (key == "str") return Item::str(from_utf8(s));
+      if (key == "float") {
+        if (s == "inf") return Item(std::numeric_limits<double>::infinity());
+        if (s == "-inf") return Item(-std::numeric_limits<double>::infinity());
+        if (s == "nan") return Item(std::numeric_limits<double>::quiet_NaN());
+      }
+      if (key == "bytes") {
+        std::string b;
+        for (char32_t c : from_utf8(s)) {
+          if (c > 0xff) throw ValueError("a bytes item holds only U+0000..U+00FF, got U+" + std::to_string(unsigned(c)));
+          b.push_back(static_cast<char>(c));
+        }
+        return Item::bytes(b);
+      }
+    }
+  }
+  throw ValueError("not an item: " + j.dump());
+}
+
+nlohmann::json item_to_json(const Item& item) {
+  if (item.is_none()) return nullptr;
+  if (item.is_int()) {
+    const Int v = item.as_int();
+    if (v >= std::numeric_limits<std::int64_t>::min() && v <= std::numeric_limits<std::int64_t>::max())
+      return static_cast<std::int64_t>(v);
+    if (v >= 0 && v <= std::numeric_limits<std::uint64_t>::max()) return static_cast<std::uint64_t>(v);
+    return {{"int", to_string(v)}};
+  }
+  if (item.is_float()) {
+    const double d = item.as_float();
+    if (std::isnan(d)) return {{"float", "nan"}};
+    if (std::isinf(d)) return {{"float", d > 0 ? "inf" : "-inf"}};
+    return d;
+  }
+  if (item.is_bytes()) {
+    std::u32string wide;
+    for (unsigned char c : item.as_bytes()) wide.push_back(c);
+    return {{"bytes", utf8(wide)}};
+  }
+  return {{"str", utf8(item.as_str())}};
+}
+
+}  // namespace shmcheck::harness

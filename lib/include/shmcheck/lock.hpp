@@ -1,0 +1,69 @@
+#pragma once
+// Lock: a process-shared, recursive, robust mutex with the semantics of CPython's
+// multiprocessing.RLock, and one deliberate improvement.
+//
+// As RLock: owned by one thread of one process; the owner may acquire again (depth + 1);
+// release by anyone else is an AssertionError ("attempt to release recursive lock not owned
+// by thread"); acquire(blocking, timeout) returns false when it gives up. A forked child
+// does not own a lock its parent held at fork time.
+//
+// Better than CPython: when the owner dies holding the lock (SIGKILL, crash), the next
+// acquirer gets it (EOWNERDEAD is recovered) instead of deadlocking forever (CPython's
+// gh-88304). Each recovery is counted in shared memory (owner_deaths()), so tests and
+// reports can see it; the data the lock protected may be half-updated, and saying so is
+// the caller's business.
+
+#include <shmcheck/block.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <sys/types.h>
+
+namespace shmcheck {
+
+class Lock {
+ public:
+  // A new unlocked lock in shared memory.
+  static Lock create();
+
+  // Python's acquire(block=True, timeout=None). timeout < 0 is treated as 0 (as CPython's
+  // SemLock does); a timeout with blocking=false is ignored.
+  bool acquire(bool blocking = true,
+               std::optional<std::chrono::duration<double>> timeout = std::nullopt);
+  bool try_acquire() { return acquire(false); }
+  void release();  // AssertionError if the calling thread does not own the lock
+
+  // BasicLockable, so std::lock_guard and std::unique_lock work.
+  void lock() { acquire(); }
+  void unlock() { release(); }
+
+  bool is_owned() const;            // by the calling thread
+  int depth() const;                // recursion depth of the owner (0 when free)
+  pid_t owner() const;              // thread id of the owner (0 when free)
+  std::uint64_t owner_deaths() const;  // how many dead owners were recovered
+  std::uint64_t acquisitions() const;  // total first-level acquisitions (diagnostics)
+
+  const Block& block() const noexcept { return block_; }
+  // Rebuilds a handle from a block that holds a lock (handles passed across exec).
+  static Lock from_block(Block block);
+  friend bool operator==(const Lock& a, const Lock& b) noexcept { return a.block_ == b.block_; }
+
+ private:
+  explicit Lock(Block block) : block_(std::move(block)) {}
+  Block block_;
+};
+
+// Scoped hold of a Lock (a read-modify-write inside it is atomic).
+class [[nodiscard]] Guard {
+ public:
+  explicit Guard(Lock& lock) : lock_(&lock) { lock_->acquire(); }
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+  ~Guard() { lock_->release(); }
+
+ private:
+  Lock* lock_;
+};
+
+}  // namespace shmcheck

@@ -1,0 +1,194 @@
+#include <shmcheck/error.hpp>
+#include <shmcheck/item.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <cwchar>
+#include <limits>
+
+namespace shmcheck {
+namespace {
+
+// Python's "'float' object cannot be interpreted as an integer" family (3.10+ wording).
+[[noreturn]] void not_an_integer(const Item& v) {
+  throw TypeError("'" + std::string(v.type_name()) + "' object cannot be interpreted as an integer");
+}
+
+// Reduce modulo 2^bits and reinterpret in the signed or unsigned range of the type, as
+// ctypes does silently for every integer store.
+Int wrap(Int v, const Typecode& tc) {
+  const auto bits = tc.bits();
+  const unsigned __int128 mask = bits >= 128 ? ~static_cast<unsigned __int128>(0)
+                                             : (static_cast<unsigned __int128>(1) << bits) - 1;
+  unsigned __int128 u = static_cast<unsigned __int128>(v) & mask;
+  if (tc.is_signed && bits < 128 && (u >> (bits - 1)) != 0) return static_cast<Int>(u) - (static_cast<Int>(1) << bits);
+  return static_cast<Int>(u);
+}
+
+template <class T>
+void put(void* dst, T v) {
+  std::memcpy(dst, &v, sizeof v);
+}
+template <class T>
+T take(const void* src) {
+  T v;
+  std::memcpy(&v, src, sizeof v);
+  return v;
+}
+
+void store_integer(const Typecode& tc, void* dst, Int v) {
+  const Int w = wrap(v, tc);
+  switch (tc.size) {
+    case 1: put(dst, static_cast<std::uint8_t>(w)); return;
+    case 2: put(dst, static_cast<std::uint16_t>(w)); return;
+    case 4: put(dst, static_cast<std::uint32_t>(w)); return;
+    case 8: put(dst, static_cast<std::uint64_t>(w)); return;
+  }
+  throw RuntimeError("unsupported integer size " + std::to_string(tc.size));
+}
+
+Int load_integer(const Typecode& tc, const void* src) {
+  Int u = 0;
+  switch (tc.size) {
+    case 1: u = take<std::uint8_t>(src); break;
+    case 2: u = take<std::uint16_t>(src); break;
+    case 4: u = take<std::uint32_t>(src); break;
+    case 8: u = take<std::uint64_t>(src); break;
+    default: throw RuntimeError("unsupported integer size " + std::to_string(tc.size));
+  }
+  return wrap(u, tc);  // sign-extends for signed codes
+}
+
+double to_double(const Item& v) {
+  if (v.is_float()) return v.as_float();
+  if (v.is_int()) return static_cast<double>(v.as_int());
+  throw TypeError("must be real number, not " + std::string(v.type_name()));
+}
+
+std::string escape_bytes(const std::string& b) {
+  std::string out;
+  for (unsigned char c : b) {
+    if (c == '\\' || c == '\'') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view Item::type_name() const {
+  switch (v_.index()) {
+    case 0: return "NoneType";
+    case 1: return "int";
+    case 2: return "float";
+    case 3: return "bytes";
+    default: return "str";
+  }
+}
+
+std::string Item::repr() const {
+  if (is_none()) return "None";
+  if (is_int()) return to_string(as_int());
+  if (is_float()) {
+    const double d = as_float();
+    if (std::isnan(d)) return "nan";
+    if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;  // shortest round trip, as repr
+    std::string s(buf, end);
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+  }
+  if (is_bytes()) return "b'" + escape_bytes(as_bytes()) + "'";
+  std::string out = "'";
+  for (char32_t c : as_str()) {
+    if (c < 0x80 && c >= 0x20 && c != '\'' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x",
+                    static_cast<unsigned>(c));
+      out += buf;
+    }
+  }
+  return out + "'";
+}
+
+bool operator==(const Item& a, const Item& b) {
+  if (a.v_.index() != b.v_.index()) return false;
+  if (a.is_float()) {
+    const double x = a.as_float(), y = b.as_float();
+    return std::memcmp(&x, &y, sizeof x) == 0;
+  }
+  return a.v_ == b.v_;
+}
+
+void store_item(const Typecode& tc, void* dst, const Item& v) {
+  switch (tc.kind) {
+    case TypeKind::signed_int:
+    case TypeKind::unsigned_int:
+      if (!v.is_int()) not_an_integer(v);
+      store_integer(tc, dst, v.as_int());
+      return;
+    case TypeKind::floating: {
+      const double d = to_double(v);
+      // 'f' rounds to float32; beyond its range the result is inf, silently, as ctypes.
+      if (tc.size == sizeof(float)) put(dst, static_cast<float>(d));
+      else put(dst, d);
+      return;
+    }
+    case TypeKind::bytes_char: {
+      // c_char takes a 1-byte bytes object or an int in 0..255.
+      if (v.is_bytes() && v.as_bytes().size() == 1) {
+        put(dst, v.as_bytes()[0]);
+        return;
+      }
+      if (v.is_int() && v.as_int() >= 0 && v.as_int() <= 255) {
+        put(dst, static_cast<unsigned char>(v.as_int()));
+        return;
+      }
+      throw TypeError("one character bytes, bytearray or integer expected");
+    }
+    case TypeKind::wide_char: {
+      if (!v.is_str()) throw TypeError("unicode string expected instead of " + std::string(v.type_name()) + " instance");
+      const auto& s = v.as_str();
+      // One wchar_t: one code point where wchar_t is UTF-32; on a 2-byte wchar_t (Windows),
+      // a character outside the BMP would need two units and is refused.
+      if (s.size() != 1 || static_cast<Int>(s[0]) > tc.max) throw TypeError("one character unicode string expected");
+      put(dst, static_cast<wchar_t>(s[0]));
+      return;
+    }
+  }
+}
+
+Item load_item(const Typecode& tc, const void* src) {
+  switch (tc.kind) {
+    case TypeKind::signed_int:
+    case TypeKind::unsigned_int:
+      return Item(load_integer(tc, src));
+    case TypeKind::floating:
+      return Item(tc.size == sizeof(float) ? static_cast<double>(take<float>(src)) : take<double>(src));
+    case TypeKind::bytes_char:
+      return Item::bytes(std::string(1, take<char>(src)));
+    case TypeKind::wide_char:
+      return Item::str(std::u32string(1, static_cast<char32_t>(take<wchar_t>(src))));
+  }
+  return Item();
+}
+
+Item zero_item(const Typecode& tc) {
+  const unsigned char zeros[16] = {};
+  return load_item(tc, zeros);
+}
+
+}  // namespace shmcheck

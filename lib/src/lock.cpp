@@ -1,0 +1,107 @@
+#include "posix/robust_mutex.hpp"
+
+#include <shmcheck/error.hpp>
+#include <shmcheck/lock.hpp>
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+
+namespace shmcheck {
+namespace {
+
+constexpr std::uint32_t kLockMagic = 0x6b636f4c;  // "Lock"
+
+// The lock's state in shared memory. `owner` and `depth` mirror what the recursive mutex
+// knows internally, so that ownership checks and the depth are observable without
+// non-portable peeking; they are written only by the owner, while it holds the mutex.
+struct LockState {
+  std::uint32_t magic;
+  detail::RobustMutex mutex;
+  std::atomic<pid_t> owner;
+  std::atomic<int> depth;
+  std::atomic<std::uint64_t> owner_deaths;
+  std::atomic<std::uint64_t> acquisitions;
+};
+
+LockState& state(const Block& b) { return *static_cast<LockState*>(b.data()); }
+
+// gettid() is a system call; the owner checks want it on every acquire and release, so it
+// is cached per thread. A forked child's thread inherits the cache of the thread that
+// forked, so a fork bumps the generation and the child looks its thread id up again.
+std::atomic<unsigned> fork_generation{0};
+[[maybe_unused]] const int fork_hook = pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
+
+pid_t this_thread() {
+  thread_local unsigned generation = ~0u;
+  thread_local pid_t tid = 0;
+  const unsigned now = fork_generation.load(std::memory_order_relaxed);
+  if (generation != now) {
+    tid = static_cast<pid_t>(syscall(SYS_gettid));
+    generation = now;
+  }
+  return tid;
+}
+
+}  // namespace
+
+Lock Lock::create() {
+  Block b = Block::allocate(sizeof(LockState), alignof(LockState));
+  auto& s = state(b);
+  detail::robust_mutex_init(s.mutex, /*recursive=*/true);
+  s.magic = kLockMagic;
+  return Lock(std::move(b));
+}
+
+Lock Lock::from_block(Block block) {
+  if (!block || block.size() != sizeof(LockState) || state(block).magic != kLockMagic)
+    throw RuntimeError("the block is not a shmcheck lock");
+  return Lock(std::move(block));
+}
+
+bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout) {
+  auto& s = state(block_);
+  std::optional<std::chrono::nanoseconds> wait;
+  if (timeout) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
+  switch (detail::robust_mutex_lock(s.mutex, blocking, wait)) {
+    case detail::LockResult::busy:
+    case detail::LockResult::timed_out:
+      return false;
+    case detail::LockResult::recovered:
+      // The owner died holding it: its depth means nothing now. Count the recovery where
+      // every process can see it.
+      s.owner_deaths.fetch_add(1);
+      s.depth.store(0);
+      break;
+    case detail::LockResult::acquired:
+      break;
+  }
+  if (s.depth.load() == 0) {
+    s.owner.store(this_thread());
+    s.acquisitions.fetch_add(1);
+  }
+  s.depth.fetch_add(1);
+  return true;
+}
+
+void Lock::release() {
+  auto& s = state(block_);
+  if (s.owner.load() != this_thread() || s.depth.load() == 0)
+    throw AssertionError("attempt to release recursive lock not owned by thread");
+  if (s.depth.fetch_sub(1) == 1) s.owner.store(0);
+  if (!detail::robust_mutex_unlock(s.mutex))
+    throw AssertionError("attempt to release recursive lock not owned by thread");
+}
+
+bool Lock::is_owned() const {
+  const auto& s = state(block_);
+  return s.depth.load() > 0 && s.owner.load() == this_thread();
+}
+int Lock::depth() const { return state(block_).depth.load(); }
+pid_t Lock::owner() const { return state(block_).owner.load(); }
+std::uint64_t Lock::owner_deaths() const { return state(block_).owner_deaths.load(); }
+std::uint64_t Lock::acquisitions() const { return state(block_).acquisitions.load(); }
+
+}  // namespace shmcheck

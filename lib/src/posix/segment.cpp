@@ -1,0 +1,144 @@
+// Shared-memory segments on POSIX: memfd (Linux) or shm_open with an immediate unlink.
+#include <shmcheck/error.hpp>
+#include <shmcheck/segment.hpp>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace shmcheck {
+namespace {
+
+std::uint64_t identity_of(const struct stat& st) {
+  return (static_cast<std::uint64_t>(st.st_dev) << 40) ^ static_cast<std::uint64_t>(st.st_ino);
+}
+
+int open_memfd() {
+#ifdef MFD_CLOEXEC
+  const int fd = memfd_create("shmcheck", MFD_CLOEXEC);
+  if (fd < 0) throw OSError(errno, "memfd_create");
+  return fd;
+#else
+  throw OSError(ENOSYS, "memfd_create is not available on this platform");
+#endif
+}
+
+int open_unlinked_shm() {
+  // The name is random, created exclusively with mode 0600 and unlinked before we return: it
+  // exists for the few microseconds between the two calls and can't be guessed meanwhile.
+  std::uint64_t rnd = 0;
+  if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd) throw OSError(errno, "getrandom");
+  char name[64];
+  std::snprintf(name, sizeof name, "/shmcheck-%d-%016llx", static_cast<int>(getpid()),
+                static_cast<unsigned long long>(rnd));
+  const int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw OSError(errno, std::string("shm_open ") + name);
+  shm_unlink(name);
+  return fd;
+}
+
+void check_space(std::size_t size) {
+  // Refuse what tmpfs could not hold instead of letting the kernel OOM-kill someone while
+  // it reserves pages.
+  struct statvfs vfs;
+  if (statvfs("/dev/shm", &vfs) == 0) {
+    const unsigned long long avail = static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize;
+    if (size > avail)
+      throw OSError(ENOSPC, "cannot allocate " + std::to_string(size) + " bytes of shared memory (" +
+                                std::to_string(avail) + " available)");
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(SegmentBackend b) noexcept { return b == SegmentBackend::memfd ? "memfd" : "shm_open"; }
+
+SegmentBackend default_segment_backend() {
+  const char* env = std::getenv("SHMCHECK_SEGMENT_BACKEND");
+  if (env && std::string_view(env) == "shm_open") return SegmentBackend::shm_open;
+#ifdef MFD_CLOEXEC
+  return SegmentBackend::memfd;
+#else
+  return SegmentBackend::shm_open;
+#endif
+}
+
+Segment Segment::create(std::size_t size, SegmentBackend backend) {
+  if (size == 0) throw ValueError("a segment needs at least one byte");
+  check_space(size);
+  const int fd = backend == SegmentBackend::memfd ? open_memfd() : open_unlinked_shm();
+  if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    const int err = errno;
+    close(fd);
+    throw OSError(err, "ftruncate of a shared-memory segment to " + std::to_string(size) + " bytes");
+  }
+  // Reserve the pages now: a sparse object that can't be backed later kills its user with
+  // SIGBUS on first touch. tmpfs supports this; where a filesystem doesn't, carry on.
+  const int rc = posix_fallocate(fd, 0, static_cast<off_t>(size));
+  if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
+    close(fd);
+    throw OSError(rc, "reserving " + std::to_string(size) + " bytes of shared memory");
+  }
+  return adopt(fd);
+}
+
+Segment Segment::adopt(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int err = errno;
+    close(fd);
+    throw OSError(err, "fstat of descriptor " + std::to_string(fd));
+  }
+  if (st.st_size <= 0) {
+    close(fd);
+    throw RuntimeError("descriptor " + std::to_string(fd) + " is not a shared-memory segment (size 0)");
+  }
+  const std::size_t size = static_cast<std::size_t>(st.st_size);
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) {
+    const int err = errno;
+    close(fd);
+    throw OSError(err, "mmap of " + std::to_string(size) + " bytes");
+  }
+  return Segment(fd, p, size, identity_of(st));
+}
+
+Segment::Segment(Segment&& o) noexcept : fd_(o.fd_), data_(o.data_), size_(o.size_), identity_(o.identity_) {
+  o.fd_ = -1;
+  o.data_ = nullptr;
+  o.size_ = 0;
+}
+
+Segment& Segment::operator=(Segment&& o) noexcept {
+  if (this != &o) {
+    reset();
+    fd_ = o.fd_;
+    data_ = o.data_;
+    size_ = o.size_;
+    identity_ = o.identity_;
+    o.fd_ = -1;
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
+  return *this;
+}
+
+Segment::~Segment() { reset(); }
+
+void Segment::reset() noexcept {
+  if (data_) munmap(data_, size_);
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  data_ = nullptr;
+  size_ = 0;
+}
+
+}  // namespace shmcheck
