@@ -37,7 +37,10 @@ class Block {
   void* data() const noexcept;
   std::size_t size() const noexcept;
   explicit operator bool() const noexcept { return local_ != nullptr; }
-  friend bool operator==(const Block& a, const Block& b) noexcept { return a.local_ == b.local_; }
+  // The same shared memory, whichever handle or mapping each side reached it through.
+  friend bool operator==(const Block& a, const Block& b) noexcept {
+    return a.segment_identity() == b.segment_identity() && a.offset() == b.offset();
+  }
 
   // Where the block lives, for handles: the segment's descriptor and identity, the offset.
   int segment_fd() const noexcept;

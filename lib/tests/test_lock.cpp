@@ -1,0 +1,173 @@
+// Lock: RLock semantics across threads and processes, and recovery after owner death.
+#include "support/child.hpp"
+
+#include <shmcheck/array.hpp>
+#include <shmcheck/lock.hpp>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace shmcheck;
+using namespace std::chrono_literals;
+using test::run_in_child;
+
+TEST(Lock, RecursiveDepthCountsUpAndDown) {
+  Lock l = Lock::create();
+  for (int d = 1; d <= 5; ++d) {
+    ASSERT_TRUE(l.acquire());
+    EXPECT_EQ(l.depth(), d);
+    EXPECT_TRUE(l.is_owned());
+  }
+  for (int d = 4; d >= 0; --d) {
+    l.release();
+    EXPECT_EQ(l.depth(), d);
+  }
+  EXPECT_FALSE(l.is_owned());
+  EXPECT_EQ(l.owner(), 0);
+  EXPECT_THROW(l.release(), AssertionError);  // the 6th release: not owned any more
+}
+
+TEST(Lock, ReleaseByNonOwnerThreadIsAnAssertionError) {
+  Lock l = Lock::create();
+  ASSERT_TRUE(l.acquire());
+  std::string message;
+  std::thread t([&] {
+    try {
+      l.release();
+    } catch (const AssertionError& e) {
+      message = e.what();
+    }
+  });
+  t.join();
+  EXPECT_EQ(message, "attempt to release recursive lock not owned by thread");
+  EXPECT_EQ(l.depth(), 1);  // still held by us
+  l.release();
+}
+
+TEST(Lock, NonBlockingAndTimedAcquireFailWhileAnotherThreadHoldsIt) {
+  Lock l = Lock::create();
+  ASSERT_TRUE(l.acquire());
+  bool nonblocking = true, timed = true;
+  std::chrono::duration<double> waited{};
+  std::thread t([&] {
+    nonblocking = l.acquire(false);
+    const auto t0 = std::chrono::steady_clock::now();
+    timed = l.acquire(true, 0.05s);
+    waited = std::chrono::steady_clock::now() - t0;
+  });
+  t.join();
+  EXPECT_FALSE(nonblocking);
+  EXPECT_FALSE(timed);
+  EXPECT_GE(waited.count(), 0.04);  // it did wait for (about) the timeout
+  l.release();
+}
+
+TEST(Lock, NegativeTimeoutMeansTryOnce) {
+  Lock l = Lock::create();
+  EXPECT_TRUE(l.acquire(true, -1s));  // free: a zero wait succeeds
+  l.release();
+}
+
+TEST(Lock, ChildCannotReleaseOrReenterItsParentsLock) {
+  Lock l = Lock::create();
+  ASSERT_TRUE(l.acquire());
+  const auto end = run_in_child([&]() -> int {
+    // A forked child is another thread: it does not own the parent's lock (as RLock).
+    if (l.is_owned()) return 1;
+    try {
+      l.release();
+      return 2;
+    } catch (const AssertionError&) {
+    }
+    if (l.acquire(false)) return 3;
+    return l.acquire(true, 0.05s) ? 4 : 0;
+  });
+  EXPECT_TRUE(end.ok()) << end.describe();
+  l.release();
+}
+
+TEST(Lock, ExcludesAcrossProcesses) {
+  Lock l = Lock::create();
+  RawValue<long> counter(0);
+  constexpr int kPerProcess = 20000;
+  // Two children increment without atomics, holding the lock: nothing may be lost.
+  auto work = [&]() -> int {
+    for (int i = 0; i < kPerProcess; ++i) {
+      Guard g(l);
+      counter.set_value(counter.value() + 1);
+    }
+    return 0;
+  };
+  test::Child a(work), b(work);
+  EXPECT_TRUE(a.wait().ok());
+  EXPECT_TRUE(b.wait().ok());
+  EXPECT_EQ(counter.value(), 2 * kPerProcess);
+  EXPECT_GE(l.acquisitions(), 2u * kPerProcess);
+}
+
+TEST(Lock, HeldByChildBlocksParentUntilReleased) {
+  Lock l = Lock::create();
+  test::Signal held, go;
+  test::Child c([&]() -> int {
+    l.acquire();
+    held.notify();
+    go.wait();
+    l.release();
+    return 0;
+  });
+  ASSERT_TRUE(held.wait());
+  EXPECT_FALSE(l.acquire(false));
+  EXPECT_FALSE(l.acquire(true, 0.02s));
+  EXPECT_NE(l.owner(), 0);
+  go.notify();
+  EXPECT_TRUE(l.acquire(true, 5s));
+  EXPECT_EQ(l.owner_deaths(), 0u);
+  l.release();
+  EXPECT_TRUE(c.wait().ok());
+}
+
+TEST(Lock, OwnerKilledWhileHoldingIsRecoveredWithinOneSecond) {
+  Lock l = Lock::create();
+  test::Signal held;
+  test::Child c([&]() -> int {
+    l.acquire();
+    l.acquire();  // depth 2: recovery must not inherit it
+    held.notify();
+    for (;;) pause();
+  });
+  ASSERT_TRUE(held.wait());
+  c.kill(SIGKILL);
+  const auto end = c.wait();
+  EXPECT_EQ(end.signal, SIGKILL);
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(l.acquire(true, 1s)) << "lock not recovered after its owner was SIGKILLed";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  EXPECT_EQ(l.owner_deaths(), 1u);  // the recovery is visible
+  EXPECT_EQ(l.depth(), 1);
+  EXPECT_TRUE(l.is_owned());
+  l.release();
+  // Usable as normal afterwards, and the recovery is counted once.
+  ASSERT_TRUE(l.acquire(false));
+  l.release();
+  EXPECT_EQ(l.owner_deaths(), 1u);
+}
+
+TEST(Lock, OwnerDeathSeenThroughASynchronizedArray) {
+  Array<int> a(4);
+  test::Signal held;
+  test::Child c([&]() -> int {
+    a.get_lock().acquire();
+    a.get_obj().set(0, 42);  // a half-done update, then death
+    held.notify();
+    for (;;) pause();
+  });
+  ASSERT_TRUE(held.wait());
+  c.kill(SIGKILL);
+  c.wait();
+  // CPython deadlocks here forever (gh-88304); the reference recovers.
+  EXPECT_EQ(a.get(0), 42);
+  EXPECT_EQ(a.get_lock().owner_deaths(), 1u);
+}
