@@ -47,7 +47,7 @@ class Object {
   Item get(std::int64_t index) const;
   void set(std::int64_t index, const Item& v);
   std::vector<Item> get(const Slice& s) const;
-  void set(const Slice& s, const std::vector<Item>& v);  // converts every item before writing any
+  void set(const Slice& s, const std::vector<Item>& v);  // as ctypes: stops at a bad item
 
   // Value: the value. 'c' array: bytes up to the first NUL. Raw 'u' array: str up to the
   // first NUL (a synchronized 'u' array has no value, as in CPython). Else AttributeError.
