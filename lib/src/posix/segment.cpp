@@ -15,6 +15,9 @@
 #include <string>
 
 namespace shmcheck {
+
+std::string_view to_string(SegmentBackend b) noexcept { return b == SegmentBackend::memfd ? "memfd" : "shm_open"; }
+
 namespace {
 
 std::uint64_t identity_of(const struct stat& st) {
@@ -45,21 +48,34 @@ int open_unlinked_shm() {
   return fd;
 }
 
-void check_space(std::size_t size) {
-  // Refuse what tmpfs could not hold instead of letting the kernel OOM-kill someone while
-  // it reserves pages.
-  struct statvfs vfs;
-  if (statvfs("/dev/shm", &vfs) == 0) {
-    const unsigned long long avail = static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize;
-    if (size > avail)
-      throw OSError(ENOSPC, "cannot allocate " + std::to_string(size) + " bytes of shared memory (" +
-                                std::to_string(avail) + " available)");
+// Bytes a new segment of this backend could really get: a memfd is limited by memory, an
+// shm_open object by the tmpfs mounted at /dev/shm.
+unsigned long long available_bytes(SegmentBackend backend) {
+  if (backend == SegmentBackend::memfd) {
+    if (FILE* f = std::fopen("/proc/meminfo", "r")) {
+      char line[128];
+      unsigned long long kib = 0;
+      bool found = false;
+      while (!found && std::fgets(line, sizeof line, f)) found = std::sscanf(line, "MemAvailable: %llu kB", &kib) == 1;
+      std::fclose(f);
+      if (found) return kib * 1024;
+    }
   }
+  struct statvfs vfs;
+  if (statvfs("/dev/shm", &vfs) == 0) return static_cast<unsigned long long>(vfs.f_bavail) * vfs.f_frsize;
+  return ~0ULL;  // unknown: let the kernel answer
+}
+
+void check_space(std::size_t size, SegmentBackend backend) {
+  // Refuse what could not be backed instead of letting the kernel OOM-kill someone while it
+  // reserves the pages.
+  const unsigned long long avail = available_bytes(backend);
+  if (size > avail)
+    throw OSError(ENOSPC, "cannot allocate " + std::to_string(size) + " bytes of shared memory (" +
+                              std::to_string(avail) + " available to " + std::string(to_string(backend)) + ")");
 }
 
 }  // namespace
-
-std::string_view to_string(SegmentBackend b) noexcept { return b == SegmentBackend::memfd ? "memfd" : "shm_open"; }
 
 SegmentBackend default_segment_backend() {
   const char* env = std::getenv("SHMCHECK_SEGMENT_BACKEND");
@@ -73,7 +89,7 @@ SegmentBackend default_segment_backend() {
 
 Segment Segment::create(std::size_t size, SegmentBackend backend) {
   if (size == 0) throw ValueError("a segment needs at least one byte");
-  check_space(size);
+  check_space(size, backend);
   const int fd = backend == SegmentBackend::memfd ? open_memfd() : open_unlinked_shm();
   if (ftruncate(fd, static_cast<off_t>(size)) != 0) {
     const int err = errno;
