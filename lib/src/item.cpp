@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <cstring>
 #include <cwchar>
+#include <cstdint>
 #include <limits>
+#include <string>
+#include <type_traits>
 
 namespace shmcheck {
 namespace {
@@ -67,21 +70,67 @@ double to_double(const Item& v) {
   throw TypeError("must be real number, not " + std::string(v.type_name()));
 }
 
-std::string escape_bytes(const std::string& b) {
-  std::string out;
-  for (unsigned char c : b) {
-    if (c == '\\' || c == '\'') {
+// Python's repr of a bytes or str body: the quote is ' unless the text holds a ' and no ",
+// backslash, the quote, \t, \n and \r get their short escapes, other control characters
+// and DEL become \xhh. Above ASCII, bytes are \xhh; characters are escaped too (\xhh,
+// \uhhhh, \Uhhhhhhhh), where Python would print the printable ones as they are.
+template <class Text>
+std::string quote_text(const Text& text) {
+  bool single = false, dbl = false;
+  for (auto c : text) {
+    single = single || c == '\'';
+    dbl = dbl || c == '"';
+  }
+  const char quote = single && !dbl ? '"' : '\'';
+  std::string out(1, quote);
+  for (auto ch : text) {
+    const auto c = static_cast<std::uint32_t>(static_cast<std::make_unsigned_t<decltype(ch)>>(ch));
+    if (c == '\\' || c == static_cast<std::uint32_t>(quote)) {
       out += '\\';
       out += static_cast<char>(c);
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
     } else if (c >= 0x20 && c < 0x7f) {
       out += static_cast<char>(c);
     } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      char buf[16];
+      std::snprintf(buf, sizeof buf, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x", c);
       out += buf;
     }
   }
-  return out;
+  return out + quote;
+}
+
+// Python's float repr: the shortest digits that round-trip, in fixed notation when the
+// decimal exponent is in [-4, 16), else as d.ddde+XX (at least two exponent digits).
+std::string float_repr(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[64];
+  const auto end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific).ptr;
+  const std::string sci(buf, end);  // [-]d[.ddd]e(+|-)xx
+  const bool negative = sci[0] == '-';
+  const std::size_t e_pos = sci.find('e');
+  std::string digits;
+  for (std::size_t i = negative ? 1 : 0; i < e_pos; ++i)
+    if (sci[i] != '.') digits += sci[i];
+  const int exp = std::stoi(sci.substr(e_pos + 1));
+  std::string out = negative ? "-" : "";
+  if (exp < -4 || exp >= 16) {
+    out += digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char e[16];
+    std::snprintf(e, sizeof e, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    return out + e;
+  }
+  if (exp < 0) return out + "0." + std::string(static_cast<std::size_t>(-exp - 1), '0') + digits;
+  const std::size_t int_digits = static_cast<std::size_t>(exp) + 1;
+  if (digits.size() <= int_digits) return out + digits + std::string(int_digits - digits.size(), '0') + ".0";
+  return out + digits.substr(0, int_digits) + "." + digits.substr(int_digits);
 }
 
 }  // namespace
@@ -99,29 +148,9 @@ std::string_view Item::type_name() const {
 std::string Item::repr() const {
   if (is_none()) return "None";
   if (is_int()) return to_string(as_int());
-  if (is_float()) {
-    const double d = as_float();
-    if (std::isnan(d)) return "nan";
-    if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-    char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof buf, d).ptr;  // shortest round trip, as repr
-    std::string s(buf, end);
-    if (s.find_first_of(".en") == std::string::npos) s += ".0";
-    return s;
-  }
-  if (is_bytes()) return "b'" + escape_bytes(as_bytes()) + "'";
-  std::string out = "'";
-  for (char32_t c : as_str()) {
-    if (c < 0x80 && c >= 0x20 && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[16];
-      std::snprintf(buf, sizeof buf, c <= 0xff ? "\\x%02x" : c <= 0xffff ? "\\u%04x" : "\\U%08x",
-                    static_cast<unsigned>(c));
-      out += buf;
-    }
-  }
-  return out + "'";
+  if (is_float()) return float_repr(as_float());
+  if (is_bytes()) return "b" + quote_text(as_bytes());
+  return quote_text(as_str());
 }
 
 bool operator==(const Item& a, const Item& b) {
