@@ -8,6 +8,7 @@
 #include <cwchar>
 #include <cstdint>
 #include <limits>
+#include <ostream>
 #include <string>
 #include <type_traits>
 
@@ -152,6 +153,8 @@ std::string Item::repr() const {
   if (is_bytes()) return "b" + quote_text(as_bytes());
   return quote_text(as_str());
 }
+
+std::ostream& operator<<(std::ostream& out, const Item& item) { return out << item.repr(); }
 
 bool operator==(const Item& a, const Item& b) {
   if (a.v_.index() != b.v_.index()) return false;

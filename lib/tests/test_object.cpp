@@ -18,31 +18,6 @@ using namespace shmcheck;
 
 namespace {
 
-// Item comparisons that print Python reprs on failure. (A PrintTo for Item here would
-// clash with other test files' instantiations of gtest's printer; this does not.)
-std::string show(const Item& i) { return i.repr(); }
-[[maybe_unused]] std::string show(const std::vector<Item>& v) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i].repr();
-  return s + "]";
-}
-template <class T>
-::testing::AssertionResult same_items(const char* actual_expr, const char* expected_expr, const T& actual,
-                                      const T& expected) {
-  if (actual == expected) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << actual_expr << " is " << show(actual) << ", expected " << show(expected)
-                                       << " (" << expected_expr << ")";
-}
-::testing::AssertionResult same(const char* a, const char* e, const Item& actual, const Item& expected) {
-  return same_items(a, e, actual, expected);
-}
-[[maybe_unused]] ::testing::AssertionResult same(const char* a, const char* e, const std::vector<Item>& actual,
-                                                 const std::vector<Item>& expected) {
-  return same_items(a, e, actual, expected);
-}
-#define EXPECT_ITEM(actual, expected) EXPECT_PRED_FORMAT2(same, actual, expected)
-#define ASSERT_ITEM(actual, expected) ASSERT_PRED_FORMAT2(same, actual, expected)
-
 Item b(const std::string& s) { return Item::bytes(s); }
 std::vector<Item> ints(std::initializer_list<int> v) { return {v.begin(), v.end()}; }
 std::vector<Item> contents(const Object& o) { return o.get(Slice::all()); }
@@ -79,10 +54,10 @@ TEST_P(ObjectPerTypecode, NewObjectsAreZeroFilled) {
   const Typecode& tc = typecode(GetParam());
   const Item zero = zero_item(tc);
   for (const LockPolicy& policy : {LockPolicy::own(), LockPolicy::none()}) {
-    EXPECT_ITEM(make_value(tc.code, Item(), policy).value(), zero);
+    EXPECT_EQ(make_value(tc.code, Item(), policy).value(), zero);
     const Object a = make_array(tc.code, 37, policy);
     ASSERT_EQ(a.length(), 37u);
-    for (std::size_t i = 0; i < 37; ++i) EXPECT_ITEM(a.get(static_cast<std::int64_t>(i)), zero);
+    for (std::size_t i = 0; i < 37; ++i) EXPECT_EQ(a.get(static_cast<std::int64_t>(i)), zero);
     for (std::size_t i = 0; i < 37 * tc.size; ++i) ASSERT_EQ(a.bytes()[i], std::byte{0});
   }
 }
@@ -101,15 +76,15 @@ TEST_P(ObjectPerTypecode, ShapeTypecodeAndCount) {
 }
 
 TEST(ObjectCreate, InitializersAreConverted) {
-  EXPECT_ITEM(make_value('i', 7).value(), Item(7));
-  EXPECT_ITEM(make_value('d', 3).value(), Item(3.0));
-  EXPECT_ITEM(make_value('b', 200).value(), Item(-56));  // wraps, as ctypes
-  EXPECT_ITEM(make_value('c', 65).value(), b("A"));
+  EXPECT_EQ(make_value('i', 7).value(), Item(7));
+  EXPECT_EQ(make_value('d', 3).value(), Item(3.0));
+  EXPECT_EQ(make_value('b', 200).value(), Item(-56));  // wraps, as ctypes
+  EXPECT_EQ(make_value('c', 65).value(), b("A"));
   const Object d = make_array('d', {Item(1.5), Item(2), Item(-3.25)});
-  EXPECT_ITEM(contents(d), (std::vector<Item>{Item(1.5), Item(2.0), Item(-3.25)}));
-  EXPECT_ITEM(make_array('b', {Item(300)}).get(0), Item(44));
+  EXPECT_EQ(contents(d), (std::vector<Item>{Item(1.5), Item(2.0), Item(-3.25)}));
+  EXPECT_EQ(make_array('b', {Item(300)}).get(0), Item(44));
   const Object c = make_array('c', {b("a"), Item(66), b("c")});
-  EXPECT_ITEM(c.raw(), b("aBc"));
+  EXPECT_EQ(c.raw(), b("aBc"));
   EXPECT_EQ(make_array('i', std::vector<Item>{}).length(), 0u);
 }
 
@@ -128,8 +103,8 @@ TEST(ObjectCreate, ZeroFilledAfterReuse) {
   for (int round = 0; round < 6; ++round) {
     Object a = make_array('q', 16, LockPolicy::none());
     Object v = make_value('d', Item(), LockPolicy::none());
-    for (std::size_t i = 0; i < 16; ++i) ASSERT_ITEM(a.get(static_cast<std::int64_t>(i)), Item(0)) << "round " << round;
-    ASSERT_ITEM(v.value(), Item(0.0)) << "round " << round;
+    for (std::size_t i = 0; i < 16; ++i) ASSERT_EQ(a.get(static_cast<std::int64_t>(i)), Item(0)) << "round " << round;
+    ASSERT_EQ(v.value(), Item(0.0)) << "round " << round;
     a.set(Slice::all(), std::vector<Item>(16, Item(-1)));
     v.set_value(-2.5);
   }
@@ -165,30 +140,30 @@ TEST(ObjectCreate, BadTypecodeIsTypeError) {
 TEST(ObjectAccess, GetSetAndNegativeIndices) {
   for (const LockPolicy& policy : {LockPolicy::own(), LockPolicy::none()}) {
     Object a = make_array('i', ints({10, 20, 30}), policy);
-    EXPECT_ITEM(a.get(0), Item(10));
-    EXPECT_ITEM(a.get(-1), Item(30));
-    EXPECT_ITEM(a.get(-3), Item(10));
+    EXPECT_EQ(a.get(0), Item(10));
+    EXPECT_EQ(a.get(-1), Item(30));
+    EXPECT_EQ(a.get(-3), Item(10));
     a.set(-2, 99);
     a.set(2, Item(std::int64_t{1} << 33) );  // wraps: 2**33 -> 0
-    EXPECT_ITEM(contents(a), ints({10, 99, 0}));
+    EXPECT_EQ(contents(a), ints({10, 99, 0}));
     for (std::int64_t bad : {3, -4, 100}) {
       expect_error<ErrorKind::index>([&] { a.get(bad); }, "invalid index");
       expect_error<ErrorKind::index>([&] { a.set(bad, 1); }, "invalid index");
     }
-    EXPECT_ITEM(contents(a), ints({10, 99, 0}));
+    EXPECT_EQ(contents(a), ints({10, 99, 0}));
   }
 }
 
 TEST(ObjectAccess, SliceReadsAndWrites) {
   Object a = make_array('h', ints({0, 1, 2, 3, 4, 5}));
-  EXPECT_ITEM(a.get(Slice::range(1, 5, 2)), ints({1, 3}));
-  EXPECT_ITEM(a.get(Slice{std::nullopt, std::nullopt, -1}), ints({5, 4, 3, 2, 1, 0}));
-  EXPECT_ITEM(a.get(Slice::range(5, 10)), ints({5}));
+  EXPECT_EQ(a.get(Slice::range(1, 5, 2)), ints({1, 3}));
+  EXPECT_EQ(a.get(Slice{std::nullopt, std::nullopt, -1}), ints({5, 4, 3, 2, 1, 0}));
+  EXPECT_EQ(a.get(Slice::range(5, 10)), ints({5}));
   EXPECT_TRUE(a.get(Slice::range(10, 20)).empty());  // out of range: empty, no error
   a.set(Slice{std::nullopt, std::nullopt, 2}, ints({-1, -2, -3}));
-  EXPECT_ITEM(contents(a), ints({-1, 1, -2, 3, -3, 5}));
+  EXPECT_EQ(contents(a), ints({-1, 1, -2, 3, -3, 5}));
   a.set(Slice{std::nullopt, std::nullopt, -3}, ints({50, 20}));
-  EXPECT_ITEM(contents(a), ints({-1, 1, 20, 3, -3, 50}));
+  EXPECT_EQ(contents(a), ints({-1, 1, 20, 3, -3, 50}));
   a.set(Slice::range(7, 9), {});  // empty slice, empty value: fine
   expect_error<ErrorKind::value>([&] { a.get(Slice{std::nullopt, std::nullopt, 0}); }, "slice step cannot be zero");
 }
@@ -200,7 +175,7 @@ TEST(ObjectAccess, WrongLengthSliceAssignmentLeavesArrayUnchanged) {
     expect_error<ErrorKind::value>([&] { a.set(Slice::range(0, 2), ints({7, 8, 9})); }, "Can only assign sequence of same size");
     expect_error<ErrorKind::value>([&] { a.set(Slice{std::nullopt, std::nullopt, 2}, ints({7})); },
                                    "Can only assign sequence of same size");
-    EXPECT_ITEM(contents(a), ints({1, 2, 3, 4}));
+    EXPECT_EQ(contents(a), ints({1, 2, 3, 4}));
   }
 }
 
@@ -210,19 +185,19 @@ TEST(ObjectAccess, BadItemStopsSliceAssignmentThereAsCtypes) {
     Object a = make_array('i', 3, policy);
     expect_error<ErrorKind::type>([&] { a.set(Slice::range(0, 3), {Item(1), Item::str(U"x"), Item(3)}); },
                                   "'str' object cannot be interpreted as an integer");
-    EXPECT_ITEM(contents(a), ints({1, 0, 0}));
+    EXPECT_EQ(contents(a), ints({1, 0, 0}));
     Object r = make_array('i', ints({1, 2, 3, 4}), policy);
     expect_error<ErrorKind::type>([&] { r.set(Slice{std::nullopt, std::nullopt, -1}, {Item(7), Item(8), Item(0.5), Item(9)}); },
                                   "'float' object cannot be interpreted as an integer");
-    EXPECT_ITEM(contents(r), ints({1, 2, 8, 7}));  // written in slice order, up to the bad one
+    EXPECT_EQ(contents(r), ints({1, 2, 8, 7}));  // written in slice order, up to the bad one
   }
 }
 
 TEST(ObjectValue, ValueGetSetAndNoLengthOrIndexing) {
   Object v = make_value('d', 1.25);
-  EXPECT_ITEM(v.value(), Item(1.25));
+  EXPECT_EQ(v.value(), Item(1.25));
   v.set_value(-4);
-  EXPECT_ITEM(v.value(), Item(-4.0));
+  EXPECT_EQ(v.value(), Item(-4.0));
   expect_error<ErrorKind::type>([&] { v.length(); }, "object of type 'Synchronized' has no len()");
   expect_error<ErrorKind::type>([&] { make_value('i', 0, LockPolicy::none()).length(); },
                                 "object of type 'c_int' has no len()");
@@ -236,34 +211,34 @@ TEST(ObjectValue, ValueGetSetAndNoLengthOrIndexing) {
 TEST(ObjectCharArray, ValueStopsAtNulAndWritesATerminator) {
   for (const LockPolicy& policy : {LockPolicy::own(), LockPolicy::none()}) {
     Object a = make_array('c', {b("w"), b("x"), b("y"), b("z")}, policy);
-    EXPECT_ITEM(a.value(), b("wxyz"));
+    EXPECT_EQ(a.value(), b("wxyz"));
     a.set_value(b("ab"));  // doc 1.4: b'wxyz', .value = b'ab' -> .raw == b'ab\x00z'
-    EXPECT_ITEM(a.raw(), b(std::string("ab\0z", 4)));
-    EXPECT_ITEM(a.value(), b("ab"));
-    EXPECT_ITEM(a.get(2), b(std::string(1, '\0')));
+    EXPECT_EQ(a.raw(), b(std::string("ab\0z", 4)));
+    EXPECT_EQ(a.value(), b("ab"));
+    EXPECT_EQ(a.get(2), b(std::string(1, '\0')));
     a.set_value(b("1234"));  // exactly the size: no terminator
-    EXPECT_ITEM(a.raw(), b("1234"));
-    EXPECT_ITEM(a.value(), b("1234"));
+    EXPECT_EQ(a.raw(), b("1234"));
+    EXPECT_EQ(a.value(), b("1234"));
     expect_error<ErrorKind::value>([&] { a.set_value(b("12345")); }, "byte string too long");
-    EXPECT_ITEM(a.raw(), b("1234"));
+    EXPECT_EQ(a.raw(), b("1234"));
     expect_error<ErrorKind::type>([&] { a.set_value(Item::str(U"ab")); }, "bytes expected instead of str instance");
     a.set_value(b(""));
-    EXPECT_ITEM(a.value(), b(""));
-    EXPECT_ITEM(a.raw(), b(std::string("\0" "234", 4)));
+    EXPECT_EQ(a.value(), b(""));
+    EXPECT_EQ(a.raw(), b(std::string("\0" "234", 4)));
   }
 }
 
 TEST(ObjectCharArray, RawIsEveryByteAndAShortRawWritesAPrefix) {
   Object a = make_array('c', {b("a"), b("b"), Item(0), b("c"), b("d")});
-  EXPECT_ITEM(a.raw(), b(std::string("ab\0cd", 5)));
-  EXPECT_ITEM(a.value(), b("ab"));
+  EXPECT_EQ(a.raw(), b(std::string("ab\0cd", 5)));
+  EXPECT_EQ(a.value(), b("ab"));
   a.set_raw(b("XY"));
-  EXPECT_ITEM(a.raw(), b(std::string("XY\0cd", 5)));
+  EXPECT_EQ(a.raw(), b(std::string("XY\0cd", 5)));
   a.set_raw(b(std::string("\0\0\0\0\0", 5)));
-  EXPECT_ITEM(a.raw(), b(std::string(5, '\0')));
+  EXPECT_EQ(a.raw(), b(std::string(5, '\0')));
   expect_error<ErrorKind::value>([&] { a.set_raw(b("123456")); }, "byte string too long");
   EXPECT_THROW(a.set_raw(Item::str(U"x")), TypeError);
-  EXPECT_ITEM(a.get(Slice::range(0, 2)), (std::vector<Item>{b(std::string(1, '\0')), b(std::string(1, '\0'))}));
+  EXPECT_EQ(a.get(Slice::range(0, 2)), (std::vector<Item>{b(std::string(1, '\0')), b(std::string(1, '\0'))}));
   expect_error<ErrorKind::attribute>([] { make_array('i', 3, LockPolicy::none()).raw(); },
                                      "'c_int_Array_3' object has no attribute 'raw'");
 }
@@ -271,12 +246,12 @@ TEST(ObjectCharArray, RawIsEveryByteAndAShortRawWritesAPrefix) {
 TEST(ObjectWideArray, SynchronizedHasNoValueButItsObjDoes) {
   Object a = make_array('u', {Item::str(U"a"), Item::str(U"b"), Item::str(U"c")});
   expect_error<ErrorKind::attribute>([&] { a.value(); }, "'SynchronizedArray' object has no attribute 'value'");
-  EXPECT_ITEM(a.get_obj().value(), Item::str(U"abc"));
+  EXPECT_EQ(a.get_obj().value(), Item::str(U"abc"));
   EXPECT_EQ(a.get(Slice::all()).size(), 3u);
   Object raw = make_array('u', 4, LockPolicy::none());
   raw.set_value(Item::str(U"hi"));
-  EXPECT_ITEM(raw.value(), Item::str(U"hi"));
-  EXPECT_ITEM(raw.get(1), Item::str(U"i"));
+  EXPECT_EQ(raw.value(), Item::str(U"hi"));
+  EXPECT_EQ(raw.get(1), Item::str(U"i"));
   expect_error<ErrorKind::value>([&] { raw.set_value(Item::str(U"12345")); }, "string too long");
   expect_error<ErrorKind::type>([&] { raw.set_value(b("x")); }, "unicode string expected instead of bytes instance");
 }
@@ -308,24 +283,24 @@ TEST(ObjectCopy, CopyOfSynchronizedIsTypeError) {
   expect_error<ErrorKind::type>([] { copy(make_array('i', 2)); }, "this type has no size");
   const Object c = copy(v.get_obj());  // the documented way
   EXPECT_FALSE(c.is_synchronized());
-  EXPECT_ITEM(c.value(), Item(5));
+  EXPECT_EQ(c.value(), Item(5));
 }
 
 TEST(ObjectCopy, CopyIsIndependentInBothDirections) {
   Object a = make_array('i', ints({1, 2, 3}), LockPolicy::none());
   Object c = copy(a);
-  EXPECT_ITEM(contents(c), ints({1, 2, 3}));
+  EXPECT_EQ(contents(c), ints({1, 2, 3}));
   EXPECT_EQ(c.type_name(), "c_int_Array_3");
   a.set(0, 100);
-  EXPECT_ITEM(c.get(0), Item(1));
+  EXPECT_EQ(c.get(0), Item(1));
   c.set(1, 200);
-  EXPECT_ITEM(a.get(1), Item(2));
+  EXPECT_EQ(a.get(1), Item(2));
   Object v = make_value('d', 1.5, LockPolicy::none());
   Object cv = copy(v);
   v.set_value(2.5);
-  EXPECT_ITEM(cv.value(), Item(1.5));
+  EXPECT_EQ(cv.value(), Item(1.5));
   cv.set_value(3.5);
-  EXPECT_ITEM(v.value(), Item(2.5));
+  EXPECT_EQ(v.value(), Item(2.5));
   EXPECT_FALSE(cv.block() == v.block());
 }
 
@@ -335,9 +310,9 @@ TEST(ObjectSynchronized, WrapsSharingMemoryAndRefusesToWrapTwice) {
   EXPECT_TRUE(s.is_synchronized());
   EXPECT_EQ(s.type_name(), "SynchronizedArray");
   raw.set(0, 11);
-  EXPECT_ITEM(s.get(0), Item(11));
+  EXPECT_EQ(s.get(0), Item(11));
   s.set(1, 22);
-  EXPECT_ITEM(raw.get(1), Item(22));
+  EXPECT_EQ(raw.get(1), Item(22));
   EXPECT_TRUE(s.get_obj().block() == raw.block());
   expect_error<ErrorKind::assertion>([&] { synchronized(s); }, "object already synchronized");
   expect_error<ErrorKind::assertion>([] { synchronized(make_value('i')); }, "object already synchronized");
@@ -350,7 +325,7 @@ TEST(ObjectSynchronized, GetObjSharesMemoryWithTheWrapper) {
   Object inner = s.get_obj();
   EXPECT_FALSE(inner.is_synchronized());
   inner.set_value(-9);
-  EXPECT_ITEM(s.value(), Item(-9));
+  EXPECT_EQ(s.value(), Item(-9));
 }
 
 TEST(ObjectLockPolicy, SharedPolicyGivesTheSameLock) {

@@ -7,6 +7,7 @@
 
 #include <shmcheck/typecode.hpp>
 
+#include <iosfwd>
 #include <string>
 #include <variant>
 
@@ -57,6 +58,9 @@ class Item {
   explicit Item(Var v) : v_(std::move(v)) {}
   Var v_;
 };
+
+// Prints repr(): test frameworks and logs show items as Python would.
+std::ostream& operator<<(std::ostream& out, const Item& item);
 
 // Convert `value` as ctypes would for `tc` and write it to `dst` (tc.size bytes, any
 // alignment). Throws TypeError/OverflowError exactly where CPython 3.11 does.
