@@ -15,5 +15,6 @@ enum Exit : int {
 
 void add_list(CLI::App& app, int& status);
 void add_run(CLI::App& app, int& status);
+void add_driver(CLI::App& app, int& status);
 
 }  // namespace shmcheck::cli

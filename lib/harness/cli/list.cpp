@@ -1,6 +1,8 @@
 // shmcheck list typecodes: the typecode table of this platform.
 #include "cli/commands.hpp"
 
+#include "registry.hpp"
+
 #include <shmcheck/typecode.hpp>
 
 #include <fmt/format.h>
@@ -47,6 +49,32 @@ void print_typecodes(bool as_json) {
                              tc.is_signed ? "yes" : "no", range_text(tc, true), range_text(tc, false));
 }
 
+std::string capability_text(const harness::Capabilities& c) {
+  std::string s = "typecodes " + c.typecodes;
+  s += c.robust_lock ? ", robust lock" : ", no robust lock";
+  s += c.atomic_ops ? ", atomic ops" : ", no atomic ops";
+  if (c.child) s += ", child (" + fmt::format("{}", fmt::join(c.start_methods, "/")) + ")";
+  if (!c.scenarios.empty()) s += ", scenarios " + fmt::format("{}", fmt::join(c.scenarios, " "));
+  return s;
+}
+
+int list_impls(std::vector<std::string> specs, int timeout_ms) {
+  if (specs.empty()) specs = {"ref", "cpython:all"};
+  int status = ok;
+  for (const auto& spec : drivers::expand_specs(specs)) {
+    try {
+      auto impl = drivers::open_implementation(spec, std::chrono::milliseconds(timeout_ms));
+      const auto& d = impl->describe();
+      std::cout << fmt::format("{:<44} {} {}\n{:<44} {}\n", spec, d.name, d.version, "", capability_text(d.capabilities));
+    } catch (const harness::Broken& e) {
+      status = broke;
+      std::cout << fmt::format("{:<44} broken: {}\n", spec, e.what());
+      if (!e.tail().empty()) std::cout << "  stderr: " << e.tail().substr(e.tail().size() > 2000 ? e.tail().size() - 2000 : 0) << "\n";
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 void add_list(CLI::App& app, int& status) {
@@ -59,6 +87,12 @@ void add_list(CLI::App& app, int& status) {
     print_typecodes(*as_json);
     status = ok;
   });
+  auto* impls = list->add_subcommand("impls", "Start each implementation, shake hands, and print its version and capabilities");
+  auto specs = std::make_shared<std::vector<std::string>>();
+  auto timeout_ms = std::make_shared<int>(10000);
+  impls->add_option("--impl", *specs, "Implementation spec (default: ref and cpython:all)");
+  impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str();
+  impls->callback([&status, specs, timeout_ms] { status = list_impls(*specs, *timeout_ms); });
 }
 
 }  // namespace shmcheck::cli

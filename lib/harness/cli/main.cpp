@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   int status = shmcheck::cli::ok;
   shmcheck::cli::add_list(app, status);
   shmcheck::cli::add_run(app, status);
+  shmcheck::cli::add_driver(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

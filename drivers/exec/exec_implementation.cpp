@@ -1,0 +1,224 @@
+#include "exec_implementation.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace shmcheck::drivers {
+
+using harness::Broken;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxLine = 16u << 20;   // a longer line is a flood
+constexpr std::size_t kErrTail = 64u << 10;   // stderr kept for diagnostics
+
+void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+std::string quote_argv(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+}  // namespace
+
+ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout)
+    : spec_(std::move(spec)), argv_(std::move(argv)), timeout_(timeout) {
+  if (argv_.empty()) throw Broken(spec_ + ": no command to run");
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+    throw Broken(spec_ + ": cannot create pipes: " + std::strerror(errno));
+  // An exec'ed program that dies must not take us with it through SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+  pid_ = fork();
+  if (pid_ < 0) throw Broken(spec_ + ": fork failed: " + std::strerror(errno));
+  if (pid_ == 0) {
+    setpgid(0, 0);  // its own group: killing it kills everything it started
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    std::vector<char*> args;
+    for (auto& a : argv_) args.push_back(a.data());
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    const std::string msg = "cannot execute " + argv_[0] + ": " + std::strerror(errno) + "\n";
+    (void)!write(2, msg.data(), msg.size());
+    _exit(127);
+  }
+  setpgid(pid_, pid_);  // also from here, so that it holds before either side goes on
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  to_child_ = in[1];
+  from_child_ = out[0];
+  child_err_ = err[0];
+  set_nonblocking(from_child_);
+  set_nonblocking(child_err_);
+
+  const json hello = request({{"op", "hello"}, {"protocol", 1}});
+  const harness::Outcome o = harness::Outcome::from_json(hello);
+  if (!o.ok) broken("handshake refused: " + o.kind + ": " + o.message);
+  const json& h = o.result;
+  try {
+    if (h.at("protocol") != 1) broken("protocol version mismatch: it speaks " + h.at("protocol").dump() + ", shmcheck 1");
+    description_.spec = spec_;
+    description_.name = h.at("name").get<std::string>();
+    description_.version = h.at("version").get<std::string>();
+    description_.platform = h.at("platform");
+    const json& c = h.at("capabilities");
+    auto& caps = description_.capabilities;
+    caps.typecodes = c.at("typecodes").get<std::string>();
+    if (c.contains("sizes"))
+      for (const auto& [code, sz] : c.at("sizes").items())
+        if (code.size() == 1) caps.sizes[code[0]] = {sz.at(0).get<int>(), sz.at(1).get<int>()};
+    caps.robust_lock = c.value("robust_lock", false);
+    caps.atomic_ops = c.value("atomic_ops", false);
+    caps.child = c.value("child", false);
+    caps.start_methods = c.value("start_methods", std::vector<std::string>{});
+    caps.scenarios = c.value("scenarios", std::vector<std::string>{});
+  } catch (const json::exception& e) {
+    broken(std::string("malformed hello: ") + e.what() + ": " + h.dump().substr(0, 300));
+  }
+}
+
+ExecImplementation::~ExecImplementation() {
+  if (!dead_) close();
+  kill_group();
+  for (int fd : {to_child_, from_child_, child_err_})
+    if (fd >= 0) ::close(fd);
+}
+
+void ExecImplementation::close() {
+  if (dead_) return;
+  try {
+    request({{"op", "bye"}});
+  } catch (const Broken&) {
+  }
+  ::close(to_child_);
+  to_child_ = -1;
+  // A clean exit within 5 s, then the group is killed whatever it does.
+  for (int i = 0; i < 500; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      dead_ = true;
+      break;
+    }
+    usleep(10000);
+  }
+  kill_group();
+}
+
+void ExecImplementation::kill_group() {
+  if (pid_ <= 0) return;
+  kill(-pid_, SIGKILL);  // the whole group: the driver and anything it started
+  if (!dead_) {
+    waitpid(pid_, nullptr, 0);
+    dead_ = true;
+  }
+}
+
+void ExecImplementation::broken(const std::string& reason) {
+  drain_stderr();
+  kill_group();
+  throw Broken(spec_ + " (" + quote_argv(argv_) + "): " + reason, err_tail_);
+}
+
+void ExecImplementation::drain_stderr() {
+  char buf[8192];
+  while (child_err_ >= 0) {
+    const ssize_t n = read(child_err_, buf, sizeof buf);
+    if (n == 0) {  // its stderr is closed: stop polling it
+      ::close(child_err_);
+      child_err_ = -1;
+    }
+    if (n <= 0) break;
+    err_tail_.append(buf, static_cast<std::size_t>(n));
+    if (err_tail_.size() > kErrTail) err_tail_.erase(0, err_tail_.size() - kErrTail);
+  }
+}
+
+std::string ExecImplementation::read_line() {
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  for (;;) {
+    const auto nl = out_buffer_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = out_buffer_.substr(0, nl);
+      out_buffer_.erase(0, nl + 1);
+      return line;
+    }
+    if (out_buffer_.size() > kMaxLine) broken("flooded its output: a line longer than 16 MiB");
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) broken("timed out: no answer within " + std::to_string(timeout_.count()) + " ms");
+    pollfd fds[2] = {{from_child_, POLLIN, 0}, {child_err_, POLLIN, 0}};
+    const int r = poll(fds, 2, static_cast<int>(left.count()));
+    if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[1].revents) drain_stderr();
+    if (fds[0].revents & (POLLIN | POLLHUP)) {
+      char buf[65536];
+      const ssize_t n = read(from_child_, buf, sizeof buf);
+      if (n > 0) out_buffer_.append(buf, static_cast<std::size_t>(n));
+      else if (n == 0) {
+        int status = 0;
+        std::string how = "exited early";
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          dead_ = true;
+          how = WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")"
+                                    : "exited early (status " + std::to_string(WEXITSTATUS(status)) + ")";
+        }
+        broken(how + " before answering");
+      }
+    }
+  }
+}
+
+json ExecImplementation::request(json req) {
+  if (dead_) throw Broken(spec_ + ": the driver is no longer running", err_tail_);
+  const long long id = next_id_++;
+  req["id"] = id;
+  const std::string line = req.dump() + "\n";
+  std::size_t off = 0;
+  while (off < line.size()) {
+    const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) broken(std::string("stopped reading its input: ") + std::strerror(errno));
+    off += static_cast<std::size_t>(n);
+  }
+  const std::string answer = read_line();
+  json resp = json::parse(answer, nullptr, false);
+  if (resp.is_discarded() || !resp.is_object())
+    broken("answered with something that is not a JSON object: '" + answer.substr(0, 200) + "'");
+  if (!resp.contains("id") || resp.at("id") != id)
+    broken("answered request " + std::to_string(id) + " with id " + (resp.contains("id") ? resp.at("id").dump() : "none"));
+  try {
+    harness::Outcome::from_json(resp);  // validates the outcome's shape
+  } catch (const Broken& e) {
+    broken(std::string("answered outside the protocol: ") + e.what());
+  }
+  return resp;
+}
+
+std::vector<harness::Outcome> ExecImplementation::run(const json& ops) {
+  const json resp = request({{"op", "batch"}, {"ops", ops}});
+  const harness::Outcome batch = harness::Outcome::from_json(resp);
+  if (!batch.ok) broken("refused a batch: " + batch.kind + ": " + batch.message);
+  if (!batch.result.is_array() || batch.result.size() != ops.size())
+    broken("answered a batch of " + std::to_string(ops.size()) + " with " +
+           (batch.result.is_array() ? std::to_string(batch.result.size()) + " outcomes" : "no list"));
+  std::vector<harness::Outcome> out;
+  for (const auto& o : batch.result) {
+    try {
+      out.push_back(harness::Outcome::from_json(o));
+    } catch (const Broken& e) {
+      broken(std::string("answered outside the protocol: ") + e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace shmcheck::drivers

@@ -1,0 +1,53 @@
+#pragma once
+// exec: drivers: any program that speaks the driver protocol (drivers/PROTOCOL.md) on its
+// standard input and output. The program runs in a process group of its own; a request that
+// is not answered within the timeout, an exit, a line that is not a response, or a response
+// the protocol does not allow makes the implementation Broken, and its whole process group
+// is killed. Its stderr is kept (the last 64 KiB) for the reason.
+#include "implementation.hpp"
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace shmcheck::drivers {
+
+class ExecImplementation : public harness::Implementation {
+ public:
+  // Starts `argv` and performs the hello handshake (Broken if it fails).
+  ExecImplementation(std::string spec, std::vector<std::string> argv,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~ExecImplementation() override;
+  ExecImplementation(const ExecImplementation&) = delete;
+  ExecImplementation& operator=(const ExecImplementation&) = delete;
+
+  const harness::Description& describe() const override { return description_; }
+  // One round trip: the operations travel as one batch request.
+  std::vector<harness::Outcome> run(const nlohmann::json& ops) override;
+  // Sends bye and waits (briefly) for a clean exit; the process group is killed regardless.
+  void close();
+
+  pid_t pid() const noexcept { return pid_; }
+
+ private:
+  nlohmann::json request(nlohmann::json req);  // returns the response's outcome object
+  std::string read_line();
+  void drain_stderr();
+  [[noreturn]] void broken(const std::string& reason);
+  void kill_group();
+
+  std::string spec_;
+  std::vector<std::string> argv_;
+  std::chrono::milliseconds timeout_;
+  pid_t pid_ = -1;
+  int to_child_ = -1, from_child_ = -1, child_err_ = -1;
+  std::string out_buffer_;
+  std::string err_tail_;
+  long long next_id_ = 0;
+  bool dead_ = false;
+  harness::Description description_;
+};
+
+}  // namespace shmcheck::drivers

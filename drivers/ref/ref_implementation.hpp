@@ -1,0 +1,37 @@
+#pragma once
+// The reference implementation, in process, behind the Implementation interface: protocol
+// operations are performed on shmcheck::Object directly. `shmcheck driver ref` serves the
+// same thing over stdin/stdout, so the reference is also an exec: driver.
+#include "implementation.hpp"
+
+#include <shmcheck/object.hpp>
+
+#include <map>
+#include <memory>
+
+namespace shmcheck::drivers {
+
+class RefImplementation : public harness::Implementation {
+ public:
+  RefImplementation();
+  const harness::Description& describe() const override { return description_; }
+  std::vector<harness::Outcome> run(const nlohmann::json& ops) override;
+
+  // Performs one operation (no "id"); used by run() and by the stdin/stdout server.
+  harness::Outcome perform(const nlohmann::json& op);
+
+ private:
+  nlohmann::json dispatch(const nlohmann::json& op);
+  nlohmann::json run_child(const nlohmann::json& op);
+  Object& object(const nlohmann::json& op);
+  std::string bind(const nlohmann::json& op, Object obj);
+
+  harness::Description description_;
+  std::map<std::string, Object> objects_;
+  unsigned next_handle_ = 0;
+};
+
+// The hello result of the reference (also what `shmcheck driver ref` answers).
+nlohmann::json ref_hello();
+
+}  // namespace shmcheck::drivers

@@ -1,0 +1,135 @@
+#include "registry.hpp"
+
+#include "exec/exec_implementation.hpp"
+#include "ref/ref_implementation.hpp"
+
+#include <shmcheck/error.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#ifndef SHMCHECK_DRIVERS_DIR
+#define SHMCHECK_DRIVERS_DIR "drivers"
+#endif
+
+namespace shmcheck::drivers {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+
+// The first `name` on PATH, resolved through pyenv's shims to the real interpreter.
+std::string on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  std::istringstream dirs(path);
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const fs::path p = fs::path(dir) / name;
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0) {
+      // A pyenv shim is a script: the interpreter it picks is found by pyenv itself.
+      if (p.string().find("/shims/") != std::string::npos) {
+        if (FILE* f = popen(("pyenv which " + name + " 2>/dev/null").c_str(), "r")) {
+          char buf[4096] = {};
+          const bool got = fgets(buf, sizeof buf, f) != nullptr;
+          pclose(f);
+          std::string real = got ? buf : "";
+          while (!real.empty() && (real.back() == '\n' || real.back() == '\r')) real.pop_back();
+          if (!real.empty()) return real;
+        }
+      }
+      return p.string();
+    }
+  }
+  return "";
+}
+
+std::string pyenv_root() {
+  if (const char* r = std::getenv("PYENV_ROOT")) return r;
+  if (FILE* f = popen("pyenv root 2>/dev/null", "r")) {
+    char buf[4096] = {};
+    const bool got = fgets(buf, sizeof buf, f) != nullptr;
+    pclose(f);
+    std::string root = got ? buf : "";
+    while (!root.empty() && root.back() == '\n') root.pop_back();
+    if (!root.empty()) return root;
+  }
+  if (const char* home = std::getenv("HOME")) return std::string(home) + "/.pyenv";
+  return "";
+}
+
+}  // namespace
+
+std::string drivers_dir() {
+  if (const char* d = std::getenv("SHMCHECK_DRIVERS_DIR")) return d;
+  return SHMCHECK_DRIVERS_DIR;
+}
+
+std::vector<std::string> find_cpythons() {
+  std::vector<std::string> candidates;
+  if (auto p = on_path("python3"); !p.empty()) candidates.push_back(p);
+  const std::string root = pyenv_root();
+  std::error_code ec;
+  if (!root.empty() && fs::is_directory(root + "/versions", ec)) {
+    std::vector<fs::path> versions;
+    for (const auto& e : fs::directory_iterator(root + "/versions", ec)) versions.push_back(e.path());
+    std::sort(versions.begin(), versions.end());
+    for (const auto& v : versions)
+      if (fs::exists(v / "bin/python", ec)) candidates.push_back((v / "bin/python").string());
+  }
+  std::vector<std::string> out;
+  std::set<std::string> seen;  // one per real executable
+  for (const auto& c : candidates) {
+    const std::string real = fs::weakly_canonical(c, ec).string();
+    if (seen.insert(real).second) out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
+  std::vector<std::string> out;
+  for (const auto& s : specs) {
+    if (s == "cpython:all") {
+      for (const auto& py : find_cpythons()) out.push_back("cpython:" + py);
+    } else if (s == "ref" || s == "cpython" || starts_with(s, "cpython:") || starts_with(s, "exec:")) {
+      out.push_back(s);
+    } else {
+      throw ValueError("unknown implementation '" + s + "' (known: ref, exec:CMD, cpython[:PYTHON], cpython:all)");
+    }
+  }
+  return out;
+}
+
+std::unique_ptr<harness::Implementation> open_implementation(const std::string& spec, std::chrono::milliseconds timeout) {
+  if (spec == "ref") return std::make_unique<RefImplementation>();
+  if (starts_with(spec, "exec:")) {
+    const std::string cmd = spec.substr(5);
+    if (split_words(cmd).empty()) throw ValueError("exec: needs a command, as in exec:./my-driver --flag");
+    // Through the shell, so that quoting works as users expect; `exec` keeps the driver the
+    // leader of its process group.
+    return std::make_unique<ExecImplementation>(spec, std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd}, timeout);
+  }
+  if (spec == "cpython" || starts_with(spec, "cpython:")) {
+    std::string python = spec == "cpython" ? "python3" : spec.substr(8);
+    if (split_words(python).empty()) python = "python3";
+    const std::string cmd = "exec " + python + " '" + drivers_dir() + "/cpython/driver.py'";
+    return std::make_unique<ExecImplementation>(spec, std::vector<std::string>{"/bin/sh", "-c", cmd}, timeout);
+  }
+  throw ValueError("unknown implementation '" + spec + "'");
+}
+
+}  // namespace shmcheck::drivers
