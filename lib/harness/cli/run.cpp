@@ -1,5 +1,6 @@
 // shmcheck run: runs suites against implementations and prints a summary.
 #include "cli/commands.hpp"
+#include "registry.hpp"
 #include "spec/spec_suite.hpp"
 
 #include <shmcheck/error.hpp>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <memory>
 #include <set>
 
 #ifndef SHMCHECK_SPEC_DIR
@@ -40,9 +42,8 @@ std::string repro_for(const RunOptions& o, const std::string& impl, const CaseRe
 }
 
 int run(RunOptions o, const std::string& command_line) {
-  if (!o.seed_given) o.seed = std::random_device{}() * 0x100000000ULL + std::random_device{}();
-  for (const auto& impl : o.impls)
-    if (impl != "ref") throw ValueError("unknown implementation '" + impl + "' (known so far: ref)");
+  if (!o.seed_given) o.seed = static_cast<std::uint64_t>(std::random_device{}()) * 0x100000000ULL + std::random_device{}();
+  o.impls = drivers::expand_specs(o.impls);
   for (const auto& suite : o.suites)
     if (suite != "spec") throw ValueError("unknown suite '" + suite + "' (known so far: spec)");
 
@@ -58,9 +59,31 @@ int run(RunOptions o, const std::string& command_line) {
   const auto started = std::chrono::system_clock::now();
   std::vector<std::pair<std::string, CaseResult>> results;
   harness::Tally tally;
+  nlohmann::json described = nlohmann::json::array();
   for (const auto& impl : o.impls) {
+    std::unique_ptr<harness::Implementation> implementation;
+    std::string broken_reason;
+    try {
+      implementation = drivers::open_implementation(impl);
+      const auto& d = implementation->describe();
+      described.push_back({{"spec", impl}, {"name", d.name}, {"version", d.version}, {"platform", d.platform}});
+      std::cout << fmt::format("{}: {} {}\n", impl, d.name, d.version);
+    } catch (const harness::Broken& e) {
+      broken_reason = e.what();
+      described.push_back({{"spec", impl}, {"broken", broken_reason}});
+    }
     for (const auto& c : cases) {
-      CaseResult r = harness::run_spec_case(c);
+      CaseResult r;
+      if (implementation) {
+        r = harness::run_spec_case(c, *implementation);
+        // A driver that broke mid-run stays broken: the rest of its cases say so.
+        if (r.verdict == Verdict::broken && r.message.find("ProtocolError") == std::string::npos) {
+          broken_reason = r.message;
+          implementation.reset();
+        }
+      } else {
+        r = CaseResult{"spec", c.id, c.source, Verdict::broken, broken_reason, "", 0};
+      }
       r.repro = repro_for(o, impl, r);
       tally.add(r.verdict);
       if (r.verdict != Verdict::pass)
@@ -68,9 +91,14 @@ int run(RunOptions o, const std::string& command_line) {
       results.emplace_back(impl, std::move(r));
     }
   }
-  std::cout << fmt::format("spec suite on {}: {} cases: {} pass, {} fail, {} inconclusive, {} broken, {} unsupported\n",
-                           fmt::join(o.impls, ","), results.size(), tally.of(Verdict::pass), tally.of(Verdict::fail),
-                           tally.of(Verdict::inconclusive), tally.of(Verdict::broken), tally.of(Verdict::unsupported));
+  for (const auto& impl : o.impls) {
+    harness::Tally t;
+    for (const auto& [name, r] : results)
+      if (name == impl) t.add(r.verdict);
+    std::cout << fmt::format("spec suite on {}: {} pass, {} fail, {} inconclusive, {} broken, {} unsupported\n", impl,
+                             t.of(Verdict::pass), t.of(Verdict::fail), t.of(Verdict::inconclusive), t.of(Verdict::broken),
+                             t.of(Verdict::unsupported));
+  }
 
   if (!o.json_out.empty()) {
     nlohmann::json doc;
@@ -80,7 +108,7 @@ int run(RunOptions o, const std::string& command_line) {
     doc["schema"] = "shmcheck-results/0";
     doc["run"] = {{"started", when}, {"seed", o.seed}, {"command", command_line},
                   {"shmcheck", version}, {"git", git_revision}};
-    doc["implementations"] = nlohmann::json::array({{{"spec", "ref"}, {"name", "shmcheck reference"}, {"version", version}}});
+    doc["implementations"] = described;
     for (const auto& [impl, r] : results)
       doc["results"].push_back({{"impl", impl}, {"suite", r.suite}, {"case", r.id}, {"source", r.source},
                                 {"verdict", to_string(r.verdict)}, {"message", r.message}, {"repro", r.repro},
@@ -100,7 +128,7 @@ int run(RunOptions o, const std::string& command_line) {
 void add_run(CLI::App& app, int& status) {
   auto opts = std::make_shared<RunOptions>();
   auto* run_cmd = app.add_subcommand("run", "Run suites against implementations and print a summary");
-  run_cmd->add_option("--impl", opts->impls, "Implementation to check (so far: ref)")->capture_default_str();
+  run_cmd->add_option("--impl", opts->impls, "Implementation to check: ref, exec:CMD, cpython[:PYTHON], cpython:all")->capture_default_str();
   run_cmd->add_option("--suite", opts->suites, "Suite to run (so far: spec)")->capture_default_str();
   run_cmd->add_option("--case", opts->cases, "Run only these case ids");
   run_cmd->add_option("--clauses", opts->clauses, "The spec suite's clauses file")->capture_default_str();

@@ -1,6 +1,7 @@
 #pragma once
 // The spec suite: CPython's single-object clauses as data (clauses.json) plus the generated
-// typecode x shape x lock matrix, run against the reference implementation.
+// typecode x shape x lock matrix, run against any implementation.
+#include "implementation.hpp"
 #include "verdict.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,7 +27,7 @@ std::vector<SpecCase> load_clauses(const std::string& path);
 // `seed` picks the extra in-range values each cell also round-trips.
 std::vector<SpecCase> generate_matrix(std::uint64_t seed);
 
-// Runs one case against the reference implementation.
-CaseResult run_spec_case(const SpecCase& c);
+// Runs one case against an implementation, as one batch of operations.
+CaseResult run_spec_case(const SpecCase& c, Implementation& impl);
 
 }  // namespace shmcheck::harness
