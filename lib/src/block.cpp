@@ -98,11 +98,14 @@ class Registry {
     // process already maps is dropped (unmapped, descriptor closed) when `seg` goes.
     auto* base = static_cast<std::byte*>(it != arenas_.end() ? it->second->segment.data() : seg.data());
     auto* h = reinterpret_cast<ArenaHeader*>(base);
-    if (h->magic != kArenaMagic || offset < h->first_block + kBlockHeaderSize || offset >= h->size)
+    if (h->magic != kArenaMagic || offset < h->first_block + kBlockHeaderSize || offset >= h->size ||
+        (offset - kBlockHeaderSize) % 32 != 0)
       throw RuntimeError("stale or foreign handle: no shmcheck arena block at offset " + std::to_string(offset));
     auto* bh = reinterpret_cast<BlockHeader*>(base + offset - kBlockHeaderSize);
     if (bh->magic != kBlockMagic || bh->state.load() != BlockState::used || bh->references.load() == 0)
       throw RuntimeError("stale handle: the block at offset " + std::to_string(offset) + " is not live");
+    if (bh->payload_size > h->size - offset)
+      throw RuntimeError("corrupt arena: the block at offset " + std::to_string(offset) + " runs past its end");
     LocalArena* arena = it != arenas_.end() ? it->second.get() : map(std::move(seg));
     ++arena->local_blocks;
     return track(new LocalBlock{arena, bh, offset});
@@ -253,6 +256,11 @@ class Registry {
 Block Block::allocate(std::size_t bytes, std::size_t alignment) {
   if (alignment == 0 || (alignment & (alignment - 1)) != 0)
     throw ValueError("alignment must be a power of two, not " + std::to_string(alignment));
+  // Segments are only page-aligned; an arena header precedes the payload.
+  if (alignment > static_cast<std::size_t>(sysconf(_SC_PAGESIZE)))
+    throw ValueError("alignment above the page size is not supported: " + std::to_string(alignment));
+  // Keeps every size computation below far from wrapping around.
+  if (bytes > (std::size_t{1} << 62)) throw OverflowError("block too large: " + std::to_string(bytes) + " bytes");
   return Block(detail::Registry::instance().allocate(bytes, std::max(alignment, min_alignment)));
 }
 
@@ -266,6 +274,11 @@ std::uint64_t Block::shared_references() const noexcept { return local_ ? local_
 void Block::add_reference_for_transfer() const {
   if (!local_) throw RuntimeError("cannot transfer an empty block handle");
   local_->header->references.fetch_add(1);
+}
+
+void Block::withdraw_reference_for_transfer() const {
+  // Never the last reference: this handle holds one of its own.
+  if (local_) local_->header->references.fetch_sub(1);
 }
 
 Block Block::adopt_transferred(int fd, std::uint64_t offset) {

@@ -105,15 +105,20 @@ void add_transfer_references(const Object& obj) {
 }  // namespace
 
 ExportedHandle::ExportedHandle(const Object& obj) {
-  const int data_fd = dup_inheritable(obj.block().segment_fd());
-  fds_.push_back(data_fd);
-  int lock_fd = -1;
-  if (obj.is_synchronized()) {
-    lock_fd = dup_inheritable(const_cast<Object&>(obj).get_lock().block().segment_fd());
-    fds_.push_back(lock_fd);
+  try {
+    const int data_fd = dup_inheritable(obj.block().segment_fd());
+    fds_.push_back(data_fd);
+    int lock_fd = -1;
+    if (obj.is_synchronized()) {
+      lock_fd = dup_inheritable(const_cast<Object&>(obj).get_lock().block().segment_fd());
+      fds_.push_back(lock_fd);
+    }
+    text_ = describe(obj, data_fd, lock_fd);
+  } catch (...) {  // the destructor of a half-built object does not run
+    for (int fd : fds_) close(fd);
+    throw;
   }
-  text_ = describe(obj, data_fd, lock_fd);
-  add_transfer_references(obj);
+  add_transfer_references(obj);  // last: nothing after it can throw
 }
 
 ExportedHandle::ExportedHandle(ExportedHandle&& o) noexcept : text_(std::move(o.text_)), fds_(std::move(o.fds_)) {
@@ -168,8 +173,12 @@ void send_object(int socket_fd, const Object& obj) {
   cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
   std::memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
   add_transfer_references(obj);  // before sending: the receiver may attach at once
-  if (sendmsg(socket_fd, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(payload.size()))
-    throw OSError(errno, "sendmsg of a shared object");
+  if (sendmsg(socket_fd, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(payload.size())) {
+    const int err = errno;
+    obj.block().withdraw_reference_for_transfer();  // nobody will take them over
+    if (obj.is_synchronized()) const_cast<Object&>(obj).get_lock().block().withdraw_reference_for_transfer();
+    throw OSError(err, "sendmsg of a shared object");
+  }
 }
 
 Object receive_object(int socket_fd) {

@@ -64,7 +64,13 @@ Lock Lock::from_block(Block block) {
 bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout) {
   auto& s = state(block_);
   std::optional<std::chrono::nanoseconds> wait;
-  if (timeout) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
+  if (timeout) {
+    // Negative or NaN: try once (CPython's SemLock clamps to 0). Beyond about 30 years the
+    // nanosecond count would overflow: that is no timeout at all.
+    const double seconds = timeout->count();
+    if (!(seconds > 0)) wait = std::chrono::nanoseconds(0);
+    else if (seconds < 1e9) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
+  }
   switch (detail::robust_mutex_lock(s.mutex, blocking, wait)) {
     case detail::LockResult::busy:
     case detail::LockResult::timed_out:

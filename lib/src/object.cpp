@@ -144,7 +144,7 @@ Object Object::get_obj() const {
 }
 
 Object Object::from_parts(const Typecode& tc, Shape shape, Block block, std::size_t n, std::optional<Lock> lock) {
-  if (block.size() < n * tc.size) throw RuntimeError("block too small for " + std::to_string(n) + " elements");
+  if (n > block.size() / tc.size) throw RuntimeError("block too small for " + std::to_string(n) + " elements");
   return Object(&tc, shape, std::move(block), n, std::move(lock));
 }
 

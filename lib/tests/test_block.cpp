@@ -106,3 +106,11 @@ TEST(Block, ReferencesCountProcessesNotHandles) {
   const auto end = test::run_in_child([&]() -> int { return b.shared_references() == 2 ? 0 : 1; });
   EXPECT_TRUE(end.ok()) << "the forked child should hold its own reference";
 }
+
+TEST(Block, SizesThatWouldWrapAroundAreOverflowErrors) {
+  EXPECT_THROW(Block::allocate(SIZE_MAX - 10), OverflowError);
+  EXPECT_THROW(Block::allocate(SIZE_MAX - 100), OverflowError);
+  EXPECT_THROW(Block::allocate(std::size_t{1} << 63), OverflowError);
+}
+
+TEST(Block, AlignmentAboveThePageSizeIsRefused) { EXPECT_THROW(Block::allocate(10, 65536), ValueError); }

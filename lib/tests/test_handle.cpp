@@ -136,3 +136,26 @@ TEST(Handle, ExecedChildHoldingTheLockIsRecoveredWhenKilled) {
   EXPECT_EQ(v.get_lock().owner_deaths(), 1u);
   v.get_lock().release();
 }
+
+TEST(Handle, FailedSendTakesItsTransferReferencesBack) {
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  close(sv[1]);  // nobody will receive
+  Object a = make_array('i', 2);
+  const auto data_refs = a.block().shared_references();
+  const auto lock_refs = a.get_lock().block().shared_references();
+  EXPECT_THROW(send_object(sv[0], a), OSError);
+  EXPECT_EQ(a.block().shared_references(), data_refs);
+  EXPECT_EQ(a.get_lock().block().shared_references(), lock_refs);
+  close(sv[0]);
+}
+
+TEST(Handle, LengthBeyondTheBlockIsRefusedNotMapped) {
+  Object a = make_array('i', 4);
+  ExportedHandle h(a);
+  std::string text = h.text();
+  const auto pos = text.find("n=4");
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, 3, "n=4611686018427387904");  // 2^62 elements of 4 bytes: wraps to 0 bytes
+  EXPECT_THROW(attach(text), RuntimeError);
+}

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <limits>
 #include <thread>
 
 using namespace shmcheck;
@@ -170,4 +171,22 @@ TEST(Lock, OwnerDeathSeenThroughASynchronizedArray) {
   // CPython deadlocks here forever (gh-88304); the reference recovers.
   EXPECT_EQ(a.get(0), 42);
   EXPECT_EQ(a.get_lock().owner_deaths(), 1u);
+}
+
+TEST(Lock, HugeOrInfiniteTimeoutWaitsInsteadOfGivingUp) {
+  Lock l = Lock::create();
+  test::Signal held;
+  std::thread holder([&] {
+    l.acquire();
+    held.notify();
+    std::this_thread::sleep_for(100ms);
+    l.release();
+  });
+  ASSERT_TRUE(held.wait());
+  // 1e10 s does not fit in int64 nanoseconds: it must mean "wait", not "try once".
+  EXPECT_TRUE(l.acquire(true, std::chrono::duration<double>(1e10)));
+  l.release();
+  holder.join();
+  EXPECT_TRUE(l.acquire(true, std::chrono::duration<double>(std::numeric_limits<double>::infinity())));
+  l.release();
 }

@@ -30,7 +30,8 @@ class Block {
   // std::atomic_ref's required alignment (CPython's heap guarantees only 8).
   static constexpr std::size_t min_alignment = 16;
 
-  // A zero-filled block of `bytes` bytes (0 is allowed) aligned to `alignment`.
+  // A zero-filled block of `bytes` bytes (0 is allowed) aligned to `alignment` (a power of two
+  // up to the page size; ValueError otherwise). OverflowError beyond 2^62 bytes.
   static Block allocate(std::size_t bytes, std::size_t alignment = min_alignment);
 
   Block() = default;
@@ -51,6 +52,8 @@ class Block {
 
   // Adds one cross-process reference on behalf of a receiver that has no handle yet.
   void add_reference_for_transfer() const;
+  // Takes such a reference back when the transfer failed.
+  void withdraw_reference_for_transfer() const;
   // Maps (or reuses the mapping of) the segment behind `fd` and takes over one reference
   // that the sender added for this receiver. Takes ownership of `fd`. Throws RuntimeError
   // when there is no live block at `offset`.
