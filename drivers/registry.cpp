@@ -81,16 +81,23 @@ std::string drivers_dir() {
 
 std::vector<std::string> find_cpythons() {
   std::vector<std::string> candidates;
-  if (auto p = on_path("python3"); !p.empty()) candidates.push_back(p);
   const std::string root = pyenv_root();
   std::error_code ec;
   if (!root.empty() && fs::is_directory(root + "/versions", ec)) {
     std::vector<fs::path> versions;
     for (const auto& e : fs::directory_iterator(root + "/versions", ec)) versions.push_back(e.path());
-    std::sort(versions.begin(), versions.end());
+    // Oldest first, by version number ("3.9.18" before "3.10.13").
+    auto key = [](const fs::path& p) {
+      std::vector<int> parts;
+      std::istringstream in(p.filename().string());
+      for (std::string part; std::getline(in, part, '.');) parts.push_back(std::atoi(part.c_str()));
+      return parts;
+    };
+    std::sort(versions.begin(), versions.end(), [&](const fs::path& a, const fs::path& b) { return key(a) < key(b); });
     for (const auto& v : versions)
       if (fs::exists(v / "bin/python", ec)) candidates.push_back((v / "bin/python").string());
   }
+  if (auto p = on_path("python3"); !p.empty()) candidates.push_back(p);  // last: often one of the above
   std::vector<std::string> out;
   std::set<std::string> seen;  // one per real executable
   for (const auto& c : candidates) {

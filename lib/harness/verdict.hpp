@@ -20,6 +20,8 @@ struct CaseResult {
   std::string message;  // why, for anything but pass
   std::string repro;    // the command that replays exactly this case
   double seconds = 0;
+  bool expected = false;     // the implementation's expectations file lists this case as failing
+  std::string expectation;   // ... and says why
 };
 
 struct Tally {

@@ -167,7 +167,10 @@ std::vector<SpecCase> generate_matrix(std::uint64_t seed) {
 }
 
 CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
-  CaseResult r{"spec", c.id, c.source, Verdict::pass, "", "", 0};
+  CaseResult r;
+  r.suite = "spec";
+  r.id = c.id;
+  r.source = c.source;
   const auto t0 = std::chrono::steady_clock::now();
   auto done = [&] {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

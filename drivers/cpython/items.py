@@ -1,0 +1,152 @@
+"""Items and errors of the shmcheck driver protocol (PROTOCOL.md sections 2 and 3).
+
+Standard library only; runs on CPython 2.7 and 3.6+.
+"""
+from __future__ import print_function, division
+
+import json
+import math
+import re
+import sys
+
+PY2 = sys.version_info[0] == 2
+
+if PY2:  # pragma: no cover - exercised on 2.7 only
+    TEXT = unicode  # noqa: F821
+    INTS = (int, long)  # noqa: F821
+else:
+    TEXT = str
+    INTS = (int,)
+
+INT64_MIN = -(1 << 63)
+INT64_MAX = (1 << 63) - 1
+_INT_TEXT = re.compile(r'^-?[0-9]+$')
+
+
+class ProtocolError(Exception):
+    """A request that is itself malformed: answered with kind "other", type "ProtocolError"."""
+
+
+class Unsupported(Exception):
+    """The implementation lacks what the request needs: kind "unsupported"."""
+
+
+def is_int(x):
+    return isinstance(x, INTS) and not isinstance(x, bool)
+
+
+def is_number(x):
+    return (is_int(x) or isinstance(x, float)) and not isinstance(x, bool)
+
+
+def decode(x):
+    """A protocol item -> the Python value handed to the implementation."""
+    if x is None or isinstance(x, bool) or is_int(x) or isinstance(x, float):
+        return x
+    if isinstance(x, list):  # only reachable for initializers; lets CPython judge
+        return [decode(e) for e in x]
+    if isinstance(x, dict) and len(x) == 1:
+        key, val = list(x.items())[0]
+        if isinstance(val, TEXT):
+            if key == 'int' and _INT_TEXT.match(val):
+                return int(val)
+            if key == 'float' and val in ('inf', '-inf', 'nan'):
+                return float(val)
+            if key == 'bytes':
+                try:
+                    return val.encode('latin-1')
+                except UnicodeError:
+                    raise ProtocolError('bytes item holds a character above U+00FF')
+            if key == 'str':
+                return val
+    raise ProtocolError('not an item: %s' % _short(x))
+
+
+def encode(v):
+    """A Python value read from the implementation -> a protocol item."""
+    if v is None or isinstance(v, bool):
+        return v
+    if is_int(v):
+        if INT64_MIN <= v <= INT64_MAX:
+            return int(v)
+        return {'int': str(v)}
+    if isinstance(v, float):
+        if math.isnan(v):
+            return {'float': 'nan'}
+        if math.isinf(v):
+            return {'float': 'inf' if v > 0 else '-inf'}
+        return v
+    if isinstance(v, bytes):  # also str on 2.7
+        return {'bytes': v.decode('latin-1')}
+    if isinstance(v, TEXT):
+        return {'str': v}
+    raise ProtocolError('driver cannot encode a result of type %s' % type(v).__name__)
+
+
+def encode_sequence(v):
+    """A slice result -> a list of items ('c' slices are bytes, 'u' slices are str)."""
+    if isinstance(v, (bytes, TEXT)):
+        return [encode(v[i:i + 1]) for i in range(len(v))]
+    return [encode(e) for e in v]
+
+
+_KINDS = [
+    (IndexError, 'index_error'),
+    (TypeError, 'type_error'),
+    (ValueError, 'value_error'),
+    (OverflowError, 'overflow_error'),
+    (AttributeError, 'attribute_error'),
+    (RuntimeError, 'runtime_error'),
+    (AssertionError, 'assertion_error'),
+    (EnvironmentError, 'os_error'),  # OSError on 3.x; IOError, mmap.error etc. on 2.7
+]
+
+
+def _text(x):
+    try:
+        s = str(x)
+    except Exception:
+        try:
+            s = repr(x)
+        except Exception:
+            s = '<unprintable>'
+    if isinstance(s, bytes) and not isinstance(s, TEXT):  # 2.7 str
+        s = s.decode('utf-8', 'replace')
+    return s
+
+
+def _short(x, limit=200):
+    try:
+        s = json.dumps(x)
+    except Exception:
+        s = _text(x)
+    return s if len(s) <= limit else s[:limit] + '...'
+
+
+def error(kind, type_name, message):
+    return {'ok': False, 'error': {'kind': kind, 'type': type_name, 'message': message}}
+
+
+def error_outcome(exc):
+    """Any exception -> an outcome. Exact class first, then the nearest base in the table."""
+    if isinstance(exc, ProtocolError):
+        return error('other', 'ProtocolError', _text(exc))
+    if isinstance(exc, Unsupported):
+        return error('unsupported', 'Unsupported', _text(exc))
+    cls = type(exc)
+    kind = 'other'
+    for base, name in _KINDS:
+        if cls is base:
+            kind = name
+            break
+    else:
+        for base, name in _KINDS:
+            if isinstance(exc, base):
+                kind = name
+                break
+    return error(kind, cls.__name__, _text(exc))
+
+
+def dumps(obj):
+    """One JSON line (without the newline), ASCII only, never NaN/Infinity."""
+    return json.dumps(obj, separators=(',', ':'), ensure_ascii=True, allow_nan=False)
