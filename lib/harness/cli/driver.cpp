@@ -2,35 +2,15 @@
 // stdin/stdout, so that it can be checked as an exec: driver like any other.
 #include "cli/commands.hpp"
 #include "ref/ref_implementation.hpp"
+#include "serve.hpp"
 
-#include <iostream>
-#include <string>
 
 namespace shmcheck::cli {
 namespace {
 
 int serve_ref() {
   drivers::RefImplementation ref;
-  std::ios::sync_with_stdio(false);
-  for (std::string line; std::getline(std::cin, line);) {
-    nlohmann::json req = nlohmann::json::parse(line, nullptr, false);
-    nlohmann::json resp;
-    if (req.is_discarded() || !req.is_object()) {
-      resp = {{"id", nullptr}, {"ok", false},
-              {"error", {{"kind", "other"}, {"type", "ProtocolError"}, {"message", "not a JSON object: " + line.substr(0, 200)}}}};
-    } else {
-      const nlohmann::json id = req.contains("id") ? req["id"] : nlohmann::json();
-      req.erase("id");
-      resp = ref.perform(req).to_json();
-      resp["id"] = id;
-      if (req.value("op", "") == "bye") {
-        std::cout << resp.dump() << "\n" << std::flush;
-        return ok;
-      }
-    }
-    std::cout << resp.dump() << "\n" << std::flush;
-  }
-  return ok;
+  return drivers::serve([&](const nlohmann::json& op) { return ref.perform(op); });
 }
 
 }  // namespace
