@@ -1,0 +1,126 @@
+"""Protocol conformance checks for a driver: what every driver must do, whatever it
+implements. Usage: conformance.py DRIVER-COMMAND...
+
+It speaks raw lines to the driver (so that it can also send what shmcheck never would: bad
+JSON, unknown ops) and checks the answers' shapes and error kinds against
+drivers/PROTOCOL.md. Exit status 0 when every check passes; each failure is printed."""
+from __future__ import print_function
+
+import json
+import subprocess
+import sys
+import time
+
+KINDS = {"index_error", "type_error", "value_error", "overflow_error", "attribute_error", "runtime_error",
+         "assertion_error", "os_error", "timeout", "crashed", "unsupported", "other"}
+failures = []
+passes = [0]
+
+
+def check(cond, what):
+    if cond:
+        passes[0] += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+class Driver(object):
+    def __init__(self, argv):
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True)
+        self.next_id = 0
+
+    def raw(self, line):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        answer = self.p.stdout.readline()
+        check(answer.endswith("\n"), "an answer is one whole line, got %r" % answer[:200])
+        return json.loads(answer)
+
+    def send(self, **req):
+        req["id"] = self.next_id
+        self.next_id += 1
+        resp = self.raw(json.dumps(req))
+        check(resp.get("id") == req["id"], "answer to %s carries its id, got %r" % (req["op"], resp.get("id")))
+        check_outcome(resp, req["op"])
+        return resp
+
+
+def check_outcome(o, what):
+    check(isinstance(o, dict) and isinstance(o.get("ok"), bool), "%s: outcome has a boolean ok: %r" % (what, o))
+    if o.get("ok"):
+        check("result" in o, "%s: a successful outcome has a result" % what)
+    else:
+        e = o.get("error", {})
+        check(e.get("kind") in KINDS, "%s: error kind %r is in the vocabulary" % (what, e.get("kind")))
+        check(isinstance(e.get("message"), str) or e.get("message") is None or str(type(e.get("message"))) == "<type 'unicode'>",
+              "%s: error message is text" % what)
+
+
+def kind(resp):
+    return None if resp.get("ok") else resp["error"]["kind"]
+
+
+def main(argv):
+    d = Driver(argv)
+    hello = d.send(op="hello", protocol=1)
+    check(hello["ok"], "hello succeeds")
+    h = hello.get("result", {})
+    check(h.get("protocol") == 1, "hello says protocol 1")
+    for key in ("name", "version", "platform", "capabilities"):
+        check(key in h, "hello has " + key)
+    caps = h.get("capabilities", {})
+    tcs = caps.get("typecodes", "")
+    check(len(tcs) >= 12 and "i" in tcs and "d" in tcs, "typecodes listed: %r" % tcs)
+    for code in tcs:
+        size = caps.get("sizes", {}).get(code)
+        check(size and size[0] >= 1 and size[1] >= 1, "size and alignment for %r: %r" % (code, size))
+
+    bad = d.raw("this is not json")
+    check(bad.get("id") is None and kind(bad) == "other", "a line that is not JSON is answered with id null: %r" % bad)
+    check(kind(d.send(op="no-such-op")) == "other", "an unknown op is refused as malformed")
+    check(kind(d.send(op="get", obj="nobody", index=0)) == "other", "an unknown handle is refused as malformed")
+
+    a = d.send(op="create", shape="array", tc="i", size=3, **{"as": "a"})
+    check(a["ok"], "create an array")
+    check(kind(d.send(op="get", obj="a", index=3)) == "index_error", "index past the end is index_error")
+    check(kind(d.send(op="set", obj="a", index=0, item=1.5)) == "type_error", "a float into 'i' is type_error")
+    check(kind(d.send(op="get_slice", obj="a", slice=[None, None, 0])) == "value_error", "slice step 0 is value_error")
+    check(kind(d.send(op="create", shape="value", tc="x")) == "type_error", "a bad typecode is type_error")
+
+    batch = d.send(op="batch", ops=[{"op": "set", "obj": "a", "index": 0, "item": 4294967301},
+                                    {"op": "get", "obj": "a", "index": 9},
+                                    {"op": "get_slice", "obj": "a", "slice": [None, None, None]}])
+    res = batch.get("result", [])
+    check(len(res) == 3, "a batch of 3 answers 3 outcomes")
+    if len(res) == 3:
+        for o in res:
+            check_outcome(o, "batch item")
+        check(kind(res[1]) == "index_error", "an error inside a batch is an outcome, not the batch's")
+        check(res[2].get("result") == [5, 0, 0], "the batch went on after the error: %r" % res[2])
+
+    child = d.send(op="child", ops=[{"op": "set", "obj": "a", "index": 1, "item": 7}])
+    if child["ok"]:
+        r = child["result"]
+        check(isinstance(r, dict) and r.get("exit") == {"code": 0}, "child result has exit code 0: %r" % r)
+        check(len(r.get("outcomes", [])) == 1, "child result has one outcome per op")
+        check(d.send(op="get", obj="a", index=1).get("result") == 7, "the parent sees the child's write")
+    else:
+        check(kind(child) == "unsupported", "child is done or unsupported")
+
+    bye = d.send(op="bye")
+    check(bye["ok"], "bye succeeds")
+    d.p.stdin.close()
+    for _ in range(500):
+        if d.p.poll() is not None:
+            break
+        time.sleep(0.01)
+    check(d.p.poll() == 0, "the driver exits 0 after bye (got %r)" % d.p.poll())
+    if d.p.poll() is None:
+        d.p.kill()
+    print("conformance of %s: %d checks passed, %d failed" % (" ".join(argv), passes[0], len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

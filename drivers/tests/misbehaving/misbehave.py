@@ -1,0 +1,85 @@
+"""A driver that misbehaves on purpose, one way per mode: the catalog that shmcheck's
+robustness tests run. Usage: misbehave.py MODE PIDFILE
+
+It answers hello correctly (unless the mode is about the handshake) and then misbehaves on
+the first batch. It writes its pid, and the pid of any helper process it starts, to PIDFILE
+so that the test can check that nothing survives."""
+from __future__ import print_function
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+mode, pidfile = sys.argv[1], sys.argv[2]
+out = sys.stdout
+
+
+def record(pid):
+    with open(pidfile, "a") as f:
+        f.write("%d\n" % pid)
+
+
+def answer(req_id, result):
+    out.write(json.dumps({"id": req_id, "ok": True, "result": result}) + "\n")
+    out.flush()
+
+
+HELLO = {"protocol": 1, "name": "misbehave-" + mode, "version": "0", "platform": {"os": "linux", "machine": "x"},
+         "capabilities": {"typecodes": "i"}}
+
+record(os.getpid())
+if mode == "exit-before-hello":
+    sys.exit(3)
+if mode == "garbage-hello":
+    out.write("Welcome to my driver!\n")
+    out.flush()
+    time.sleep(30)
+if mode == "wrong-protocol":
+    line = sys.stdin.readline()
+    answer(json.loads(line)["id"], dict(HELLO, protocol=99))
+    time.sleep(30)
+
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["op"] == "hello":
+        if mode == "slow-hello":
+            time.sleep(30)
+        answer(req["id"], HELLO)
+        continue
+    if req["op"] == "bye":
+        answer(req["id"], None)
+        break
+    # The first batch: misbehave.
+    if mode == "crash":
+        os.kill(os.getpid(), 11)
+    elif mode == "exit-early":
+        sys.exit(0)
+    elif mode == "hang":
+        helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        record(helper.pid)  # must die with its group
+        time.sleep(60)
+    elif mode == "garbage":
+        out.write("Traceback (most recent call last): oops\n")
+        out.flush()
+    elif mode == "wrong-id":
+        answer(req["id"] + 7, [{"ok": True, "result": None}] * len(req["ops"]))
+    elif mode == "wrong-schema":
+        out.write(json.dumps({"id": req["id"], "ok": True, "result": [{"fine": "thanks"}] * len(req["ops"])}) + "\n")
+        out.flush()
+    elif mode == "wrong-count":
+        answer(req["id"], [])
+    elif mode == "flood":
+        chunk = "x" * (1 << 20)
+        for _ in range(40):
+            out.write(chunk)
+        out.flush()
+        time.sleep(30)
+    elif mode == "stderr-noise":  # not a misbehaviour: noise on stderr is allowed
+        sys.stderr.write("debug: " + "y" * 200000 + "\n")
+        sys.stderr.flush()
+        answer(req["id"], [{"ok": True, "result": None}] * len(req["ops"]))
+    else:
+        sys.stderr.write("unknown mode " + mode + "\n")
+        sys.exit(2)
