@@ -1,0 +1,82 @@
+// Batched element operations per second through each kind of implementation: the reference
+// in process, the reference as an exec: driver (the cost of the protocol), and CPython's
+// driver (3.8, 3.11, 3.13 where pyenv has them). One iteration is one batch of 1000 element
+// operations (500 set, 500 get) on a locked 'i' array: one round trip.
+#include "registry.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace {
+
+using shmcheck::harness::Implementation;
+
+Implementation& open_cached(const std::string& spec) {
+  static std::map<std::string, std::unique_ptr<Implementation>> impls;
+  auto& slot = impls[spec];
+  if (!slot) {
+    slot = shmcheck::drivers::open_implementation(spec, std::chrono::seconds(30));
+    slot->run(nlohmann::json::array({{{"op", "create"}, {"shape", "array"}, {"tc", "i"}, {"size", 1000}, {"as", "bench"}}}));
+  }
+  return *slot;
+}
+
+nlohmann::json make_batch() {
+  nlohmann::json ops = nlohmann::json::array();
+  for (int i = 0; i < 500; ++i) {
+    ops.push_back({{"op", "set"}, {"obj", "bench"}, {"index", i}, {"item", i * 7}});
+    ops.push_back({{"op", "get"}, {"obj", "bench"}, {"index", 999 - i}});
+  }
+  return ops;
+}
+
+void BatchedElementOps(benchmark::State& state, const std::string& spec) {
+  Implementation* impl = nullptr;
+  try {
+    impl = &open_cached(spec);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  const nlohmann::json batch = make_batch();
+  for (auto _ : state) {
+    auto outcomes = impl->run(batch);
+    benchmark::DoNotOptimize(outcomes);
+    if (outcomes.size() != batch.size() || !outcomes.back().ok) state.SkipWithError("a batch came back wrong");
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch.size()));
+}
+
+std::string pyenv_python(const std::string& minor) {
+  const char* home = std::getenv("HOME");
+  const std::string root = std::getenv("PYENV_ROOT") ? std::getenv("PYENV_ROOT") : std::string(home ? home : "") + "/.pyenv";
+  std::error_code ec;
+  std::string best;
+  for (const auto& e : std::filesystem::directory_iterator(root + "/versions", ec))
+    if (e.path().filename().string().rfind(minor + ".", 0) == 0) best = (e.path() / "bin/python").string();
+  return best;
+}
+
+const int registered = [] {
+  benchmark::RegisterBenchmark("BatchedElementOps/ref", BatchedElementOps, std::string("ref"))->UseRealTime();
+  benchmark::RegisterBenchmark("BatchedElementOps/ref-exec", BatchedElementOps,
+                               std::string("exec:") + SHMCHECK_CLI + " driver ref")
+      ->UseRealTime();
+  for (const char* minor : {"3.8", "3.11", "3.13"}) {
+    const std::string py = pyenv_python(minor);
+    if (!py.empty())
+      benchmark::RegisterBenchmark((std::string("BatchedElementOps/cpython-") + minor).c_str(), BatchedElementOps,
+                                   "cpython:" + py)
+          ->UseRealTime();
+  }
+  return 0;
+}();
+
+}  // namespace
+
+BENCHMARK_MAIN();
