@@ -1,6 +1,18 @@
 #include "implementation.hpp"
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 namespace shmcheck::harness {
+
+// The protocol's error kinds: shmcheck's ErrorKind names plus the two only drivers report.
+bool is_error_kind(const std::string& kind) {
+  static constexpr std::array<std::string_view, 12> kinds{
+      "index_error", "type_error", "value_error", "overflow_error", "attribute_error", "runtime_error",
+      "assertion_error", "os_error", "timeout", "crashed", "unsupported", "other"};
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
 
 Outcome Outcome::from_json(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("ok") || !j.at("ok").is_boolean())
@@ -17,6 +29,7 @@ Outcome Outcome::from_json(const nlohmann::json& j) {
       !e.at("message").is_string())
     throw Broken("a failed outcome needs an 'error' with 'kind' and 'message': " + j.dump().substr(0, 300));
   o.kind = e.at("kind").get<std::string>();
+  if (!is_error_kind(o.kind)) throw Broken("error kind '" + o.kind + "' is not in the protocol's vocabulary");
   o.type = e.value("type", "");
   o.message = e.at("message").get<std::string>();
   return o;

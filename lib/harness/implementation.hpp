@@ -58,6 +58,9 @@ class Broken : public std::runtime_error {
   std::string tail_;
 };
 
+// index_error ... other: the error kinds drivers may report (drivers/PROTOCOL.md §2).
+bool is_error_kind(const std::string& kind);
+
 class Implementation {
  public:
   virtual ~Implementation() = default;

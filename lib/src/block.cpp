@@ -1,6 +1,7 @@
 // The process-local side of shared blocks: which arenas this process maps, which blocks it
 // holds, and the cross-process reference counting described in block.hpp.
 #include "arena.hpp"
+#include "fault.hpp"
 
 #include <shmcheck/block.hpp>
 #include <shmcheck/error.hpp>
@@ -147,6 +148,7 @@ class Registry {
 
   void before_fork() {
     pthread_mutex_lock(&mu_);
+    if (SHMCHECK_FAULT(freed_while_child_uses)) return;
     for (LocalBlock* lb : live_) lb->header->references.fetch_add(1);
   }
   void after_fork_parent() { pthread_mutex_unlock(&mu_); }
@@ -195,7 +197,7 @@ class Registry {
     bh->payload_size = bytes;
     bh->references.store(1);
     // Reused memory is zero-filled again (CPython issue #11675); fresh memory already is.
-    if (reused) std::memset(reinterpret_cast<std::byte*>(bh) + kBlockHeaderSize, 0, (std::size_t{64} << cls) - kBlockHeaderSize);
+    if (reused && !SHMCHECK_FAULT(no_zero_fill)) std::memset(reinterpret_cast<std::byte*>(bh) + kBlockHeaderSize, 0, (std::size_t{64} << cls) - kBlockHeaderSize);
     bh->state.store(BlockState::used);
     ++allocations_;
     reuses_ += reused;

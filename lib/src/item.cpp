@@ -1,6 +1,11 @@
+#include "fault.hpp"
+
 #include <shmcheck/error.hpp>
 #include <shmcheck/item.hpp>
 
+#include <sched.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -31,8 +36,17 @@ Int wrap(Int v, const Typecode& tc) {
   return static_cast<Int>(u);
 }
 
+// An 8-byte store done as two halves, with a pause in between in which a reader can see
+// the first half only.
+void put_torn(void* dst, const void* src) {
+  std::memcpy(dst, src, 4);
+  sched_yield();
+  std::memcpy(static_cast<unsigned char*>(dst) + 4, static_cast<const unsigned char*>(src) + 4, 4);
+}
+
 template <class T>
 void put(void* dst, T v) {
+  if (sizeof v == 8 && SHMCHECK_FAULT(torn_8_byte_stores)) return put_torn(dst, &v);
   std::memcpy(dst, &v, sizeof v);
 }
 template <class T>
@@ -42,9 +56,12 @@ T take(const void* src) {
   return v;
 }
 
+// The bytes an integer element occupies (the stride of an array is tc.size regardless).
+std::size_t stored_size(const Typecode& tc) { return SHMCHECK_FAULT(long_as_4_bytes) && tc.code == 'l' ? 4 : tc.size; }
+
 void store_integer(const Typecode& tc, void* dst, Int v) {
-  const Int w = wrap(v, tc);
-  switch (tc.size) {
+  const Int w = SHMCHECK_FAULT(integer_saturates) ? std::clamp(v, tc.min, tc.max) : wrap(v, tc);
+  switch (stored_size(tc)) {
     case 1: put(dst, static_cast<std::uint8_t>(w)); return;
     case 2: put(dst, static_cast<std::uint16_t>(w)); return;
     case 4: put(dst, static_cast<std::uint32_t>(w)); return;
@@ -55,7 +72,7 @@ void store_integer(const Typecode& tc, void* dst, Int v) {
 
 Int load_integer(const Typecode& tc, const void* src) {
   Int u = 0;
-  switch (tc.size) {
+  switch (stored_size(tc)) {
     case 1: u = take<std::uint8_t>(src); break;
     case 2: u = take<std::uint16_t>(src); break;
     case 4: u = take<std::uint32_t>(src); break;
@@ -175,7 +192,7 @@ void store_item(const Typecode& tc, void* dst, const Item& v) {
     case TypeKind::floating: {
       const double d = to_double(v);
       // 'f' rounds to float32; beyond its range the result is inf, silently, as ctypes.
-      if (tc.size == sizeof(float)) put(dst, static_cast<float>(d));
+      if (tc.size == sizeof(float) && !SHMCHECK_FAULT(float_as_double)) put(dst, static_cast<float>(d));
       else put(dst, d);
       return;
     }
@@ -209,7 +226,8 @@ Item load_item(const Typecode& tc, const void* src) {
     case TypeKind::unsigned_int:
       return Item(load_integer(tc, src));
     case TypeKind::floating:
-      return Item(tc.size == sizeof(float) ? static_cast<double>(take<float>(src)) : take<double>(src));
+      if (tc.size == sizeof(float) && !SHMCHECK_FAULT(float_as_double)) return Item(static_cast<double>(take<float>(src)));
+      return Item(take<double>(src));
     case TypeKind::bytes_char:
       return Item::bytes(std::string(1, take<char>(src)));
     case TypeKind::wide_char:

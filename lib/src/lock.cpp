@@ -1,3 +1,4 @@
+#include "fault.hpp"
 #include "posix/robust_mutex.hpp"
 
 #include <shmcheck/error.hpp>
@@ -50,7 +51,7 @@ pid_t this_thread() {
 Lock Lock::create() {
   Block b = Block::allocate(sizeof(LockState), alignof(LockState));
   auto& s = state(b);
-  detail::robust_mutex_init(s.mutex, /*recursive=*/true);
+  detail::robust_mutex_init(s.mutex, /*recursive=*/!SHMCHECK_FAULT(lock_not_recursive));
   s.magic = kLockMagic;
   return Lock(std::move(b));
 }
@@ -71,7 +72,9 @@ bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> t
     if (!(seconds > 0)) wait = std::chrono::nanoseconds(0);
     else if (seconds < 1e9) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
   }
-  switch (detail::robust_mutex_lock(s.mutex, blocking, wait)) {
+  const detail::LockResult got =
+      SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired : detail::robust_mutex_lock(s.mutex, blocking, wait);
+  switch (got) {
     case detail::LockResult::busy:
     case detail::LockResult::timed_out:
       return false;
@@ -97,7 +100,7 @@ void Lock::release() {
   if (s.owner.load() != this_thread() || s.depth.load() == 0)
     throw AssertionError("attempt to release recursive lock not owned by thread");
   if (s.depth.fetch_sub(1) == 1) s.owner.store(0);
-  if (!detail::robust_mutex_unlock(s.mutex))
+  if (!SHMCHECK_FAULT(lock_no_exclusion) && !detail::robust_mutex_unlock(s.mutex))
     throw AssertionError("attempt to release recursive lock not owned by thread");
 }
 

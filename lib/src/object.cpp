@@ -1,3 +1,5 @@
+#include "fault.hpp"
+
 #include <shmcheck/detail/element.hpp>
 #include <shmcheck/error.hpp>
 #include <shmcheck/object.hpp>
@@ -21,8 +23,14 @@ template <class F>
 auto Object::locked(F&& f) const {
   // Exactly one hold per call, as CPython's Synchronized wrappers.
   if (!lock_) return f();
-  std::lock_guard<Lock> hold(*lock_);
-  return f();
+  std::unique_lock<Lock> hold(*lock_);
+  if (SHMCHECK_FAULT(lock_released_early)) hold.unlock();
+  try {
+    return f();
+  } catch (...) {
+    if (SHMCHECK_FAULT(lock_kept_on_error)) hold.release();  // forgets to unlock
+    throw;
+  }
 }
 
 std::string Object::type_name() const {
@@ -68,11 +76,11 @@ void Object::set(const Slice& s, const std::vector<Item>& v) {
   if (shape_ == Shape::value) throw TypeError("'" + type_name() + "' object does not support item assignment");
   locked([&] {
     const SliceIndices r = resolve(s, n_);
-    if (v.size() != r.length) detail::throw_slice_size_mismatch();
+    if (v.size() != r.length && !SHMCHECK_FAULT(slice_length_mismatch_accepted)) detail::throw_slice_size_mismatch();
     // Element by element, as ctypes does: a bad item raises after the ones before it were
     // written: CPython 3.11's a[0:3] = [1, 'x', 3] raises TypeError and leaves [1, 0, 0]
     // (checked on this machine). Kept for parity; the clause is in clauses.json.
-    for (std::size_t k = 0; k < r.length; ++k) store_item(*tc_, element(r.at(k)), v[k]);
+    for (std::size_t k = 0; k < std::min(r.length, v.size()); ++k) store_item(*tc_, element(r.at(k)), v[k]);
   });
 }
 
@@ -104,7 +112,7 @@ void Object::set_value(const Item& v) {
     if (b.size() > n_) detail::throw_byte_string_too_long();
     locked([&] {
       std::memcpy(bytes(), b.data(), b.size());
-      if (b.size() < n_) reinterpret_cast<char*>(bytes())[b.size()] = '\0';
+      if (b.size() < n_ && !SHMCHECK_FAULT(c_value_no_terminator)) reinterpret_cast<char*>(bytes())[b.size()] = '\0';
     });
     return;
   }
@@ -174,6 +182,7 @@ Object copy(const Object& obj) {
   // Synchronized wrapper has not got.
   if (obj.is_synchronized()) throw TypeError("this type has no size");
   const Typecode& tc = obj.typecode();
+  if (SHMCHECK_FAULT(copy_aliases)) return Object(&tc, obj.shape_, obj.block_, obj.n_, std::nullopt);
   Block b = Block::allocate(obj.n_ * tc.size, tc.align);
   std::memcpy(b.data(), obj.bytes(), obj.n_ * tc.size);
   return Object(&tc, obj.shape_, std::move(b), obj.n_, std::nullopt);

@@ -1,3 +1,5 @@
+#include "fault.hpp"
+
 #include <shmcheck/error.hpp>
 #include <shmcheck/slice.hpp>
 
@@ -43,8 +45,9 @@ SliceIndices resolve(const Slice& s, std::size_t length) {
 
 std::size_t resolve_index(std::int64_t index, std::size_t length) {
   const std::int64_t len = static_cast<std::int64_t>(length);
-  if (index < 0) index += len;
-  if (index < 0 || index >= len) throw IndexError("invalid index");
+  const std::int64_t end = SHMCHECK_FAULT(index_off_by_one) ? len + 1 : len;
+  if (index < 0 && !SHMCHECK_FAULT(negative_index_not_wrapped)) index += len;
+  if (index < 0 || index >= end) throw IndexError("invalid index");
   return static_cast<std::size_t>(index);
 }
 

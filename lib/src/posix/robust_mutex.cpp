@@ -1,5 +1,7 @@
 #include "robust_mutex.hpp"
 
+#include "../fault.hpp"
+
 #include <shmcheck/error.hpp>
 
 #include <cerrno>
@@ -12,7 +14,7 @@ void robust_mutex_init(RobustMutex& m, bool recursive) {
   pthread_mutexattr_init(&attr);
   pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
   // Robust: when the owner dies, the next locker gets EOWNERDEAD instead of waiting forever.
-  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  if (!SHMCHECK_FAULT(owner_death_not_recovered)) pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
   // A recursive mutex also refuses unlock by a non-owner (EPERM), which RLock needs. The
   // arena mutex is error-checking for the same reason, without recursion.
   pthread_mutexattr_settype(&attr, recursive ? PTHREAD_MUTEX_RECURSIVE : PTHREAD_MUTEX_ERRORCHECK);

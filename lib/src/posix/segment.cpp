@@ -1,4 +1,6 @@
 // Shared-memory segments on POSIX: memfd (Linux) or shm_open with an immediate unlink.
+#include "../fault.hpp"
+
 #include <shmcheck/error.hpp>
 #include <shmcheck/segment.hpp>
 
@@ -44,7 +46,7 @@ int open_unlinked_shm() {
                 static_cast<unsigned long long>(rnd));
   const int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) throw OSError(errno, std::string("shm_open ") + name);
-  shm_unlink(name);
+  if (!SHMCHECK_FAULT(shm_name_left_behind)) shm_unlink(name);
   return fd;
 }
 
@@ -78,6 +80,7 @@ void check_space(std::size_t size, SegmentBackend backend) {
 }  // namespace
 
 SegmentBackend default_segment_backend() {
+  if (SHMCHECK_FAULT(shm_name_left_behind)) return SegmentBackend::shm_open;
   const char* env = std::getenv("SHMCHECK_SEGMENT_BACKEND");
   if (env && std::string_view(env) == "shm_open") return SegmentBackend::shm_open;
 #ifdef MFD_CLOEXEC
@@ -150,8 +153,9 @@ Segment& Segment::operator=(Segment&& o) noexcept {
 Segment::~Segment() { reset(); }
 
 void Segment::reset() noexcept {
-  if (data_) munmap(data_, size_);
-  if (fd_ >= 0) close(fd_);
+  const bool leak = SHMCHECK_FAULT(segment_leaked);
+  if (data_ && !leak) munmap(data_, size_);
+  if (fd_ >= 0 && !leak) close(fd_);
   fd_ = -1;
   data_ = nullptr;
   size_ = 0;
