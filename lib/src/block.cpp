@@ -252,6 +252,12 @@ class Registry {
   std::uint64_t reuses_ = 0;
 };
 
+// Built during static initialisation, while the process has one thread. Built lazily, a
+// thread's first allocation could race with another thread's fork(): the child then finds
+// the function-local static "being initialised" forever, and the atfork handlers are
+// registered while a fork runs them.
+[[maybe_unused]] const bool registry_ready = (Registry::instance(), true);
+
 }  // namespace
 }  // namespace detail
 
