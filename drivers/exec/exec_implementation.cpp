@@ -143,6 +143,21 @@ void ExecImplementation::drain_stderr() {
   }
 }
 
+std::string ExecImplementation::how_it_ended(const std::string& otherwise) {
+  // Its pipes closed; the exit itself may follow a moment later. Wait up to 1 s for it so
+  // that the reason can say how it ended.
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      dead_ = true;
+      return WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")"
+                                 : "exited early (status " + std::to_string(WEXITSTATUS(status)) + ")";
+    }
+    usleep(10000);
+  }
+  return otherwise;
+}
+
 std::string ExecImplementation::read_line() {
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   for (;;) {
@@ -164,14 +179,7 @@ std::string ExecImplementation::read_line() {
       const ssize_t n = read(from_child_, buf, sizeof buf);
       if (n > 0) out_buffer_.append(buf, static_cast<std::size_t>(n));
       else if (n == 0) {
-        int status = 0;
-        std::string how = "exited early";
-        if (waitpid(pid_, &status, WNOHANG) == pid_) {
-          dead_ = true;
-          how = WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")"
-                                    : "exited early (status " + std::to_string(WEXITSTATUS(status)) + ")";
-        }
-        broken(how + " before answering");
+        broken(how_it_ended("closed its output") + " before answering");
       }
     }
   }
@@ -186,7 +194,7 @@ json ExecImplementation::request(json req) {
   while (off < line.size()) {
     const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) broken(std::string("stopped reading its input: ") + std::strerror(errno));
+    if (n <= 0) broken(how_it_ended(std::string("stopped reading its input: ") + std::strerror(errno)));
     off += static_cast<std::size_t>(n);
   }
   const std::string answer = read_line();

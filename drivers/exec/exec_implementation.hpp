@@ -34,6 +34,7 @@ class ExecImplementation : public harness::Implementation {
  private:
   nlohmann::json request(nlohmann::json req);  // returns the response's outcome object
   std::string read_line();
+  std::string how_it_ended(const std::string& otherwise);  // "exited early (status 1)", ...
   void drain_stderr();
   [[noreturn]] void broken(const std::string& reason);
   void kill_group();

@@ -52,7 +52,7 @@ TEST_P(Misbehaving, IsBrokenWithItsReasonAndLeavesNothingRunning) {
   std::string reason;
   const auto t0 = std::chrono::steady_clock::now();
   try {
-    ExecImplementation impl(std::string("exec:misbehave ") + c.mode, argv, 1500ms);
+    ExecImplementation impl(std::string("exec:misbehave ") + c.mode, argv, 3000ms);
     impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
     impl.close();
   } catch (const Broken& e) {
