@@ -17,6 +17,9 @@
 #ifndef SHMCHECK_DRIVERS_DIR
 #define SHMCHECK_DRIVERS_DIR "drivers"
 #endif
+#ifndef SHMCHECK_MUTANT_BIN
+#define SHMCHECK_MUTANT_BIN "shmcheck_mutant"
+#endif
 
 namespace shmcheck::drivers {
 namespace fs = std::filesystem;
@@ -107,15 +110,64 @@ std::vector<std::string> find_cpythons() {
   return out;
 }
 
+std::string mutant_binary() {
+  std::error_code ec;
+  const fs::path beside = fs::read_symlink("/proc/self/exe", ec).parent_path() / "shmcheck_mutant";
+  if (!ec && access(beside.c_str(), X_OK) == 0) return beside.string();
+  return SHMCHECK_MUTANT_BIN;
+}
+
+std::vector<MutantInfo> list_mutants() {
+  const std::string bin = mutant_binary();
+  std::string quoted = "'";
+  for (char c : bin) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  FILE* f = popen((quoted + "' --list 2>/dev/null").c_str(), "r");
+  if (!f) throw ValueError("cannot run " + bin + " --list");
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  const int status = pclose(f);
+  std::vector<MutantInfo> out;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto a = line.find('\t'), b = line.find('\t', a == std::string::npos ? a : a + 1);
+    if (b == std::string::npos) continue;
+    out.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1)});
+  }
+  if (status != 0 || out.empty()) throw ValueError("mutants: " + bin + " --list did not list any (is it built?)");
+  return out;
+}
+
+// The Boost.Interprocess driver: next to this executable (bin/), else where it was built.
+static std::string boost_driver_binary() {
+  std::error_code ec;
+  const fs::path beside = fs::read_symlink("/proc/self/exe", ec).parent_path() / "shmcheck_boost_driver";
+  if (!ec && access(beside.c_str(), X_OK) == 0) return beside.string();
+#ifdef SHMCHECK_BOOST_DRIVER
+  return SHMCHECK_BOOST_DRIVER;
+#else
+  return "shmcheck_boost_driver";
+#endif
+}
+
 std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
   std::vector<std::string> out;
   for (const auto& s : specs) {
     if (s == "cpython:all") {
       for (const auto& py : find_cpythons()) out.push_back("cpython:" + py);
+    } else if (s == "mutant:all") {
+      for (const auto& m : list_mutants()) out.push_back("mutant:" + m.name);
+    } else if (starts_with(s, "mutant:")) {
+      const auto known = list_mutants();
+      if (std::none_of(known.begin(), known.end(), [&](const MutantInfo& m) { return "mutant:" + m.name == s; }))
+        throw ValueError("unknown mutant '" + s.substr(7) + "' (shmcheck list impls --impl mutant:all lists them)");
+      out.push_back(s);
+    } else if (s == "boost") {
+      out.push_back(s);
     } else if (s == "ref" || s == "cpython" || starts_with(s, "cpython:") || starts_with(s, "exec:")) {
       out.push_back(s);
     } else {
-      throw ValueError("unknown implementation '" + s + "' (known: ref, exec:CMD, cpython[:PYTHON], cpython:all)");
+      throw ValueError("unknown implementation '" + s + "' (known: ref, boost, exec:CMD, cpython[:PYTHON], cpython:all, mutant:NAME, mutant:all)");
     }
   }
   return out;
@@ -123,6 +175,8 @@ std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
 
 std::unique_ptr<harness::Implementation> open_implementation(const std::string& spec, std::chrono::milliseconds timeout) {
   if (spec == "ref") return std::make_unique<RefImplementation>();
+  if (spec == "boost")
+    return std::make_unique<ExecImplementation>(spec, std::vector<std::string>{boost_driver_binary()}, timeout);
   if (starts_with(spec, "exec:")) {
     const std::string cmd = spec.substr(5);
     if (split_words(cmd).empty()) throw ValueError("exec: needs a command, as in exec:./my-driver --flag");
@@ -136,6 +190,8 @@ std::unique_ptr<harness::Implementation> open_implementation(const std::string& 
     const std::string cmd = "exec " + python + " '" + drivers_dir() + "/cpython/driver.py'";
     return std::make_unique<ExecImplementation>(spec, std::vector<std::string>{"/bin/sh", "-c", cmd}, timeout);
   }
+  if (starts_with(spec, "mutant:"))
+    return std::make_unique<ExecImplementation>(spec, std::vector<std::string>{mutant_binary(), spec.substr(7)}, timeout);
   throw ValueError("unknown implementation '" + spec + "'");
 }
 

@@ -1,5 +1,7 @@
 #include "boost_implementation.hpp"
 
+#include "boost_memory.hpp"
+
 #include "item_json.hpp"
 
 #include <shmcheck/detail/element.hpp>  // checked_bytes and the slice/byte-string errors
@@ -7,24 +9,16 @@
 #include <shmcheck/item.hpp>
 #include <shmcheck/slice.hpp>
 
-#include <boost/date_time/posix_time/posix_time_types.hpp>
-#include <boost/interprocess/anonymous_shared_memory.hpp>
 #include <boost/interprocess/exceptions.hpp>
-#include <boost/interprocess/mapped_region.hpp>
-#include <boost/interprocess/sync/interprocess_recursive_mutex.hpp>
 #include <boost/version.hpp>
 
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
-#include <new>
 #include <optional>
 #include <vector>
 
@@ -34,23 +28,7 @@ namespace bip = ::boost::interprocess;
 using harness::Outcome;
 using nlohmann::json;
 
-// A lock in shared memory: Boost's recursive mutex, plus who owns it and how deep, because
-// Boost's mutex neither reports its owner nor refuses an unlock by a non-owner. The owner
-// fields are written only by the owner while it holds the mutex.
-struct BoostLockState {
-  bip::interprocess_recursive_mutex mutex;
-  std::atomic<pid_t> owner_pid{0};
-  std::atomic<pid_t> owner_tid{0};
-  std::atomic<int> depth{0};
-};
-
 namespace {
-
-static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
-              "the owner fields are shared between processes");
-
-// Where the elements start in a region that also holds the object's own lock.
-constexpr std::size_t kDataOffset = (sizeof(BoostLockState) + 15) / 16 * 16;
 
 struct ProtocolError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -59,61 +37,14 @@ struct Unsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-pid_t this_tid() { return static_cast<pid_t>(syscall(SYS_gettid)); }
-
-// A new zero-filled anonymous shared region (mmap refuses 0 bytes: at least 1).
-std::shared_ptr<bip::mapped_region> new_region(std::size_t bytes) {
-  return std::make_shared<bip::mapped_region>(bip::anonymous_shared_memory(std::max<std::size_t>(bytes, 1)));
-}
-
-std::shared_ptr<BoostLockState> lock_at(const std::shared_ptr<bip::mapped_region>& region) {
-  auto* state = new (region->get_address()) BoostLockState();
-  return std::shared_ptr<BoostLockState>(region, state);  // aliasing: keeps the region mapped
-}
-
-// Python's acquire(blocking, timeout): a timeout is ignored when not blocking; a negative,
-// zero or NaN timeout tries once; a huge one (beyond ~30 years) waits forever.
-bool acquire(BoostLockState& s, bool blocking, std::optional<double> timeout) {
-  bool got;
-  if (!blocking) {
-    got = s.mutex.try_lock();
-  } else if (!timeout || *timeout >= 1e9) {
-    s.mutex.lock();
-    got = true;
-  } else if (!(*timeout > 0)) {
-    got = s.mutex.try_lock();
-  } else {
-    const auto deadline = ::boost::posix_time::microsec_clock::universal_time() +
-                          ::boost::posix_time::microseconds(static_cast<long long>(std::ceil(*timeout * 1e6)));
-    got = s.mutex.timed_lock(deadline);
-  }
-  if (!got) return false;
-  if (s.depth.load() == 0) {
-    s.owner_pid.store(getpid());
-    s.owner_tid.store(this_tid());
-  }
-  s.depth.fetch_add(1);
-  return true;
-}
-
-void release(BoostLockState& s) {
-  if (s.depth.load() == 0 || s.owner_pid.load() != getpid() || s.owner_tid.load() != this_tid())
-    throw AssertionError("attempt to release recursive lock not owned by thread");
-  if (s.depth.fetch_sub(1) == 1) {
-    s.owner_pid.store(0);
-    s.owner_tid.store(0);
-  }
-  s.mutex.unlock();
-}
-
 // Exactly one hold per access through a synchronized object, as CPython's wrappers.
 template <class F>
 auto locked(const BoostObject& o, F&& f) {
   if (!o.lock) return f();
-  acquire(*o.lock, true, std::nullopt);
+  boost_acquire(*o.lock, true, std::nullopt);
   struct Release {
     BoostLockState& s;
-    ~Release() { release(s); }  // cannot throw: this thread took it just now
+    ~Release() { boost_release(s); }  // cannot throw: this thread took it just now
   } hold{*o.lock};
   return f();
 }
@@ -280,6 +211,11 @@ Outcome BoostImplementation::perform(const json& op) {
     o.kind = "os_error";
     o.type = "boost::interprocess::interprocess_exception";
     o.message = std::string(e.what()) + " (errno " + std::to_string(e.get_native_error()) + ")";
+  } catch (const std::bad_alloc& e) {  // out of memory or of mappings: an observation, not a bad request
+    o.ok = false;
+    o.kind = "other";
+    o.type = "std::bad_alloc";
+    o.message = e.what();
   } catch (const Unsupported& e) {
     o.ok = false;
     o.kind = "unsupported";
@@ -333,10 +269,10 @@ json BoostImplementation::create(const json& op) {
                                                                o.tc->size);
   if (!o.is_value) o.n = bytes / o.tc->size;
   const bool own = lock == "own";
-  auto region = new_region((own ? kDataOffset : 0) + bytes);
-  if (own) o.lock = lock_at(region);
+  auto region = boost_region((own ? kBoostDataOffset : 0) + bytes);
+  if (own) o.lock = boost_lock_at(region);
   else o.lock = shared;  // null for "none"
-  o.data = std::shared_ptr<std::byte>(region, static_cast<std::byte*>(region->get_address()) + (own ? kDataOffset : 0));
+  o.data = std::shared_ptr<std::byte>(region, static_cast<std::byte*>(region->get_address()) + (own ? kBoostDataOffset : 0));
   if (o.is_value && op.contains("init") && !op.at("init").is_null())
     store_item(*o.tc, element(o, 0), harness::item_from_json(op.at("init")));
   for (std::size_t i = 0; i < init.size(); ++i) store_item(*o.tc, element(o, i), init[i]);
@@ -386,7 +322,7 @@ json BoostImplementation::dispatch(const json& op) {
     // CPython sizes the copy with ctypes.sizeof(type(obj)), which a Synchronized wrapper lacks.
     if (obj.lock) throw TypeError("this type has no size");
     BoostObject c = obj;
-    auto region = new_region(obj.n * obj.tc->size);
+    auto region = boost_region(obj.n * obj.tc->size);
     c.data = std::shared_ptr<std::byte>(region, static_cast<std::byte*>(region->get_address()));
     std::memcpy(c.data.get(), obj.data.get(), obj.n * obj.tc->size);
     return bind(op, std::move(c));
@@ -394,16 +330,16 @@ json BoostImplementation::dispatch(const json& op) {
   if (name == "synchronized") {
     if (obj.lock) throw AssertionError("object already synchronized");
     BoostObject s = obj;  // shares the elements; the new lock gets a region of its own
-    s.lock = lock_at(new_region(sizeof(BoostLockState)));
+    s.lock = boost_lock_at(boost_region(sizeof(BoostLockState)));
     return bind(op, std::move(s));
   }
   if (name == "drop") return objects_.erase(op.at("obj").get<std::string>()), nullptr;
   if (name == "acquire") {
     std::optional<double> timeout;
     if (op.contains("timeout") && !op.at("timeout").is_null()) timeout = op.at("timeout").get<double>();
-    return acquire(lock_of(obj), op.value("blocking", true), timeout);
+    return boost_acquire(lock_of(obj), op.value("blocking", true), timeout);
   }
-  if (name == "release") return release(lock_of(obj)), nullptr;
+  if (name == "release") return boost_release(lock_of(obj)), nullptr;
   throw ProtocolError("unknown op '" + name + "'");
 }
 

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace shmcheck::cli {
@@ -58,10 +60,20 @@ std::string capability_text(const harness::Capabilities& c) {
   return s;
 }
 
+// For mutant:NAME specs, the seeded fault and the suite expected to catch it.
+std::map<std::string, drivers::MutantInfo> mutant_infos(const std::vector<std::string>& specs) {
+  std::map<std::string, drivers::MutantInfo> out;
+  if (std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return s.starts_with("mutant:"); }))
+    for (auto& m : drivers::list_mutants()) out.emplace("mutant:" + m.name, std::move(m));
+  return out;
+}
+
 int list_impls(std::vector<std::string> specs, int timeout_ms) {
-  if (specs.empty()) specs = {"ref", "cpython:all"};
+  if (specs.empty()) specs = {"ref", "boost", "cpython:all", "mutant:all"};
   int status = ok;
-  for (const auto& spec : drivers::expand_specs(specs)) {
+  specs = drivers::expand_specs(specs);
+  const auto mutants = mutant_infos(specs);
+  for (const auto& spec : specs) {
     try {
       auto impl = drivers::open_implementation(spec, std::chrono::milliseconds(timeout_ms));
       const auto& d = impl->describe();
@@ -71,6 +83,8 @@ int list_impls(std::vector<std::string> specs, int timeout_ms) {
       std::cout << fmt::format("{:<44} broken: {}\n", spec, e.what());
       if (!e.tail().empty()) std::cout << "  stderr: " << e.tail().substr(e.tail().size() > 2000 ? e.tail().size() - 2000 : 0) << "\n";
     }
+    if (auto m = mutants.find(spec); m != mutants.end())
+      std::cout << fmt::format("{:<44} fault: {} (expected to be caught by the {} suite)\n", "", m->second.description, m->second.suite);
   }
   return status;
 }
@@ -90,7 +104,7 @@ void add_list(CLI::App& app, int& status) {
   auto* impls = list->add_subcommand("impls", "Start each implementation, shake hands, and print its version and capabilities");
   auto specs = std::make_shared<std::vector<std::string>>();
   auto timeout_ms = std::make_shared<int>(10000);
-  impls->add_option("--impl", *specs, "Implementation spec (default: ref and cpython:all)");
+  impls->add_option("--impl", *specs, "Implementation spec (default: ref, boost, cpython:all and mutant:all)");
   impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str();
   impls->callback([&status, specs, timeout_ms] { status = list_impls(*specs, *timeout_ms); });
 }

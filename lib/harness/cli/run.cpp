@@ -168,7 +168,7 @@ int run(RunOptions o, const std::string& command_line) {
 void add_run(CLI::App& app, int& status) {
   auto opts = std::make_shared<RunOptions>();
   auto* run_cmd = app.add_subcommand("run", "Run suites against implementations and print a summary");
-  run_cmd->add_option("--impl", opts->impls, "Implementation to check: ref, exec:CMD, cpython[:PYTHON], cpython:all")->capture_default_str();
+  run_cmd->add_option("--impl", opts->impls, "Implementation to check: ref, exec:CMD, cpython[:PYTHON], cpython:all, mutant:NAME, mutant:all")->capture_default_str();
   run_cmd->add_option("--suite", opts->suites, "Suite to run (so far: spec)")->capture_default_str();
   run_cmd->add_option("--case", opts->cases, "Run only these case ids");
   run_cmd->add_option("--clauses", opts->clauses, "The spec suite's clauses file")->capture_default_str();
