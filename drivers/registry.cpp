@@ -186,8 +186,18 @@ std::unique_ptr<harness::Implementation> open_implementation(const std::string& 
   }
   if (spec == "cpython" || starts_with(spec, "cpython:")) {
     std::string python = spec == "cpython" ? "python3" : spec.substr(8);
+    // A trailing @fork, @spawn or @forkserver picks the start method of the driver's
+    // multiprocessing context (fork by default).
+    std::string method = "fork";
+    for (const char* m : {"@fork", "@spawn", "@forkserver"}) {
+      const std::string suffix = m;
+      if (python.size() >= suffix.size() && python.compare(python.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        method = suffix.substr(1);
+        python.resize(python.size() - suffix.size());
+      }
+    }
     if (split_words(python).empty()) python = "python3";
-    const std::string cmd = "exec " + python + " '" + drivers_dir() + "/cpython/driver.py'";
+    const std::string cmd = "exec " + python + " '" + drivers_dir() + "/cpython/driver.py' --start-method " + method;
     return std::make_unique<ExecImplementation>(spec, std::vector<std::string>{"/bin/sh", "-c", cmd}, timeout);
   }
   if (starts_with(spec, "mutant:"))

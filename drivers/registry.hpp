@@ -6,6 +6,8 @@
 //   cpython[:PYTHON]   drivers/cpython/driver.py under PYTHON (default python3); PYTHON may be
 //                      a path or a command with arguments, or a wrapper script
 //   cpython:all        every distinct CPython on PATH and in pyenv
+//   ...@spawn          (after a cpython spec) the driver's start method: @fork (default),
+//                      @spawn or @forkserver, as in cpython:python3.13@spawn
 //   mutant:NAME        the reference with the seeded fault NAME (shmcheck_mutant NAME)
 //   mutant:all         every seeded fault
 #include "implementation.hpp"

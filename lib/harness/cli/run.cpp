@@ -35,6 +35,7 @@ struct RunOptions {
   std::string clauses = std::string(SHMCHECK_SPEC_DIR) + "/clauses.json";
   std::string json_out;
   std::string expect;  // "", a file, or "none"
+  int timeout_ms = 10000;
   std::uint64_t seed = 0;
   bool seed_given = false;
 };
@@ -84,7 +85,7 @@ int run(RunOptions o, const std::string& command_line) {
     std::unique_ptr<harness::Implementation> implementation;
     std::string broken_reason;
     try {
-      implementation = drivers::open_implementation(impl);
+      implementation = drivers::open_implementation(impl, std::chrono::milliseconds(o.timeout_ms));
       const auto& d = implementation->describe();
       impl_version = d.version;
       described.push_back({{"spec", impl}, {"name", d.name}, {"version", d.version}, {"platform", d.platform}});
@@ -173,6 +174,8 @@ void add_run(CLI::App& app, int& status) {
   run_cmd->add_option("--case", opts->cases, "Run only these case ids");
   run_cmd->add_option("--clauses", opts->clauses, "The spec suite's clauses file")->capture_default_str();
   run_cmd->add_option("--json", opts->json_out, "Write results JSON here");
+  run_cmd->add_option("--timeout-ms", opts->timeout_ms, "Deadline for each request to a driver; past it the driver is broken")
+      ->capture_default_str();
   run_cmd->add_option("--expect", opts->expect,
                       "Expected-failures file, or 'none' (default: drivers/cpython/expectations.json for cpython specs)");
   run_cmd->add_option("--seed", opts->seed, "Seed for generated cases (default: random, printed)")
