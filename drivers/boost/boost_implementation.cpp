@@ -3,6 +3,8 @@
 #include "boost_memory.hpp"
 
 #include "item_json.hpp"
+#include "children.hpp"
+#include "request.hpp"
 
 #include <shmcheck/detail/element.hpp>  // checked_bytes and the slice/byte-string errors
 #include <shmcheck/error.hpp>
@@ -13,11 +15,8 @@
 #include <boost/version.hpp>
 
 #include <sys/utsname.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -29,13 +28,6 @@ using harness::Outcome;
 using nlohmann::json;
 
 namespace {
-
-struct ProtocolError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-struct Unsupported : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // Exactly one hold per access through a synchronized object, as CPython's wrappers.
 template <class F>
@@ -63,28 +55,6 @@ std::string type_name(const BoostObject& o) {
 
 void need_array(const BoostObject& o, const char* what) {
   if (o.is_value) throw TypeError("'" + type_name(o) + "' object " + what);
-}
-
-std::optional<std::int64_t> opt_int(const json& j) {
-  if (j.is_null()) return std::nullopt;
-  return j.get<std::int64_t>();
-}
-
-Slice slice_of(const json& j) {
-  if (!j.is_array() || j.size() != 3) throw ProtocolError("a slice is [start, stop, step], got " + j.dump());
-  return Slice{opt_int(j[0]), opt_int(j[1]), opt_int(j[2])};
-}
-
-std::vector<Item> items_of(const json& j) {
-  if (!j.is_array()) throw ProtocolError("expected a list of items, got " + j.dump());
-  std::vector<Item> out;
-  for (const auto& e : j) out.push_back(harness::item_from_json(e));
-  return out;
-}
-
-const json& need(const json& op, const char* key) {
-  if (!op.contains(key)) throw ProtocolError(std::string("'") + op.value("op", "?") + "' needs '" + key + "'");
-  return op.at(key);
 }
 
 json get_slice(const BoostObject& o, const Slice& s) {
@@ -163,17 +133,6 @@ BoostLockState& lock_of(const BoostObject& o) {
   return *o.lock;
 }
 
-std::string read_all(int fd) {
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-    else if (n == 0 || errno != EINTR) break;
-  }
-  return out;
-}
-
 }  // namespace
 
 json boost_hello() {
@@ -193,40 +152,22 @@ json boost_hello() {
             {"robust_lock", false},  // a dead owner's interprocess_recursive_mutex stays locked
             {"atomic_ops", false},
             {"child", true},
+            {"async_child", true},
             {"start_methods", {"fork"}},
             {"scenarios", json::array()}}}};
 }
 
 Outcome BoostImplementation::perform(const json& op) {
-  Outcome o;
-  try {
-    o.result = dispatch(op);
-  } catch (const Error& e) {
-    o.ok = false;
-    o.kind = to_string(e.kind());
-    o.type = python_exception(e.kind());
-    o.message = e.what();
-  } catch (const bip::interprocess_exception& e) {  // mmap or the mutex refused
-    o.ok = false;
-    o.kind = "os_error";
-    o.type = "boost::interprocess::interprocess_exception";
-    o.message = std::string(e.what()) + " (errno " + std::to_string(e.get_native_error()) + ")";
-  } catch (const std::bad_alloc& e) {  // out of memory or of mappings: an observation, not a bad request
-    o.ok = false;
-    o.kind = "other";
-    o.type = "std::bad_alloc";
-    o.message = e.what();
-  } catch (const Unsupported& e) {
-    o.ok = false;
-    o.kind = "unsupported";
-    o.message = e.what();
-  } catch (const std::exception& e) {  // ProtocolError, json type errors: the request was bad
-    o.ok = false;
-    o.kind = "other";
-    o.type = "ProtocolError";
-    o.message = e.what();
-  }
-  return o;
+  return outcome_of([&] {
+    try {
+      return dispatch(op);
+    } catch (const bip::interprocess_exception& e) {  // mmap or the mutex refused
+      throw ImplementationError("os_error", "boost::interprocess::interprocess_exception",
+                                std::string(e.what()) + " (errno " + std::to_string(e.get_native_error()) + ")");
+    } catch (const std::bad_alloc& e) {  // out of memory or of mappings: an observation, not a bad request
+      throw ImplementationError("other", "std::bad_alloc", e.what());
+    }
+  });
 }
 
 BoostObject& BoostImplementation::object(const json& op) {
@@ -243,8 +184,7 @@ std::string BoostImplementation::bind(const json& op, BoostObject obj) {
 }
 
 json BoostImplementation::create(const json& op) {
-  const std::string tc_text = need(op, "tc").get<std::string>();
-  if (tc_text.size() != 1) typecode(std::string_view(tc_text));  // TypeError naming it
+  const char tc = typecode_arg(op);
   const json lock = op.value("lock", json("own"));
   std::shared_ptr<BoostLockState> shared;
   if (lock.is_object()) {
@@ -258,11 +198,11 @@ json BoostImplementation::create(const json& op) {
   if (shape != "value" && shape != "array") throw ProtocolError("unknown shape '" + shape + "'");
 
   BoostObject o;
-  o.tc = &typecode(tc_text[0]);
+  o.tc = &typecode(tc);
   o.is_value = shape == "value";
   std::vector<Item> init;
   if (o.is_value) o.n = 1;
-  else if (op.contains("init")) init = items_of(op.at("init")), o.n = init.size();
+  else if (op.contains("init")) init = items_arg(op.at("init")), o.n = init.size();
   const std::size_t bytes = o.is_value ? o.tc->size
                                        : detail::checked_bytes(op.contains("init") ? static_cast<std::int64_t>(o.n)
                                                                                    : need(op, "size").get<std::int64_t>(),
@@ -283,12 +223,11 @@ json BoostImplementation::dispatch(const json& op) {
   const std::string name = need(op, "op").get<std::string>();
   if (name == "hello") return boost_hello();
   if (name == "bye") return nullptr;
-  if (name == "batch") {
-    json out = json::array();
-    for (const auto& o : need(op, "ops")) out.push_back(perform(o).to_json());
-    return out;
-  }
-  if (name == "child") return run_child(op);
+  if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
+  if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
+  if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });
+  if (name == "child_wait") return children_.wait(need(op, "obj").get<std::string>());
+  if (name == "wait_for") return wait_for(op, [this](const json& o) { return dispatch(o); });
   if (name == "create") return create(op);
   BoostObject& obj = object(op);
   if (name == "get") {
@@ -302,12 +241,13 @@ json BoostImplementation::dispatch(const json& op) {
     const Item v = harness::item_from_json(need(op, "item"));
     return locked(obj, [&] { store_item(*obj.tc, element(obj, resolve_index(i, obj.n)), v); }), nullptr;
   }
-  if (name == "get_slice") return get_slice(obj, slice_of(need(op, "slice")));
-  if (name == "set_slice") return set_slice(obj, slice_of(need(op, "slice")), items_of(need(op, "items"))), nullptr;
+  if (name == "get_slice") return get_slice(obj, slice_arg(need(op, "slice")));
+  if (name == "set_slice") return set_slice(obj, slice_arg(need(op, "slice")), items_arg(need(op, "items"))), nullptr;
   if (name == "len") {
     if (obj.is_value) throw TypeError("object of type '" + type_name(obj) + "' has no len()");
     return obj.n;
   }
+  if (name == "nbytes") return obj.n * obj.tc->size;
   if (name == "value") return harness::item_to_json(value(obj));
   if (name == "set_value") return set_value(obj, harness::item_from_json(need(op, "item"))), nullptr;
   if (name == "raw") return harness::item_to_json(raw(obj));
@@ -341,44 +281,6 @@ json BoostImplementation::dispatch(const json& op) {
   }
   if (name == "release") return boost_release(lock_of(obj)), nullptr;
   throw ProtocolError("unknown op '" + name + "'");
-}
-
-json BoostImplementation::run_child(const json& op) {
-  // fork: the anonymous regions are MAP_SHARED, so the child shares every object (and every
-  // lock) of the session; its outcomes come back as one JSON text through a pipe.
-  const std::string start = op.value("start", "fork");
-  if (start != "fork") throw Unsupported("start method '" + start + "' is not available (fork only)");
-  const json& ops = need(op, "ops");
-  int fds[2];
-  if (pipe(fds) != 0) throw OSError(errno, "pipe for a child");
-  const pid_t pid = fork();
-  if (pid < 0) {
-    const int err = errno;
-    close(fds[0]), close(fds[1]);
-    throw OSError(err, "fork");
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    json outcomes = json::array();
-    for (const auto& o : ops) outcomes.push_back(perform(o).to_json());
-    const std::string text = outcomes.dump();
-    for (std::size_t off = 0; off < text.size();) {
-      const ssize_t n = write(fds[1], text.data() + off, text.size() - off);
-      if (n <= 0) _exit(3);
-      off += static_cast<std::size_t>(n);
-    }
-    _exit(0);  // no destructors: the regions stay the parent's business
-  }
-  close(fds[1]);
-  const std::string text = read_all(fds[0]);
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  json exit = WIFSIGNALED(status) ? json{{"signal", WTERMSIG(status)}} : json{{"code", WEXITSTATUS(status)}};
-  json outcomes = text.empty() ? json::array() : json::parse(text, nullptr, false);
-  if (outcomes.is_discarded()) outcomes = json::array();
-  return {{"outcomes", outcomes}, {"exit", exit}};
 }
 
 }  // namespace shmcheck::drivers

@@ -8,6 +8,7 @@
 // boost::interprocess::interprocess_recursive_mutex constructed in a region (in the region of
 // the object that made it; objects sharing it point there). Only the semantics being checked
 // are shmcheck's: element conversion (store_item/load_item), slices, typecodes, error kinds.
+#include "children.hpp"
 #include "implementation.hpp"
 
 #include <shmcheck/typecode.hpp>
@@ -37,12 +38,12 @@ class BoostImplementation {
  private:
   nlohmann::json dispatch(const nlohmann::json& op);
   nlohmann::json create(const nlohmann::json& op);
-  nlohmann::json run_child(const nlohmann::json& op);
   BoostObject& object(const nlohmann::json& op);
   std::string bind(const nlohmann::json& op, BoostObject obj);
 
   std::map<std::string, BoostObject> objects_;
   unsigned next_handle_ = 0;
+  Children children_;  // after objects_: children die before the objects they share
 };
 
 // The hello result: name "boost-interprocess", version from BOOST_LIB_VERSION.

@@ -50,7 +50,7 @@ def hello_result():
         'capabilities': {
             'typecodes': ''.join(tcs), 'sizes': sizes, 'robust_lock': False,
             'atomic_ops': False, 'start_methods': start_methods(), 'child': True,
-            'scenarios': [],
+            'async_child': True, 'scenarios': [],
         },
     }
 
@@ -76,7 +76,8 @@ def _referenced(ops, out):
 class Session(object):
     OPS = ('hello', 'create', 'get', 'set', 'get_slice', 'set_slice', 'len', 'value',
            'set_value', 'raw', 'set_raw', 'get_obj', 'copy', 'synchronized', 'drop',
-           'acquire', 'release', 'batch', 'child', 'stress', 'bye')
+           'acquire', 'release', 'batch', 'child', 'child_start', 'child_wait', 'wait_for',
+           'nbytes', 'stress', 'bye')
 
     def __init__(self, start_method='fork', child_timeout=8.0, in_child=False):
         self.start_method = start_method
@@ -85,6 +86,7 @@ class Session(object):
         self.ctx = multiprocessing.get_context(start_method) if HAVE_CTX else None
         self.handles = {}
         self._counter = 0
+        self.children = {}  # child_start handle -> (process, reader, request count, deadline)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -221,6 +223,26 @@ class Session(object):
     def op_len(self, req):
         return len(self._obj(req))
 
+    def op_nbytes(self, req):
+        obj = self._obj(req)
+        return ctypes.sizeof(obj.get_obj() if hasattr(obj, 'get_obj') else obj)
+
+    def op_wait_for(self, req):
+        # Reads through the object's own path (locked if it is) until the item is seen.
+        obj = self._obj(req)
+        want = decode(self._arg(req, 'item'))
+        timeout = self._arg(req, 'timeout', is_number, 'a number', 5.0)
+        index = self._arg(req, 'index', is_int, 'an integer', None)
+        deadline, pause = _now() + timeout, 0.00002
+        while True:
+            seen = obj.value if index is None else obj[index]
+            if seen == want:
+                return True
+            if _now() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.002)
+
     def op_value(self, req):
         return encode(self._obj(req).value)
 
@@ -270,7 +292,7 @@ class Session(object):
         self._arg(req, 'scenario', lambda v: isinstance(v, TEXT), 'a string')
         raise Unsupported('no stress scenarios are implemented by this driver')
 
-    def op_child(self, req):
+    def _start_child(self, req):
         ops = self._arg(req, 'ops', lambda v: isinstance(v, list), 'a list of requests')
         method = self._arg(req, 'start', lambda v: isinstance(v, TEXT), 'a string',
                            self.start_method)
@@ -287,10 +309,38 @@ class Session(object):
         proc.daemon = True
         try:
             proc.start()  # CPython's own errors here (pickling, fork-context locks) are
-        finally:          # observations of the whole request
+        except BaseException:  # observations of the whole request
+            reader.close()
+            raise
+        finally:
             writer.close()
+        return (proc, reader, len(ops), _now() + timeout)
+
+    def op_child(self, req):
+        proc, reader, count, deadline = self._start_child(req)
         try:
-            return self._collect(proc, reader, len(ops), _now() + timeout)
+            return self._collect(proc, reader, count, deadline)
+        finally:
+            reader.close()
+
+    def op_child_start(self, req):
+        name = req.get('as')
+        if name in self.children:
+            raise ProtocolError('child_start: a child %s is already running' % json.dumps(name))
+        started = self._start_child(req)
+        if name is None:
+            self._counter += 1
+            name = 'c%d' % self._counter
+        self.children[name] = started
+        return name
+
+    def op_child_wait(self, req):
+        name = self._arg(req, 'obj', lambda v: isinstance(v, TEXT), 'a string')
+        if name not in self.children:
+            raise ProtocolError('child_wait: no running child %s' % json.dumps(name))
+        proc, reader, count, deadline = self.children.pop(name)
+        try:
+            return self._collect(proc, reader, count, deadline)
         finally:
             reader.close()
 

@@ -68,21 +68,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   const json& h = o.result;
   try {
     if (h.at("protocol") != 1) broken("protocol version mismatch: it speaks " + h.at("protocol").dump() + ", shmcheck 1");
-    description_.spec = spec_;
-    description_.name = h.at("name").get<std::string>();
-    description_.version = h.at("version").get<std::string>();
-    description_.platform = h.at("platform");
-    const json& c = h.at("capabilities");
-    auto& caps = description_.capabilities;
-    caps.typecodes = c.at("typecodes").get<std::string>();
-    if (c.contains("sizes"))
-      for (const auto& [code, sz] : c.at("sizes").items())
-        if (code.size() == 1) caps.sizes[code[0]] = {sz.at(0).get<int>(), sz.at(1).get<int>()};
-    caps.robust_lock = c.value("robust_lock", false);
-    caps.atomic_ops = c.value("atomic_ops", false);
-    caps.child = c.value("child", false);
-    caps.start_methods = c.value("start_methods", std::vector<std::string>{});
-    caps.scenarios = c.value("scenarios", std::vector<std::string>{});
+    description_ = harness::Description::from_hello(spec_, h);
   } catch (const json::exception& e) {
     broken(std::string("malformed hello: ") + e.what() + ": " + h.dump().substr(0, 300));
   }

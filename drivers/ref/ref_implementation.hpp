@@ -2,6 +2,7 @@
 // The reference implementation, in process, behind the Implementation interface: protocol
 // operations are performed on shmcheck::Object directly. `shmcheck driver ref` serves the
 // same thing over stdin/stdout, so the reference is also an exec: driver.
+#include "children.hpp"
 #include "implementation.hpp"
 
 #include <shmcheck/object.hpp>
@@ -22,13 +23,13 @@ class RefImplementation : public harness::Implementation {
 
  private:
   nlohmann::json dispatch(const nlohmann::json& op);
-  nlohmann::json run_child(const nlohmann::json& op);
   Object& object(const nlohmann::json& op);
   std::string bind(const nlohmann::json& op, Object obj);
 
   harness::Description description_;
   std::map<std::string, Object> objects_;
   unsigned next_handle_ = 0;
+  Children children_;  // after objects_: children die before the objects they share
 };
 
 // The hello result of the reference (also what `shmcheck driver ref` answers).

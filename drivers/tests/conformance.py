@@ -108,6 +108,28 @@ def main(argv):
     else:
         check(kind(child) == "unsupported", "child is done or unsupported")
 
+    nbytes = d.send(op="nbytes", obj="a")
+    check(nbytes.get("result") == 3 * caps.get("sizes", {}).get("i", [0])[0],
+          "nbytes of 3 'i' elements is 3 x their size: %r" % nbytes)
+
+    if caps.get("async_child"):
+        d.send(op="create", shape="value", tc="i", **{"as": "flag"})
+        started = d.send(op="child_start", ops=[{"op": "wait_for", "obj": "flag", "item": 1, "timeout": 5},
+                                                {"op": "get", "obj": "a", "index": 2}], **{"as": "kid"})
+        check(started.get("result") == "kid", "child_start answers with the child's handle: %r" % started)
+        d.send(op="set", obj="a", index=2, item=99)  # after the child started
+        d.send(op="set_value", obj="flag", item=1)
+        waited = d.send(op="child_wait", obj="kid").get("result", {})
+        outs = waited.get("outcomes", [])
+        check(len(outs) == 2 and outs[0].get("result") is True and outs[1].get("result") == 99,
+              "a started child sees a write its parent made after it started: %r" % waited)
+        check(kind(d.send(op="child_wait", obj="kid")) == "other", "a child is waited for once")
+        quick = d.send(op="wait_for", obj="flag", item=2, timeout=0.05)
+        check(quick.get("result") is False, "wait_for answers false when the time is up: %r" % quick)
+    else:
+        check(kind(d.send(op="child_start", ops=[])) in ("other", "unsupported"),
+              "without async_child, child_start is refused")
+
     bye = d.send(op="bye")
     check(bye["ok"], "bye succeeds")
     d.p.stdin.close()

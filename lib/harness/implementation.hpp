@@ -24,6 +24,7 @@ struct Capabilities {
   bool robust_lock = false;                   // recovers a lock whose owner died
   bool atomic_ops = false;                    // lock-free fetch_add
   bool child = false;                         // can run operations in a child process
+  bool async_child = false;                   // child_start / child_wait / wait_for
   std::vector<std::string> start_methods;     // fork, spawn, forkserver, exec
   std::vector<std::string> scenarios;         // stress scenarios it runs itself
 };
@@ -34,6 +35,8 @@ struct Description {
   std::string version;   // "3.11.7"
   nlohmann::json platform;
   Capabilities capabilities;
+  // From a hello result (PROTOCOL.md §4.1); json exceptions when it is malformed.
+  static Description from_hello(const std::string& spec, const nlohmann::json& hello);
 };
 
 // One operation's observation: a result, or an error with the implementation's own words.
