@@ -48,10 +48,34 @@ pid_t this_thread() {
 
 }  // namespace
 
+struct Lock::Local {
+  Block block;
+  explicit Local(Block b) : block(std::move(b)) {}
+  Local(const Local&) = delete;
+  Local& operator=(const Local&) = delete;
+  ~Local() {
+    // The last handle in this process goes: a hold of this thread ends with it.
+    auto& s = state(block);
+    if (s.depth.load() == 0 || s.owner.load() != this_thread()) return;
+    for (int d = s.depth.exchange(0); d > 0; --d) detail::robust_mutex_unlock(s.mutex);
+    s.owner.store(0);
+  }
+};
+
+Lock::Lock(Block block) : local_(std::make_shared<Local>(std::move(block))) {}
+
+const Block& Lock::block() const noexcept { return local_->block; }
+
 Lock Lock::create() {
   Block b = Block::allocate(sizeof(LockState), alignof(LockState));
   auto& s = state(b);
   detail::robust_mutex_init(s.mutex, /*recursive=*/!SHMCHECK_FAULT(lock_not_recursive));
+  // Every field is set here, not left to the allocator's zero fill: a lock must not depend on
+  // what the memory held before (the no_zero_fill mutant proves the point).
+  s.owner.store(0);
+  s.depth.store(0);
+  s.owner_deaths.store(0);
+  s.acquisitions.store(0);
   s.magic = kLockMagic;
   return Lock(std::move(b));
 }
@@ -63,7 +87,7 @@ Lock Lock::from_block(Block block) {
 }
 
 bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout) {
-  auto& s = state(block_);
+  auto& s = state(block());
   std::optional<std::chrono::nanoseconds> wait;
   if (timeout) {
     // Negative or NaN: try once (CPython's SemLock clamps to 0). Beyond about 30 years the
@@ -96,7 +120,7 @@ bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> t
 }
 
 void Lock::release() {
-  auto& s = state(block_);
+  auto& s = state(block());
   if (s.owner.load() != this_thread() || s.depth.load() == 0)
     throw AssertionError("attempt to release recursive lock not owned by thread");
   if (s.depth.fetch_sub(1) == 1) s.owner.store(0);
@@ -105,12 +129,12 @@ void Lock::release() {
 }
 
 bool Lock::is_owned() const {
-  const auto& s = state(block_);
+  const auto& s = state(block());
   return s.depth.load() > 0 && s.owner.load() == this_thread();
 }
-int Lock::depth() const { return state(block_).depth.load(); }
-pid_t Lock::owner() const { return state(block_).owner.load(); }
-std::uint64_t Lock::owner_deaths() const { return state(block_).owner_deaths.load(); }
-std::uint64_t Lock::acquisitions() const { return state(block_).acquisitions.load(); }
+int Lock::depth() const { return state(block()).depth.load(); }
+pid_t Lock::owner() const { return state(block()).owner.load(); }
+std::uint64_t Lock::owner_deaths() const { return state(block()).owner_deaths.load(); }
+std::uint64_t Lock::acquisitions() const { return state(block()).acquisitions.load(); }
 
 }  // namespace shmcheck

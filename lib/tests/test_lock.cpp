@@ -8,7 +8,10 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstring>
 #include <limits>
+#include <optional>
+#include <vector>
 #include <thread>
 
 using namespace shmcheck;
@@ -189,4 +192,53 @@ TEST(Lock, HugeOrInfiniteTimeoutWaitsInsteadOfGivingUp) {
   holder.join();
   EXPECT_TRUE(l.acquire(true, std::chrono::duration<double>(std::numeric_limits<double>::infinity())));
   l.release();
+}
+
+// Dropping the last handle of a lock its owner still holds used to free the mutex while it
+// was on the owner's robust list (glibc links held robust mutexes through their own memory):
+// the memory went to the next object, and the next lock operation wrote list pointers into
+// that object's elements. The reference releases a held lock when its owner drops the last
+// handle to it, so nothing points into freed memory, and others can take the lock.
+TEST(Lock, DroppingTheLastHandleOfAHeldLockReleasesItAndCorruptsNothing) {
+  std::optional<Lock> held = Lock::create();
+  ASSERT_TRUE(held->acquire());
+  ASSERT_TRUE(held->acquire());
+  Lock survivor = *held;  // a second handle: dropping one of two changes nothing
+  held.reset();
+  EXPECT_TRUE(survivor.is_owned());
+  EXPECT_EQ(survivor.depth(), 2);
+  void* const where = survivor.block().data();
+  const std::size_t size = survivor.block().size();
+  survivor = Lock::create();  // the last handle of the held lock goes
+  std::vector<Block> blocks;  // allocate until the freed lock's memory comes back
+  for (int i = 0; i < 4096 && (blocks.empty() || blocks.back().data() != where); ++i) blocks.push_back(Block::allocate(size));
+  ASSERT_EQ(blocks.back().data(), where) << "the freed lock's memory was not reused";
+  auto* bytes = static_cast<unsigned char*>(where);
+  std::memset(bytes, 0x55, size);
+  Lock other = Lock::create();
+  for (int round = 0; round < 3; ++round) {  // robust-list traffic, here and in children
+    ASSERT_TRUE(other.acquire());
+    other.release();
+    ASSERT_TRUE(run_in_child([&]() -> int {
+                  if (!other.acquire(false)) return 1;
+                  other.release();
+                  return 0;
+                }).ok());
+  }
+  for (std::size_t i = 0; i < size; ++i) ASSERT_EQ(bytes[i], 0x55) << "byte " << i << " of the reused memory";
+}
+
+TEST(Lock, AChildGetsALockItsParentHeldAndDroppedTheLastHandleOf) {
+  std::optional<Lock> lock = Lock::create();
+  ASSERT_TRUE(lock->acquire());
+  test::Child child([copy = *lock]() mutable -> int {
+    for (int i = 0; i < 400; ++i) {  // up to 2 s for the parent to drop its handle
+      if (copy.acquire(false)) return 0;
+      std::this_thread::sleep_for(5ms);
+    }
+    return 1;
+  });
+  lock.reset();
+  const auto end = child.wait();
+  EXPECT_TRUE(end.ok()) << end.describe();
 }

@@ -12,11 +12,17 @@
 // gh-88304). Each recovery is counted in shared memory (owner_deaths()), so tests and
 // reports can see it; the data the lock protected may be half-updated, and saying so is
 // the caller's business.
+//
+// Also unlike CPython: when a thread drops the last handle (in its process) to a lock it
+// holds, the lock is released. Nobody could release it afterwards, and a robust mutex that
+// stays held stays linked into its owner's robust list through its own memory, which the
+// allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 
 #include <shmcheck/block.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <sys/types.h>
 
@@ -44,14 +50,15 @@ class Lock {
   std::uint64_t owner_deaths() const;  // how many dead owners were recovered
   std::uint64_t acquisitions() const;  // total first-level acquisitions (diagnostics)
 
-  const Block& block() const noexcept { return block_; }
+  const Block& block() const noexcept;
   // Rebuilds a handle from a block that holds a lock (handles passed across exec).
   static Lock from_block(Block block);
-  friend bool operator==(const Lock& a, const Lock& b) noexcept { return a.block_ == b.block_; }
+  friend bool operator==(const Lock& a, const Lock& b) noexcept { return a.block() == b.block(); }
 
  private:
-  explicit Lock(Block block) : block_(std::move(block)) {}
-  Block block_;
+  struct Local;  // the block, shared by this process's copies of the handle
+  explicit Lock(Block block);
+  std::shared_ptr<Local> local_;
 };
 
 // Scoped hold of a Lock (a read-modify-write inside it is atomic).
