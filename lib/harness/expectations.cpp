@@ -4,9 +4,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace shmcheck::harness {
+namespace {
+
+bool version_matches(const std::vector<std::string>& versions, const std::string& version) {
+  if (versions.empty()) return true;
+  for (const auto& v : versions)
+    if (version == v || version.rfind(v + ".", 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
 
 Expectations Expectations::load(const std::string& path) {
   std::ifstream in(path);
@@ -26,9 +37,29 @@ Expectations Expectations::load(const std::string& path) {
         !e.at("reason").is_string() || e.at("reason").get<std::string>().empty())
       throw ValueError("expectations file " + path + ": every entry needs a 'case' and a non-empty 'reason': " +
                        e.dump().substr(0, 200));
+    const auto strings = [](const nlohmann::json& v) {
+      return v.is_array() && std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_string(); });
+    };
+    if ((e.contains("suite") && !e.at("suite").is_string()) || (e.contains("versions") && !strings(e.at("versions"))))
+      throw ValueError("expectations file " + path + ": 'suite' is a string and 'versions' a list of strings: " + e.dump().substr(0, 200));
     Expectation x{e.value("suite", "spec"), e.at("case"), {}, e.at("reason")};
     if (e.contains("versions")) x.versions = e.at("versions").get<std::vector<std::string>>();
     out.entries_.push_back(std::move(x));
+  }
+  for (const auto& d : doc.value("dialects", nlohmann::json::array())) {
+    if (!d.is_object() || !d.contains("reason") || !d.at("reason").is_string() ||
+        (d.contains("versions") && !d.at("versions").is_array()))
+      throw ValueError("expectations file " + path + ": every dialect needs a 'reason' (and 'versions' is a list): " +
+                       d.dump().substr(0, 200));
+    std::vector<std::string> versions;
+    for (const auto& v : d.value("versions", nlohmann::json::array())) {
+      if (!v.is_string()) throw ValueError("expectations file " + path + ": a version is a string: " + v.dump());
+      versions.push_back(v);
+    }
+    nlohmann::json body = d;
+    body.erase("versions");
+    body.erase("reason");
+    out.dialects_.emplace_back(std::move(versions), std::move(body));
   }
   return out;
 }
@@ -39,15 +70,17 @@ const Expectation* Expectations::find(const std::string& version, const std::str
     const bool prefix = !e.case_pattern.empty() && e.case_pattern.back() == '*';
     const std::string stem = prefix ? e.case_pattern.substr(0, e.case_pattern.size() - 1) : e.case_pattern;
     if (prefix ? case_id.rfind(stem, 0) != 0 : case_id != stem) continue;
-    if (!e.versions.empty()) {
-      bool any = false;
-      for (const auto& v : e.versions)
-        any = any || version == v || version.rfind(v + ".", 0) == 0;
-      if (!any) continue;
-    }
+    if (!version_matches(e.versions, version)) continue;
     return &e;
   }
   return nullptr;
+}
+
+nlohmann::json Expectations::dialect(const std::string& version) const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [versions, body] : dialects_)
+    if (version_matches(versions, version)) out.merge_patch(body);
+  return out;
 }
 
 }  // namespace shmcheck::harness

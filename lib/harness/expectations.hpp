@@ -10,7 +10,14 @@
 //       "reason": "2.7's c_char takes no int"}]}
 // `case` may end in '*' (a prefix); `versions` (optional) are version prefixes of the
 // implementation ("2.7" matches "2.7.18"); absent means every version.
+//
+// The file may also list dialects: semantics an implementation legitimately varies in, which
+// the property suite's model takes as data instead of failing every property they touch:
+//   "dialects": [{"versions": ["2.7"], "stores": {"c": ["bytes1"]}, "reason": "..."}]
+// (see properties/model.hpp for what a dialect may say).
 #include "verdict.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -32,9 +39,12 @@ class Expectations {
   // The entry that expects `suite`/`case_id` to fail on `version`, or nullptr.
   const Expectation* find(const std::string& version, const std::string& suite, const std::string& case_id) const;
   const std::string& source() const noexcept { return source_; }
+  // The dialect entries for `version`, merged into one object (later entries win).
+  nlohmann::json dialect(const std::string& version) const;
 
  private:
   std::vector<Expectation> entries_;
+  std::vector<std::pair<std::vector<std::string>, nlohmann::json>> dialects_;
   std::string source_;
 };
 

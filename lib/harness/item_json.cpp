@@ -23,6 +23,9 @@ Int parse_int(const std::string& s) {
 std::string utf8(const std::u32string& s) {
   std::string out;
   for (char32_t c : s) {
+    // JSON text carries Unicode scalar values only: a surrogate or a value past U+10FFFF (a
+    // wchar_t no str can hold, e.g. garbage in memory that was not zero-filled) is U+FFFD.
+    if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
     if (c < 0x80) out += static_cast<char>(c);
     else if (c < 0x800) out += {static_cast<char>(0xc0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3f))};
     else if (c < 0x10000)

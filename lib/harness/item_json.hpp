@@ -5,7 +5,8 @@
 //   {"int": "18446744073709551616"}   an int beyond 64 bits (decimal text)
 //   {"float": "inf"} / "-inf" / "nan"   non-finite floats
 //   {"bytes": "ab\u0000"}             bytes: each character is one byte (U+0000..U+00FF)
-//   {"str": "a"}                      str
+//   {"str": "a"}                      str (a surrogate or a code point past U+10FFFF, which JSON
+//                                     cannot carry, is written as U+FFFD)
 #include <shmcheck/item.hpp>
 
 #include <nlohmann/json.hpp>

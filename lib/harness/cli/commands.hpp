@@ -3,6 +3,8 @@
 // returns the exit status through the callback it installs.
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace shmcheck::cli {
 
 // Exit statuses, the same for every subcommand.
@@ -13,8 +15,12 @@ enum Exit : int {
   broke = 3,        // something broke (and nothing failed)
 };
 
+// The command line shmcheck was started with, as one shell-quoted string (for the results).
+const std::string& command_line();
+
 void add_list(CLI::App& app, int& status);
 void add_run(CLI::App& app, int& status);
 void add_driver(CLI::App& app, int& status);
+void add_properties(CLI::App& app, int& status);
 
 }  // namespace shmcheck::cli

@@ -8,7 +8,16 @@
 
 #include <iostream>
 
+#include "cli/results.hpp"
+
+namespace {
+std::string the_command_line;
+}
+
+const std::string& shmcheck::cli::command_line() { return the_command_line; }
+
 int main(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) the_command_line += (i ? " " : "") + shmcheck::cli::shell_word(argv[i]);
   CLI::App app{"shmcheck: a test-and-verification harness for shared-memory Array/Value semantics"};
   app.set_version_flag("--version", fmt::format("shmcheck {} (git {})", shmcheck::version, shmcheck::git_revision));
   app.footer(
@@ -19,6 +28,7 @@ int main(int argc, char** argv) {
   shmcheck::cli::add_list(app, status);
   shmcheck::cli::add_run(app, status);
   shmcheck::cli::add_driver(app, status);
+  shmcheck::cli::add_properties(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
