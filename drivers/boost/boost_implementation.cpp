@@ -5,6 +5,7 @@
 #include "item_json.hpp"
 #include "children.hpp"
 #include "request.hpp"
+#include "scenarios/scenarios.hpp"
 
 #include <shmcheck/detail/element.hpp>  // checked_bytes and the slice/byte-string errors
 #include <shmcheck/error.hpp>
@@ -154,7 +155,7 @@ json boost_hello() {
             {"child", true},
             {"async_child", true},
             {"start_methods", {"fork"}},
-            {"scenarios", json::array()}}}};
+            {"scenarios", {"counter", "torn", "ring", "owner-death", "lifetime-cycles", "lifetime-create", "lifetime-outlive"}}}}};
 }
 
 Outcome BoostImplementation::perform(const json& op) {
@@ -225,6 +226,9 @@ json BoostImplementation::dispatch(const json& op) {
   if (name == "bye") return nullptr;
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
+  if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, nullptr});
+  if (name == "fetch_add") throw Unsupported("boost: no lock-free fetch_add (capability atomic_ops is false)");
+  if (name == "owner_deaths") throw Unsupported("boost: interprocess_recursive_mutex does not detect a dead owner");
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });
   if (name == "child_wait") return children_.wait(need(op, "obj").get<std::string>());
   if (name == "wait_for") return wait_for(op, [this](const json& o) { return dispatch(o); });

@@ -50,7 +50,9 @@ def hello_result():
         'capabilities': {
             'typecodes': ''.join(tcs), 'sizes': sizes, 'robust_lock': False,
             'atomic_ops': False, 'start_methods': start_methods(), 'child': True,
-            'async_child': True, 'scenarios': [],
+            'async_child': True,
+            'scenarios': ['counter', 'torn', 'ring', 'owner-death', 'lifetime-cycles', 'lifetime-create',
+                          'lifetime-outlive', 'lifetime-exec'],
         },
     }
 
@@ -289,8 +291,35 @@ class Session(object):
         return [self.run(op, nested=True) for op in ops]
 
     def op_stress(self, req):
-        self._arg(req, 'scenario', lambda v: isinstance(v, TEXT), 'a string')
-        raise Unsupported('no stress scenarios are implemented by this driver')
+        import stress  # imported on use: the ordinary operations do not need it
+        import stress_more
+        name = self._arg(req, 'scenario', lambda v: isinstance(v, TEXT), 'a string')
+        params = self._arg(req, 'params', lambda v: isinstance(v, dict), 'an object', {})
+        if self.in_child:
+            raise Unsupported('stress scenarios run from the driver, not from a child')
+        ctx = self.ctx or multiprocessing
+        if name == 'counter':
+            return stress.counter(ctx, params)
+        if name == 'torn':
+            return stress.torn(ctx, params)
+        if name == 'ring':
+            return stress_more.ring(ctx, params)
+        if name == 'owner-death':
+            return stress_more.owner_death(ctx, params)
+        if name == 'lifetime-cycles':
+            return stress_more.lifetime_cycles(ctx, params)
+        if name == 'lifetime-outlive':
+            return stress_more.lifetime_outlive(ctx, params, self.start_method)
+        if name == 'lifetime-exec':
+            return stress_more.lifetime_exec(params)
+        if name == 'lifetime-create':
+            count = params.get('objects', 100)
+            for i in range(count):
+                obj = (sharedctypes.Value('i', **self._ctx_kw()) if i % 2 == 0
+                       else sharedctypes.Array('i', 8, **self._ctx_kw()))
+                self._bind(obj, {})
+            return {'created': count, 'pid': os.getpid()}
+        raise Unsupported('no stress scenario %s' % json.dumps(name))
 
     def _start_child(self, req):
         ops = self._arg(req, 'ops', lambda v: isinstance(v, list), 'a list of requests')

@@ -109,6 +109,11 @@ void ExecImplementation::kill_group() {
   }
 }
 
+bool ExecImplementation::kill_now() {
+  kill_group();
+  return true;
+}
+
 void ExecImplementation::broken(const std::string& reason) {
   drain_stderr();
   kill_group();

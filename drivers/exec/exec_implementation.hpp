@@ -30,6 +30,9 @@ class ExecImplementation : public harness::Implementation {
   void close();
 
   pid_t pid() const noexcept { return pid_; }
+  void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+  bool kill_now() override;
+  int process_group() const override { return pid_; }
 
  private:
   nlohmann::json request(nlohmann::json req);  // returns the response's outcome object

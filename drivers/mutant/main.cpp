@@ -5,6 +5,7 @@
 //
 //   shmcheck_mutant NAME     select the fault NAME, then serve (NAME "none": no fault)
 //   shmcheck_mutant --list   NAME<TAB>SUITE<TAB>DESCRIPTION, one line per fault
+//   shmcheck_mutant NAME --attach-read HANDLE   the exec'ed reader of lifetime-exec
 #include "faults.hpp"
 #include "ref/ref_implementation.hpp"
 #include "serve.hpp"
@@ -30,7 +31,7 @@ int usage(int status) {
 
 int main(int argc, char** argv) {
   using namespace shmcheck;
-  if (argc != 2) return usage(2);
+  if (argc != 2 && !(argc == 4 && std::string_view(argv[2]) == "--attach-read")) return usage(2);
   const std::string_view arg = argv[1];
   if (arg == "--help" || arg == "-h") return usage(0);
   if (arg == "--list") {
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     std::cerr << "shmcheck_mutant: unknown fault '" << arg << "' (shmcheck_mutant --list shows them)\n";
     return 2;
   }
+  if (argc == 4) return drivers::attach_read_main(argv[3]);  // the exec'ed reader of lifetime-exec
+  drivers::RefImplementation::attach_reader = {"/proc/self/exe", std::string(arg), "--attach-read"};
   const std::string version = std::string(shmcheck::version) + "+" + std::string(arg);
   drivers::RefImplementation ref;
   return drivers::serve([&](const nlohmann::json& op) {

@@ -3,11 +3,20 @@
 #include "item_json.hpp"
 #include "children.hpp"
 #include "request.hpp"
+#include "scenarios/scenarios.hpp"
+
+#include <shmcheck/handle.hpp>
 
 #include <shmcheck/typecode.hpp>
 #include <shmcheck/version.hpp>
 
+#include <fcntl.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
 
 #include <atomic>
 #include <chrono>
@@ -36,7 +45,7 @@ json ref_hello() {
             {"child", true},
             {"async_child", true},
             {"start_methods", {"fork"}},
-            {"scenarios", json::array()}}}};
+            {"scenarios", {"counter", "torn", "ring", "owner-death", "lifetime-cycles", "lifetime-create", "lifetime-outlive", "lifetime-exec"}}}}};
 }
 
 RefImplementation::RefImplementation() : description_(harness::Description::from_hello("ref", ref_hello())) {}
@@ -70,6 +79,7 @@ json RefImplementation::dispatch(const json& op) {
   if (name == "bye") return nullptr;
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
+  if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, [this](const std::string& h) { return exec_read(h); }});
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });
   if (name == "child_wait") return children_.wait(need(op, "obj").get<std::string>());
   if (name == "wait_for") return wait_for(op, [this](const json& o) { return dispatch(o); });
@@ -93,6 +103,8 @@ json RefImplementation::dispatch(const json& op) {
   if (name == "get_slice") return items_json(obj.get(slice_arg(need(op, "slice"))));
   if (name == "set_slice") return obj.set(slice_arg(need(op, "slice")), items_arg(need(op, "items"))), nullptr;
   if (name == "len") return obj.length();
+  if (name == "fetch_add") return harness::item_to_json(obj.fetch_add(op.value("index", 0), harness::item_from_json(need(op, "item"))));
+  if (name == "owner_deaths") return obj.get_lock().owner_deaths();
   if (name == "nbytes") return obj.element_count() * obj.typecode().size;
   if (name == "value") return harness::item_to_json(obj.value());
   if (name == "set_value") return obj.set_value(harness::item_from_json(need(op, "item"))), nullptr;
@@ -109,6 +121,57 @@ json RefImplementation::dispatch(const json& op) {
   }
   if (name == "release") return obj.get_lock().release(), nullptr;
   throw ProtocolError("unknown op '" + name + "'");
+}
+
+std::vector<std::string> RefImplementation::attach_reader{"/proc/self/exe", "driver", "attach-read"};
+
+json RefImplementation::exec_read(const std::string& handle) {
+  const ExportedHandle exported(object(json{{"obj", handle}}));
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) throw OSError(errno, "pipe for an exec'ed reader");
+  std::vector<std::string> argv = attach_reader;
+  argv.push_back(exported.text());
+  const pid_t pid = fork();
+  if (pid < 0) throw OSError(errno, "fork of an exec'ed reader");
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const json got = json::parse(text, nullptr, false);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got.is_discarded())
+    throw RuntimeError("the exec'ed reader failed (status " + std::to_string(status) + "): " + text.substr(0, 200));
+  return got;
+}
+
+int attach_read_main(const std::string& handle_text) {
+  try {
+    const Object obj = attach(handle_text);
+    json items = json::array();
+    if (obj.shape() == Shape::value) items.push_back(harness::item_to_json(obj.value()));
+    else
+      for (std::size_t i = 0; i < obj.length(); ++i) items.push_back(harness::item_to_json(obj.get(static_cast<std::int64_t>(i))));
+    std::cout << items.dump() << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "attach-read: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace shmcheck::drivers

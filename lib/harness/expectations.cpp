@@ -42,8 +42,13 @@ Expectations Expectations::load(const std::string& path) {
     };
     if ((e.contains("suite") && !e.at("suite").is_string()) || (e.contains("versions") && !strings(e.at("versions"))))
       throw ValueError("expectations file " + path + ": 'suite' is a string and 'versions' a list of strings: " + e.dump().substr(0, 200));
-    Expectation x{e.value("suite", "spec"), e.at("case"), {}, e.at("reason")};
+    Expectation x{e.value("suite", "spec"), e.at("case"), {}, e.at("reason"), {}};
     if (e.contains("versions")) x.versions = e.at("versions").get<std::vector<std::string>>();
+    if (e.contains("start_methods")) {
+      if (!strings(e.at("start_methods")))
+        throw ValueError("expectations file " + path + ": 'start_methods' is a list of strings: " + e.dump().substr(0, 200));
+      x.start_methods = e.at("start_methods").get<std::vector<std::string>>();
+    }
     out.entries_.push_back(std::move(x));
   }
   for (const auto& d : doc.value("dialects", nlohmann::json::array())) {
@@ -71,6 +76,8 @@ const Expectation* Expectations::find(const std::string& version, const std::str
     const std::string stem = prefix ? e.case_pattern.substr(0, e.case_pattern.size() - 1) : e.case_pattern;
     if (prefix ? case_id.rfind(stem, 0) != 0 : case_id != stem) continue;
     if (!version_matches(e.versions, version)) continue;
+    if (!e.start_methods.empty() && std::find(e.start_methods.begin(), e.start_methods.end(), start_method_) == e.start_methods.end())
+      continue;
     return &e;
   }
   return nullptr;

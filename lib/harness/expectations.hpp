@@ -9,7 +9,9 @@
 //      {"suite": "spec", "case": "matrix-c-*", "versions": ["2.7"],
 //       "reason": "2.7's c_char takes no int"}]}
 // `case` may end in '*' (a prefix); `versions` (optional) are version prefixes of the
-// implementation ("2.7" matches "2.7.18"); absent means every version.
+// implementation ("2.7" matches "2.7.18"); absent means every version. `start_methods`
+// (optional) limits an entry to implementations started with one of them (the spec's
+// @spawn, @forkserver; no suffix is fork).
 //
 // The file may also list dialects: semantics an implementation legitimately varies in, which
 // the property suite's model takes as data instead of failing every property they touch:
@@ -29,6 +31,7 @@ struct Expectation {
   std::string case_pattern;
   std::vector<std::string> versions;
   std::string reason;
+  std::vector<std::string> start_methods;
 };
 
 class Expectations {
@@ -36,6 +39,8 @@ class Expectations {
   Expectations() = default;
   // ValueError naming the file and the entry when it is malformed.
   static Expectations load(const std::string& path);
+  // Entries with start_methods apply only when the implementation runs with one of them.
+  void set_start_method(std::string method) { start_method_ = std::move(method); }
   // The entry that expects `suite`/`case_id` to fail on `version`, or nullptr.
   const Expectation* find(const std::string& version, const std::string& suite, const std::string& case_id) const;
   const std::string& source() const noexcept { return source_; }
@@ -46,6 +51,7 @@ class Expectations {
   std::vector<Expectation> entries_;
   std::vector<std::pair<std::vector<std::string>, nlohmann::json>> dialects_;
   std::string source_;
+  std::string start_method_ = "fork";
 };
 
 }  // namespace shmcheck::harness

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -73,6 +74,14 @@ class Implementation {
   virtual std::vector<Outcome> run(const nlohmann::json& ops) = 0;
   // One operation.
   Outcome run_one(const nlohmann::json& op) { return run(nlohmann::json::array({op})).at(0); }
+  // The deadline of each request from now on (a stress scenario runs for longer than an
+  // ordinary request may); in-process implementations have none.
+  virtual void set_timeout(std::chrono::milliseconds) {}
+  // Kills every process of the implementation at once, as a crash would (SIGKILL of its
+  // process group); false when it runs inside shmcheck and cannot be killed alone.
+  virtual bool kill_now() { return false; }
+  // The process group kill_now() kills (0 when there is none).
+  virtual int process_group() const { return 0; }
 };
 
 }  // namespace shmcheck::harness

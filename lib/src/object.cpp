@@ -5,6 +5,7 @@
 #include <shmcheck/object.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 
@@ -139,6 +140,36 @@ void Object::set_raw(const Item& v) {
   const auto& b = v.as_bytes();
   if (b.size() > n_) detail::throw_byte_string_too_long();
   locked([&] { std::memcpy(bytes(), b.data(), b.size()); });
+}
+
+namespace {
+
+template <class T>
+Item atomic_add(const Typecode& tc, void* p, const Item& delta) {
+  T d{};
+  store_item(tc, &d, delta);  // the delta wraps as a store would
+  const T old = std::atomic_ref<T>(*static_cast<T*>(p)).fetch_add(d);  // atomics wrap, no UB
+  return load_item(tc, &old);
+}
+
+}  // namespace
+
+Item Object::fetch_add(std::int64_t index, const Item& delta) {
+  if (!delta.is_int()) throw TypeError("fetch_add takes an int delta, not " + std::string(delta.type_name()));
+  void* p = shape_ == Shape::value ? element(0) : element(resolve_index(index, n_));
+  switch (tc_->code) {
+    case 'b': return atomic_add<signed char>(*tc_, p, delta);
+    case 'B': return atomic_add<unsigned char>(*tc_, p, delta);
+    case 'h': return atomic_add<short>(*tc_, p, delta);
+    case 'H': return atomic_add<unsigned short>(*tc_, p, delta);
+    case 'i': return atomic_add<int>(*tc_, p, delta);
+    case 'I': return atomic_add<unsigned int>(*tc_, p, delta);
+    case 'l': return atomic_add<long>(*tc_, p, delta);
+    case 'L': return atomic_add<unsigned long>(*tc_, p, delta);
+    case 'q': return atomic_add<long long>(*tc_, p, delta);
+    case 'Q': return atomic_add<unsigned long long>(*tc_, p, delta);
+    default: throw TypeError("fetch_add needs an integer typecode, not '" + std::string(1, tc_->code) + "'");
+  }
 }
 
 Lock& Object::get_lock() {

@@ -22,5 +22,6 @@ void add_list(CLI::App& app, int& status);
 void add_run(CLI::App& app, int& status);
 void add_driver(CLI::App& app, int& status);
 void add_properties(CLI::App& app, int& status);
+void add_stress(CLI::App& app, int& status);
 
 }  // namespace shmcheck::cli

@@ -4,6 +4,9 @@
 #include "ref/ref_implementation.hpp"
 #include "serve.hpp"
 
+#include <memory>
+#include <string>
+
 
 namespace shmcheck::cli {
 namespace {
@@ -20,6 +23,12 @@ void add_driver(CLI::App& app, int& status) {
   driver->require_subcommand(1);
   auto* ref = driver->add_subcommand("ref", "Serve the reference implementation");
   ref->callback([&status] { status = serve_ref(); });
+  // The exec'ed child of the reference's lifetime-exec scenario (not for people).
+  auto handle = std::make_shared<std::string>();
+  auto* reader = driver->add_subcommand("attach-read", "Attach to an exported reference object and print its elements (internal)");
+  reader->add_option("handle", *handle, "The handle's text")->required();
+  reader->group("");
+  reader->callback([&status, handle] { status = drivers::attach_read_main(*handle); });
 }
 
 }  // namespace shmcheck::cli

@@ -26,9 +26,15 @@ std::string shell_word(const std::string& s) {
 
 harness::Expectations expectations_for(const std::string& expect_option, const std::string& impl) {
   if (expect_option == "none") return {};
-  if (!expect_option.empty()) return harness::Expectations::load(expect_option);
-  if (impl.rfind("cpython", 0) == 0) return harness::Expectations::load(drivers::drivers_dir() + "/cpython/expectations.json");
-  return {};
+  harness::Expectations e;
+  // By default an implementation kind's own file: drivers/cpython/, drivers/boost/.
+  const std::string kind = impl.substr(0, impl.find_first_of(":@"));
+  const std::string own = drivers::drivers_dir() + "/" + kind + "/expectations.json";
+  if (!expect_option.empty()) e = harness::Expectations::load(expect_option);
+  else if ((kind == "cpython" || kind == "boost") && std::ifstream(own)) e = harness::Expectations::load(own);
+  const auto at = impl.rfind('@');
+  if (at != std::string::npos) e.set_start_method(impl.substr(at + 1));
+  return e;
 }
 
 Results::Results(std::string json_path, std::uint64_t seed, std::string command) : path_(std::move(json_path)) {
@@ -49,6 +55,11 @@ void Results::implementation(const nlohmann::json& described) {
 
 void Results::begin(const std::string& impl, const harness::CaseResult& r) {
   doc_["running"] = {{"impl", impl}, {"suite", r.suite}, {"case", r.id}, {"repro", r.repro}};
+  save();
+}
+
+void Results::section(const std::string& name, const nlohmann::json& row) {
+  doc_[name].push_back(row);
   save();
 }
 

@@ -26,6 +26,8 @@ class Results {
   // dies in it (a crash of an in-process implementation), the record says where and how to
   // replay. record() clears it.
   void begin(const std::string& impl, const harness::CaseResult& r);
+  // Appends a row to a section the suites add ("stress", "audit", ...).
+  void section(const std::string& name, const nlohmann::json& row);
   // Marks r expected or not, prints it unless it passed as expected, counts it, saves.
   void record(const std::string& impl, const std::string& impl_version, const harness::Expectations& expectations,
               harness::CaseResult r, const nlohmann::json& extra = nlohmann::json::object());

@@ -57,6 +57,11 @@ class Object {
   Item raw() const;
   void set_raw(const Item& v);
 
+  // Lock-free fetch-and-add on an integer element (index ignored for a Value): adds `delta`
+  // modulo 2^bits and returns the element before. No lock is taken, synchronized or not.
+  // TypeError for a non-integer typecode or delta; IndexError as get().
+  Item fetch_add(std::int64_t index, const Item& delta);
+
   Lock& get_lock();           // AttributeError on a raw object
   Object get_obj() const;     // the raw object behind a synchronized one; AttributeError on raw
 

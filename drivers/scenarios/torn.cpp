@@ -1,0 +1,127 @@
+// torn (stress/SCENARIOS.md): one writer alternates two patterns, readers classify reads.
+#include "item_json.hpp"
+#include "request.hpp"
+#include "scenarios/scenarios.hpp"
+#include "scenarios/workers.hpp"
+
+#include <atomic>
+#include <cstring>
+
+namespace shmcheck::drivers::scenarios {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kExampleBytes = 1024;
+constexpr int kExamples = 5;
+
+struct ReaderSlot {
+  std::atomic<int> writer_done;  // used in the writer's slot only
+  std::atomic<std::int64_t> reads;  // the writer watches it
+  std::int64_t torn;
+  int examples;
+  char example[kExamples][kExampleBytes];
+};
+
+// Items compare as items: an int may come as a number or as {"int": "..."}.
+bool same(const json& x, const json& y) {
+  if (x.is_array() != y.is_array()) return false;
+  if (!x.is_array()) return harness::item_from_json(x) == harness::item_from_json(y);
+  if (x.size() != y.size()) return false;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!same(x[i], y[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+json torn(const json& params, const Session& s) {
+  const std::string target = params.value("target", "q");
+  const bool locked = params.value("locked", true);
+  const int readers = params.value("readers", 1);
+  const std::int64_t writes = params.value("writes", 20000);
+  const int k = params.value("k", 64);
+  if (readers < 1 || readers > 64 || writes < 1 || k < 1 || k > 100000) throw ProtocolError("torn: readers in [1, 64], writes >= 1, k in [1, 1e5]");
+  const auto deadline = deadline_of(params, 60);
+
+  json a, b;
+  const std::string tc = target == "slice" ? std::string("i") : target;
+  if (target == "q") a = 0, b = -1;
+  else if (target == "Q") a = 0, b = 18446744073709551615ULL;
+  else if (target == "d") a = 1.0, b = 3.141592653589793;
+  else if (target == "slice") a = json::array(), b = json::array();
+  else throw ProtocolError("torn: target is q, Q, d or slice");
+  if (target == "slice")
+    for (int i = 0; i < k; ++i) a.push_back(0), b.push_back(-1);
+
+  const std::string h = scratch_handle("torn");
+  const json lock = locked ? json("own") : json("none");
+  if (target == "slice") must(s, {{"op", "create"}, {"shape", "array"}, {"tc", tc}, {"lock", lock}, {"init", a}, {"as", h}});
+  else must(s, {{"op", "create"}, {"shape", "value"}, {"tc", tc}, {"lock", lock}, {"init", a}, {"as", h}});
+  const json whole = json::array({nullptr, nullptr, nullptr});
+  const json read = target == "slice" ? json{{"op", "get_slice"}, {"obj", h}, {"slice", whole}} : json{{"op", "value"}, {"obj", h}};
+  auto write = [&](const json& pattern) {
+    if (target == "slice") return json{{"op", "set_slice"}, {"obj", h}, {"slice", whole}, {"items", pattern}};
+    return json{{"op", "set_value"}, {"obj", h}, {"item", pattern}};
+  };
+  const json write_a = write(a), write_b = write(b);
+
+  WorkerGroup group(readers + 1, sizeof(ReaderSlot), params.value("pin", false));
+  auto* done = &static_cast<ReaderSlot*>(group.slot(0))->writer_done;
+  // The writer goes on until every reader has read min_reads times, so that reads overlap
+  // writes even when the readers start late (the deadline bounds it).
+  const std::int64_t min_reads = params.value("min_reads", std::int64_t{1000});
+  auto readers_behind = [&] {
+    for (int r = 1; r <= readers; ++r)
+      if (static_cast<ReaderSlot*>(group.slot(r))->reads.load(std::memory_order_relaxed) < min_reads) return true;
+    return false;
+  };
+  group.start(0, [&](int, void*) {
+    for (std::int64_t i = 0; i < writes || (readers_behind() && std::chrono::steady_clock::now() < deadline); ++i)
+      must(s, i % 2 ? write_a : write_b);
+    must(s, write_a);
+    done->store(1);
+    return 0;
+  });
+  for (int r = 1; r <= readers; ++r)
+    group.start(r, [&](int, void* slot) {
+      auto* me = static_cast<ReaderSlot*>(slot);
+      while (done->load() == 0) {
+        const json v = must(s, read);
+        me->reads.fetch_add(1, std::memory_order_relaxed);
+        if (same(v, a) || same(v, b)) continue;
+        if (me->torn++ < kExamples) {
+          const std::string text = v.dump();
+          char* into = me->example[me->examples++];
+          into[text.copy(into, kExampleBytes - 1)] = '\0';  // a cut example is dropped below
+        }
+      }
+      return 0;
+    });
+  // The readers stop when the writer is done, also when it died before it could say so.
+  const bool started = group.release(deadline);
+  if (started && group.wait_for(0, deadline)) done->store(1);
+  const bool finished = started && group.wait(deadline) && group.exits()[0] == 0;
+
+  json out = {{"writes", writes}, {"seconds", group.seconds()}, {"finished", finished}};
+  std::int64_t reads = 0, torn_reads = 0;
+  json examples = json::array();
+  for (int r = 1; r <= readers; ++r) {
+    const auto* me = static_cast<const ReaderSlot*>(group.slot(r));
+    reads += me->reads.load();
+    torn_reads += me->torn;
+    for (int e = 0; e < me->examples && examples.size() < kExamples; ++e)
+      if (json x = json::parse(me->example[e], nullptr, false); !x.is_discarded()) examples.push_back(x);
+  }
+  json workers = json::array();
+  for (int w = 0; w <= readers; ++w) workers.push_back({{"exit", group.exits()[static_cast<std::size_t>(w)]}});
+  out["reads"] = reads;
+  out["torn"] = torn_reads;
+  out["examples"] = examples;
+  out["workers"] = workers;
+  must(s, {{"op", "drop"}, {"obj", h}});
+  return out;
+}
+
+}  // namespace shmcheck::drivers::scenarios

@@ -1,0 +1,131 @@
+#include "scenarios/workers.hpp"
+
+#include <shmcheck/error.hpp>
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <thread>
+
+namespace shmcheck::drivers::scenarios {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kControlBytes = 64;
+
+int exit_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+}  // namespace
+
+std::int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+WorkerGroup::WorkerGroup(int workers, std::size_t slot_bytes, bool pin)
+    : workers_(workers), slot_bytes_((slot_bytes + 63) / 64 * 64), pin_(pin), pids_(static_cast<std::size_t>(workers), -1),
+      exits_(static_cast<std::size_t>(workers), -1) {
+  region_bytes_ = kControlBytes + slot_bytes_ * static_cast<std::size_t>(workers);
+  region_ = mmap(nullptr, region_bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (region_ == MAP_FAILED) throw OSError(errno, "mmap for the workers' scratch");
+  new (region_) Control{};
+}
+
+WorkerGroup::~WorkerGroup() {
+  for (std::size_t w = 0; w < pids_.size(); ++w)
+    if (pids_[w] > 0 && exits_[w] < 0) {
+      kill(pids_[w], SIGKILL);
+      while (waitpid(pids_[w], nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+  munmap(region_, region_bytes_);
+}
+
+void* WorkerGroup::slot(int w) const { return static_cast<char*>(region_) + kControlBytes + slot_bytes_ * static_cast<std::size_t>(w); }
+
+void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool barrier) {
+  if (barrier) ++barrier_workers_;
+  const pid_t pid = fork();
+  if (pid < 0) throw OSError(errno, "fork of a worker");
+  if (pid == 0) {
+    int code = 99;
+    try {
+      if (pin_) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(static_cast<unsigned>(w) % std::max(1u, std::thread::hardware_concurrency()), &set);
+        sched_setaffinity(0, sizeof set, &set);
+      }
+      if (barrier) {
+        control().arrived.fetch_add(1);
+        while (control().go.load() == 0) sched_yield();
+      }
+      code = body(w, slot(w));
+    } catch (...) {
+      code = 99;
+    }
+    _exit(code);  // no destructors: the session's objects are the parent's
+  }
+  pids_[static_cast<std::size_t>(w)] = pid;
+}
+
+bool WorkerGroup::release(Clock::time_point deadline) {
+  while (control().arrived.load() < barrier_workers_) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  released_ = Clock::now();
+  control().go.store(1);
+  return true;
+}
+
+bool WorkerGroup::wait(Clock::time_point deadline) {
+  bool all = true;
+  for (;;) {
+    bool running = false;
+    for (std::size_t w = 0; w < pids_.size(); ++w) {
+      if (pids_[w] <= 0 || exits_[w] >= 0) continue;
+      int status = 0;
+      const pid_t r = waitpid(pids_[w], &status, WNOHANG);
+      if (r == pids_[w]) {
+        exits_[w] = exit_of(status);
+        seconds_ = std::chrono::duration<double>(Clock::now() - released_).count();
+      } else {
+        running = true;
+      }
+    }
+    if (!running) return all;
+    if (Clock::now() >= deadline) {
+      all = false;
+      for (std::size_t w = 0; w < pids_.size(); ++w)
+        if (pids_[w] > 0 && exits_[w] < 0) kill(pids_[w], SIGKILL);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+}
+
+bool WorkerGroup::wait_for(int w, Clock::time_point deadline) {
+  const auto k = static_cast<std::size_t>(w);
+  while (exits_[k] < 0) {
+    int status = 0;
+    if (waitpid(pids_[k], &status, WNOHANG) == pids_[k]) {
+      exits_[k] = exit_of(status);
+      break;
+    }
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  return true;
+}
+
+void WorkerGroup::forget(int w, int exit_code) { exits_.at(static_cast<std::size_t>(w)) = exit_code; }
+
+}  // namespace shmcheck::drivers::scenarios

@@ -1,0 +1,35 @@
+#pragma once
+// The stress suite's cases: each scenario (stress/SCENARIOS.md) with its parameters, as data
+// generated from a size (quick, ci, thorough) and the command line's overrides.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shmcheck::stress {
+
+struct StressCase {
+  std::string id;        // "counter-value-held"
+  std::string scenario;  // the protocol's scenario name, or lifetime-aliasing (run by shmcheck)
+  nlohmann::json params;
+  int trials = 1;
+  std::string claim;     // what the case checks, for people
+};
+
+struct Options {
+  std::string size = "ci";  // quick | ci | thorough
+  std::optional<int> procs;
+  std::optional<std::int64_t> ops;
+  std::optional<int> trials;
+  bool pin = false;
+  std::string spacing = "packed";
+};
+
+// Every case at this size; ValueError for an unknown size.
+std::vector<StressCase> stress_cases(const Options& options);
+// The scenario names a case list covers ("counter", "torn", ... "lifetime").
+std::vector<std::string> scenario_families();
+
+}  // namespace shmcheck::stress

@@ -1,0 +1,147 @@
+#include "run_case.hpp"
+
+#include <shmcheck/census.hpp>
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace shmcheck::stress {
+
+using harness::Verdict;
+using nlohmann::json;
+
+namespace {
+
+// What a trial row keeps: its numbers, not its long lists (histories, consumed items).
+json trial_row(const json& t) {
+  json row = json::object();
+  for (const auto& [key, value] : t.items())
+    if (!value.is_array() || value.size() <= 8) row[key] = value;
+  return row;
+}
+
+json census_json(const Census& c) {
+  return {{"fds", c.open_fds}, {"maps", c.map_lines}, {"dev_shm", c.dev_shm}, {"sysv", c.sysv_segments}, {"children", c.children}};
+}
+
+// Runs the harness's half of lifetime-create: a fresh, killable instance makes objects, its
+// whole process group is SIGKILLed, and nothing may be left.
+json creator_killed(const StressCase& c, const RunContext& ctx) {
+  auto victim = ctx.open_killable();
+  const Census before = take_census();
+  const harness::Outcome o = victim->run_one({{"op", "stress"}, {"scenario", "lifetime-create"}, {"params", c.params}});
+  if (!o.ok) throw harness::Broken("lifetime-create failed: " + o.kind + ": " + o.message);
+  const int group = victim->process_group();
+  victim->kill_now();
+  std::vector<std::string> left;
+  for (int i = 0; i < 200 && group > 0 && kill(-group, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (group > 0 && kill(-group, 0) == 0) left.push_back(fmt::format("processes of group {} still running", group));
+  const Census after = take_census();
+  for (const auto& line : census_growth(before, after))
+    if (line.rfind("open fds", 0) != 0 && line.rfind("maps", 0) != 0) left.push_back(line);  // shmcheck's own, not the victim's
+  // What the victim left is recorded above; then shmcheck cleans up after it, so that a
+  // leaking implementation does not leave the machine dirty.
+  json cleaned = json::array();
+  for (const auto& name : after.dev_shm)
+    if (!std::binary_search(before.dev_shm.begin(), before.dev_shm.end(), name) && unlink(("/dev/shm/" + name).c_str()) == 0)
+      cleaned.push_back(name);
+  return {{"created", o.result.value("created", 0)}, {"left", left}, {"cleaned", cleaned}};
+}
+
+// gh-110660 with shmcheck's own operations: the parent drops an object a running child still
+// uses, makes new ones of the same size, and the child reads.
+json aliasing(harness::Implementation& impl) {
+  const json written = {11, 22, 33, 44};
+  json ops = json::array({{{"op", "create"}, {"shape", "array"}, {"tc", "i"}, {"lock", "own"}, {"init", written}, {"as", "__alias_a"}},
+                          {{"op", "create"}, {"shape", "value"}, {"tc", "i"}, {"lock", "none"}, {"as", "__alias_flag"}},
+                          {{"op", "child_start"}, {"as", "__alias_kid"}, {"timeout", 8},
+                           {"ops", {{{"op", "wait_for"}, {"obj", "__alias_flag"}, {"item", 1}, {"timeout", 5}},
+                                    {{"op", "get_slice"}, {"obj", "__alias_a"}, {"slice", {nullptr, nullptr, nullptr}}}}}},
+                          {{"op", "drop"}, {"obj", "__alias_a"}}});
+  for (int k = 0; k < 3; ++k)
+    ops.push_back({{"op", "create"}, {"shape", "array"}, {"tc", "i"}, {"lock", "own"}, {"init", {-1, -2, -3, -4}}, {"as", fmt::format("__alias_b{}", k)}});
+  ops.push_back({{"op", "set_value"}, {"obj", "__alias_flag"}, {"item", 1}});
+  ops.push_back({{"op", "child_wait"}, {"obj", "__alias_kid"}});
+  for (const char* h : {"__alias_flag", "__alias_b0", "__alias_b1", "__alias_b2"}) ops.push_back({{"op", "drop"}, {"obj", h}});
+  const auto outcomes = impl.run(ops);
+  const harness::Outcome& waited = outcomes.at(8);
+  if (!waited.ok) throw harness::Broken("child_wait failed: " + waited.kind + ": " + waited.message);
+  const json& child = waited.result.at("outcomes");
+  json out = {{"written", written}, {"child", waited.result}};
+  out["read"] = child.size() > 1 && child[1].value("ok", false) ? child[1].at("result") : json::array();
+  for (const auto& o : child)  // why it read nothing, when it did not
+    if (!o.value("ok", true)) out["child_error"] = o.at("error");
+  return out;
+}
+
+}  // namespace
+
+CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunContext& ctx) {
+  CaseRun out;
+  auto& r = out.result;
+  r.suite = "stress";
+  r.id = c.id;
+  r.source = c.claim;
+  r.repro = ctx.replay + " --case " + c.id;
+  const auto& caps = impl.describe().capabilities;
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool harness_run = c.scenario == "lifetime-aliasing";
+  const bool has = std::find(caps.scenarios.begin(), caps.scenarios.end(), c.scenario) != caps.scenarios.end();
+  out.record = {{"impl", impl.describe().spec}, {"case", c.id}, {"scenario", c.scenario}, {"params", c.params}, {"claim", c.claim}};
+  if ((harness_run && !caps.async_child) || (!harness_run && !has)) {
+    r.verdict = Verdict::unsupported;
+    r.message = harness_run ? "the implementation has no child_start/child_wait (capability async_child)"
+                            : "the implementation does not run the scenario '" + c.scenario + "'";
+    return out;
+  }
+  const Census before = take_census();
+  std::vector<json> trials;
+  try {
+    const double seconds = c.params.value("timeout", 60.0) + 15;
+    impl.set_timeout(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
+    for (int k = 0; k < c.trials; ++k) {
+      if (c.scenario == "lifetime-aliasing") trials.push_back(aliasing(impl));
+      else if (c.scenario == "lifetime-create") trials.push_back(creator_killed(c, ctx));
+      else {
+        const harness::Outcome o = impl.run_one({{"op", "stress"}, {"scenario", c.scenario}, {"params", c.params}});
+        if (!o.ok && o.kind == "unsupported") {
+          r.verdict = Verdict::unsupported;
+          r.message = o.message;
+          break;
+        }
+        if (!o.ok) throw harness::Broken(fmt::format("trial {}: {} ({}): {}", k + 1, o.kind, o.type, o.message));
+        trials.push_back(o.result);
+      }
+    }
+    impl.set_timeout(std::chrono::seconds(10));
+  } catch (const harness::Broken& e) {
+    r.verdict = Verdict::broken;
+    r.message = e.what() + (e.tail().empty() ? std::string() : "\n--- its stderr, last lines ---\n" + e.tail());
+  }
+  const Census after = take_census();
+  out.record["census"] = {{"before", census_json(before)}, {"after", census_json(after)}, {"left", census_growth(before, after)}};
+  json rows = json::array();
+  for (const auto& t : trials) rows.push_back(trial_row(t));
+  out.record["trials"] = rows;
+  if (r.verdict == Verdict::pass) {
+    try {
+      const Judgement j = judge(c, trials);
+      r.verdict = j.verdict;
+      r.message = j.message;
+      out.record["summary"] = j.summary;
+    } catch (const std::exception& e) {  // observations of the wrong shape
+      r.verdict = Verdict::broken;
+      r.message = std::string("the observations do not have the scenario's shape: ") + e.what();
+    }
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.record["verdict"] = std::string(harness::to_string(r.verdict));
+  return out;
+}
+
+}  // namespace shmcheck::stress

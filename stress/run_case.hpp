@@ -1,0 +1,28 @@
+#pragma once
+// Runs one stress case against an implementation: shmcheck's census before and after, the
+// trials (one `stress` request each; aliasing and the creator's death are run by shmcheck
+// itself), then the judgement. The driver only observes.
+#include "cases.hpp"
+#include "implementation.hpp"
+#include "judge.hpp"
+#include "verdict.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace shmcheck::stress {
+
+struct CaseRun {
+  harness::CaseResult result;
+  nlohmann::json record;  // the results' "stress" row: params, trial rows, summary, census
+};
+
+struct RunContext {
+  std::string replay;  // the command line that replays the case, without --case
+  // A separate instance of the implementation that can be SIGKILLed (lifetime-create).
+  std::function<std::unique_ptr<harness::Implementation>()> open_killable;
+};
+
+CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunContext& ctx);
+
+}  // namespace shmcheck::stress

@@ -1,0 +1,40 @@
+"""Every seeded-fault mutant with a concurrency or lifetime fault (suite "stress" or
+"lifetime" in the mutant table, and lock_no_exclusion) must fail at least one stress case.
+Usage: mutants.py SHMCHECK MUTANT-BIN"""
+from __future__ import print_function
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ALSO = {"lock_no_exclusion"}
+
+
+def main(shmcheck, mutant_bin):
+    table = subprocess.check_output([mutant_bin, "--list"], universal_newlines=True)
+    mutants = [line.split("\t")[0] for line in table.splitlines()
+               if line.count("\t") >= 2 and (line.split("\t")[1] in ("stress", "lifetime") or line.split("\t")[0] in ALSO)]
+    problems = []
+    for name in mutants:
+        fd, path = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        try:
+            subprocess.call([shmcheck, "stress", "--impl", "mutant:" + name, "--size", "quick", "--seed", "1", "--json", path],
+                            stdout=subprocess.DEVNULL)
+            with open(path) as f:
+                results = json.load(f)["results"]
+        finally:
+            os.unlink(path)
+        killed = sorted(r["case"] for r in results if r["verdict"] == "fail")
+        print("%-28s killed by %s" % (name, ", ".join(killed) if killed else "NOTHING"))
+        if not killed:
+            problems.append("%s survives every stress case" % name)
+    for p in problems:
+        print("PROBLEM:", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
