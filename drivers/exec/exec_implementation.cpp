@@ -1,5 +1,7 @@
 #include "exec_implementation.hpp"
 
+#include "item_json.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -184,7 +186,7 @@ json ExecImplementation::request(json req) {
     off += static_cast<std::size_t>(n);
   }
   const std::string answer = read_line();
-  json resp = json::parse(answer, nullptr, false);
+  json resp = harness::parse_message(answer);  // big ints stay ints
   if (resp.is_discarded() || !resp.is_object())
     broken("answered with something that is not a JSON object: '" + answer.substr(0, 200) + "'");
   if (!resp.contains("id") || resp.at("id") != id)

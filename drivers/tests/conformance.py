@@ -108,6 +108,10 @@ def main(argv):
     else:
         check(kind(child) == "unsupported", "child is done or unsupported")
 
+    # Python's json writes an int beyond 64 bits as a bare literal: it is an int all the same.
+    d.send(op="create", shape="value", tc="Q", init=2 ** 64 + 5, **{"as": "big"})
+    check(d.send(op="value", obj="big").get("result") == 5, "a bare 2**64 + 5 stored into 'Q' wraps to 5")
+
     nbytes = d.send(op="nbytes", obj="a")
     check(nbytes.get("result") == 3 * caps.get("sizes", {}).get("i", [0])[0],
           "nbytes of 3 'i' elements is 3 x their size: %r" % nbytes)

@@ -109,3 +109,14 @@ TEST(Misbehaving, ACommandThatDoesNotExistIsBrokenNotACrash) {
     EXPECT_NE(e.tail().find("cannot execute /no/such/driver"), std::string::npos) << e.tail();
   }
 }
+
+TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
+  // Python's json writes 2**64 + 5 as a bare literal; nlohmann alone would read a double.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-bigint.pids";
+  ExecImplementation impl("exec:misbehave bare-big-int", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "bare-big-int", pidfile}, 5000ms);
+  const auto out = impl.run(nlohmann::json::array({{{"op", "value"}, {"obj", "a"}}}));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0].ok) << out[0].message;
+  EXPECT_EQ(out[0].result, nlohmann::json({{"int", "18446744073709551621"}}));
+  impl.close();
+}

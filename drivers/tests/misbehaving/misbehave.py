@@ -68,6 +68,8 @@ for line in sys.stdin:
     elif mode == "wrong-schema":
         out.write(json.dumps({"id": req["id"], "ok": True, "result": [{"fine": "thanks"}] * len(req["ops"])}) + "\n")
         out.flush()
+    elif mode == "bare-big-int":  # not a misbehaviour: Python's json writes big ints bare
+        answer(req["id"], [{"ok": True, "result": 2 ** 64 + 5}] * len(req["ops"]))
     elif mode == "wrong-count":
         answer(req["id"], [])
     elif mode == "flood":
