@@ -4,7 +4,10 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -88,4 +91,30 @@ TEST(Cli, ResultsJsonIsWritten) {
   std::fclose(f);
   EXPECT_NE(text.find("\"seed\": 11"), std::string::npos);
   EXPECT_NE(text.find("\"verdict\": \"pass\""), std::string::npos);
+}
+
+TEST(Cli, AMalformedClausesFileIsExitTwoNamingTheFileTheCaseAndTheProblem) {
+  // Each parses as JSON; before, each was an uncaught json exception (abort, status 134).
+  const std::vector<std::pair<std::string, std::string>> files{
+      {R"({"cases": [{"id": 5, "steps": []}]})", "case 1: 'id' must be a non-empty string"},
+      {R"({"cases": [{"id": "a", "steps": [{"op": "create", "shape": "value", "tc": 7, "as": "o"}]}]})",
+       "case 1 ('a') step 1: 'tc' must be a string"},
+      {R"({"nocases": []})", "needs an object with a list 'cases'"},
+      {R"({"cases": {"id": "a", "steps": []}})", "needs an object with a list 'cases'"},
+      {R"({"cases": [{"id": "a", "steps": [{"op": "get", "obj": "o", "index": 0, "raises": 5}]}]})",
+       "step 1: 'raises' must be an error kind"},
+      {R"({"cases": [{"id": "a", "steps": [{"op": "value", "obj": "o", "expect": {"weird": [1, 2]}}]}]})",
+       "step 1: 'expect' is not an item"},
+      {R"({"cases": [{"id": "a"}]})", "case 1: 'steps' must be a list"},
+      {R"({"cases": [{"id": "a", "steps": []}, {"id": "a", "steps": []}]})", "case 2: a second case with id 'a'"},
+      {R"([1, 2])", "needs an object with a list 'cases'"},
+  };
+  for (std::size_t n = 0; n < files.size(); ++n) {
+    const std::string path = ::testing::TempDir() + "/bad-clauses-" + std::to_string(n) + ".json";
+    std::ofstream(path) << files[n].first;
+    const CliRun r = shmcheck("run --impl ref --seed 1 --clauses " + path);
+    EXPECT_EQ(r.status, 2) << files[n].first << "\n" << r.out;
+    EXPECT_NE(r.out.find("clauses file " + path), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(files[n].second), std::string::npos) << files[n].first << "\n" << r.out;
+  }
 }
