@@ -14,6 +14,14 @@ bool is_error_kind(const std::string& kind) {
   return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
 }
 
+std::string reason_with_stderr(const Broken& e) {
+  constexpr std::size_t kShown = 2000;  // enough for a traceback's end, short enough to read
+  const std::string& t = e.tail();
+  if (t.empty()) return e.what();
+  return std::string(e.what()) + "\n  stderr (last " + std::to_string(std::min(t.size(), kShown)) + " bytes):\n" +
+         t.substr(t.size() > kShown ? t.size() - kShown : 0);
+}
+
 Outcome Outcome::from_json(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("ok") || !j.at("ok").is_boolean())
     throw Broken("an outcome must be an object with a boolean 'ok': " + j.dump().substr(0, 300));

@@ -61,6 +61,9 @@ class Broken : public std::runtime_error {
   std::string tail_;
 };
 
+// The reason with the last of the implementation's stderr, for a verdict or a listing.
+std::string reason_with_stderr(const Broken& e);
+
 // index_error ... other: the error kinds drivers may report (drivers/PROTOCOL.md §2).
 bool is_error_kind(const std::string& kind);
 

@@ -1,6 +1,7 @@
 // The shmcheck command line: version, typecode table, the spec suite and its exit codes.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -117,4 +118,30 @@ TEST(Cli, AMalformedClausesFileIsExitTwoNamingTheFileTheCaseAndTheProblem) {
     EXPECT_NE(r.out.find("clauses file " + path), std::string::npos) << r.out;
     EXPECT_NE(r.out.find(files[n].second), std::string::npos) << files[n].first << "\n" << r.out;
   }
+}
+
+TEST(Cli, ARefusedRequestBreaksOnlyItsCaseNotTheImplementation) {
+  // Through an exec: driver, which the harness stops when it really breaks: a refused request
+  // (an unknown handle: ProtocolError) must not end it.
+  const CliRun r = shmcheck(std::string("run --impl 'exec:") + SHMCHECK_CLI + " driver ref' --seed 1 --clauses " +
+                            SHMCHECK_TEST_DATA + "/unknown_handle.json");
+  EXPECT_EQ(r.status, 3) << r.out;
+  EXPECT_NE(r.out.find("names-an-unknown-handle: step 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("was refused as malformed: no object with handle 'nobody'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" 0 fail (0 expected), 0 inconclusive, 1 broken, 0 unsupported"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("restarted"), std::string::npos) << "a refused request is not a break:\n" << r.out;
+}
+
+TEST(Cli, ADriverThatCrashesIsRestartedForTheNextCaseAndItsStderrIsInTheVerdict) {
+  const std::string marker = ::testing::TempDir() + "/crash-once-" + std::to_string(getpid());
+  std::remove(marker.c_str());
+  const CliRun r = shmcheck(std::string("run --seed 1 --impl 'exec:") + SHMCHECK_PYTHON + " " + SHMCHECK_TEST_SUPPORT +
+                            "/crash_once_driver.py " + SHMCHECK_CLI + " " + marker + "'");
+  std::remove(marker.c_str());
+  EXPECT_EQ(r.status, 3) << r.out;
+  EXPECT_NE(r.out.find("crashed (signal 11)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tail-marker-7f3a"), std::string::npos) << "the verdict lacks the driver's stderr:\n" << r.out;
+  EXPECT_NE(r.out.find("restarted after it broke"), std::string::npos) << r.out;
+  // The one case it crashed in is broken; every other case ran on the restarted driver.
+  EXPECT_NE(r.out.find(" 0 fail (0 expected), 0 inconclusive, 1 broken, 0 unsupported"), std::string::npos) << r.out;
 }

@@ -248,7 +248,8 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
     outcomes = impl.run(ops);  // the whole case in one round trip
   } catch (const Broken& e) {
     r.verdict = Verdict::broken;
-    r.message = e.what();
+    r.message = reason_with_stderr(e);
+    r.implementation_broke = true;  // unlike a refused request below: the caller restarts it
     return done();
   }
   std::string note;
@@ -260,6 +261,8 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
       return done();
     }
     if (!o.ok && o.type == "ProtocolError") {
+      // The clause asked something the protocol does not allow (an unknown handle, a missing
+      // argument): this case cannot be run, but the implementation is fine.
       r.verdict = Verdict::broken;
       r.message = fmt::format("step {} {} was refused as malformed: {}", n + 1, ops[n].dump(), o.message);
       return done();
