@@ -63,6 +63,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   child_err_ = err[0];
   set_nonblocking(from_child_);
   set_nonblocking(child_err_);
+  set_nonblocking(to_child_);  // a driver that stops reading must not block us past the deadline
 
   const json hello = request({{"op", "hello"}, {"protocol", 1}});
   const harness::Outcome o = harness::Outcome::from_json(hello);
@@ -146,8 +147,7 @@ std::string ExecImplementation::how_it_ended(const std::string& otherwise) {
   return otherwise;
 }
 
-std::string ExecImplementation::read_line() {
-  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+std::string ExecImplementation::read_line(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     const auto nl = out_buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -173,19 +173,39 @@ std::string ExecImplementation::read_line() {
   }
 }
 
+void ExecImplementation::write_line(const std::string& line, std::chrono::steady_clock::time_point deadline) {
+  std::size_t off = 0;
+  while (off < line.size()) {
+    const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
+    if (n > 0) {
+      off += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      broken(how_it_ended(std::string("stopped reading its input: ") + std::strerror(errno)));
+    // The pipe is full: wait until it reads, keeping its stderr drained (it may be blocked
+    // writing there), and no longer than the request's deadline.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      broken("timed out writing a request: it read " + std::to_string(off) + " of " + std::to_string(line.size()) +
+             " bytes within " + std::to_string(timeout_.count()) + " ms");
+    pollfd fds[2] = {{to_child_, POLLOUT, 0}, {child_err_, POLLIN, 0}};
+    const int r = poll(fds, 2, static_cast<int>(left.count()));
+    if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[1].revents) drain_stderr();
+    if (fds[0].revents & (POLLERR | POLLHUP)) broken(how_it_ended("closed its input") + " before reading a request");
+  }
+}
+
 json ExecImplementation::request(json req) {
   if (dead_) throw Broken(spec_ + ": the driver is no longer running", err_tail_);
   const long long id = next_id_++;
   req["id"] = id;
-  const std::string line = req.dump() + "\n";
-  std::size_t off = 0;
-  while (off < line.size()) {
-    const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) broken(how_it_ended(std::string("stopped reading its input: ") + std::strerror(errno)));
-    off += static_cast<std::size_t>(n);
-  }
-  const std::string answer = read_line();
+  // One deadline for the whole round trip: writing the request and reading the answer.
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  write_line(req.dump() + "\n", deadline);
+  const std::string answer = read_line(deadline);
   json resp = harness::parse_message(answer);  // big ints stay ints
   if (resp.is_discarded() || !resp.is_object())
     broken("answered with something that is not a JSON object: '" + answer.substr(0, 200) + "'");

@@ -33,7 +33,8 @@ class ExecImplementation : public harness::Implementation {
 
  private:
   nlohmann::json request(nlohmann::json req);  // returns the response's outcome object
-  std::string read_line();
+  void write_line(const std::string& line, std::chrono::steady_clock::time_point deadline);
+  std::string read_line(std::chrono::steady_clock::time_point deadline);
   std::string how_it_ended(const std::string& otherwise);  // "exited early (status 1)", ...
   void drain_stderr();
   [[noreturn]] void broken(const std::string& reason);

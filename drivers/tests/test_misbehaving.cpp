@@ -110,6 +110,23 @@ TEST(Misbehaving, ACommandThatDoesNotExistIsBrokenNotACrash) {
   }
 }
 
+TEST(Misbehaving, ADriverThatStopsReadingIsBrokenWithinTheDeadline) {
+  // A request bigger than the pipe's buffer: writing it blocks until the driver reads.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-deaf.pids";
+  std::remove(pidfile.c_str());
+  std::string reason;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    ExecImplementation impl("exec:misbehave deaf", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "deaf", pidfile}, 1000ms);
+    impl.run(nlohmann::json::array({{{"op", "create"}, {"shape", "value"}, {"tc", "u"}, {"as", std::string(1 << 20, 'x')}}}));
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  EXPECT_NE(reason.find("timed out writing a request"), std::string::npos) << reason;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s) << "the write ignored the deadline";
+  for (pid_t p : recorded_pids(pidfile)) EXPECT_TRUE(process_gone(p)) << "process " << p << " is still running";
+}
+
 TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
   // Python's json writes 2**64 + 5 as a bare literal; nlohmann alone would read a double.
   const std::string pidfile = ::testing::TempDir() + "/misbehave-bigint.pids";

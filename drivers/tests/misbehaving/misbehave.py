@@ -36,6 +36,10 @@ if mode == "garbage-hello":
     out.write("Welcome to my driver!\n")
     out.flush()
     time.sleep(30)
+if mode == "deaf":  # answers hello, then never reads its input again
+    line = sys.stdin.readline()
+    answer(json.loads(line)["id"], HELLO)
+    time.sleep(60)
 if mode == "wrong-protocol":
     line = sys.stdin.readline()
     answer(json.loads(line)["id"], dict(HELLO, protocol=99))
