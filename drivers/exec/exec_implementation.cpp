@@ -227,11 +227,17 @@ std::vector<harness::Outcome> ExecImplementation::run(const json& ops) {
     broken("answered a batch of " + std::to_string(ops.size()) + " with " +
            (batch.result.is_array() ? std::to_string(batch.result.size()) + " outcomes" : "no list"));
   std::vector<harness::Outcome> out;
-  for (const auto& o : batch.result) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
     try {
-      out.push_back(harness::Outcome::from_json(o));
+      out.push_back(harness::Outcome::from_json(batch.result[i]));
     } catch (const Broken& e) {
       broken(std::string("answered outside the protocol: ") + e.what());
+    }
+    // A result of the wrong shape is not an observation to judge: the driver is broken.
+    try {
+      if (out.back().ok) harness::validate_result(ops[i], out.back().result);
+    } catch (const Broken& e) {
+      broken(e.what());
     }
   }
   return out;

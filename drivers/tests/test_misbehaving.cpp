@@ -83,6 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"garbage", "not a JSON object: 'Traceback"},
                       Case{"wrong-id", "with id"},
                       Case{"wrong-schema", "outside the protocol"},
+                      Case{"wrong-result", "answers with the wrong schema: 'len' answered \"three\""},
                       Case{"wrong-count", "answered a batch of 1 with 0 outcomes"},
                       Case{"flood", "flooded its output"}),
     [](const auto& info) {

@@ -72,6 +72,8 @@ for line in sys.stdin:
     elif mode == "wrong-schema":
         out.write(json.dumps({"id": req["id"], "ok": True, "result": [{"fine": "thanks"}] * len(req["ops"])}) + "\n")
         out.flush()
+    elif mode == "wrong-result":  # well-formed outcomes, but len answers a string
+        answer(req["id"], [{"ok": True, "result": "three"}] * len(req["ops"]))
     elif mode == "bare-big-int":  # not a misbehaviour: Python's json writes big ints bare
         answer(req["id"], [{"ok": True, "result": 2 ** 64 + 5}] * len(req["ops"]))
     elif mode == "wrong-count":
@@ -85,7 +87,7 @@ for line in sys.stdin:
     elif mode == "stderr-noise":  # not a misbehaviour: noise on stderr is allowed
         sys.stderr.write("debug: " + "y" * 200000 + "\n")
         sys.stderr.flush()
-        answer(req["id"], [{"ok": True, "result": None}] * len(req["ops"]))
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     else:
         sys.stderr.write("unknown mode " + mode + "\n")
         sys.exit(2)
