@@ -52,6 +52,11 @@ char typecode_arg(const json& op) {
   return tc[0];
 }
 
+void stress_without_scenarios(const json& op) {
+  if (!need(op, "scenario").is_string()) throw ProtocolError("'stress' needs 'scenario' to be a string");
+  throw Unsupported("no stress scenarios are implemented by this driver (asked for '" + op.at("scenario").get<std::string>() + "')");
+}
+
 Outcome outcome_of(const std::function<json()>& perform) {
   Outcome o;
   try {

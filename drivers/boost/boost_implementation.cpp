@@ -228,6 +228,7 @@ json BoostImplementation::dispatch(const json& op) {
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });
   if (name == "child_wait") return children_.wait(need(op, "obj").get<std::string>());
   if (name == "wait_for") return wait_for(op, [this](const json& o) { return dispatch(o); });
+  if (name == "stress") stress_without_scenarios(op);  // before object(): stress names none
   if (name == "create") return create(op);
   BoostObject& obj = object(op);
   if (name == "get") {

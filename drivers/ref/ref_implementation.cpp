@@ -73,6 +73,7 @@ json RefImplementation::dispatch(const json& op) {
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });
   if (name == "child_wait") return children_.wait(need(op, "obj").get<std::string>());
   if (name == "wait_for") return wait_for(op, [this](const json& o) { return dispatch(o); });
+  if (name == "stress") stress_without_scenarios(op);  // before object(): stress names none
   if (name == "create") {
     const char tc = typecode_arg(op);
     const json lock = op.value("lock", json("own"));

@@ -111,6 +111,8 @@ def main(argv):
     # Python's json writes an int beyond 64 bits as a bare literal: it is an int all the same.
     d.send(op="create", shape="value", tc="Q", init=2 ** 64 + 5, **{"as": "big"})
     check(d.send(op="value", obj="big").get("result") == 5, "a bare 2**64 + 5 stored into 'Q' wraps to 5")
+    stress = d.send(op="stress", scenario="no-such-scenario", params={})
+    check(kind(stress) == "unsupported", "a stress scenario the driver lacks is unsupported: %r" % stress)
 
     nbytes = d.send(op="nbytes", obj="a")
     check(nbytes.get("result") == 3 * caps.get("sizes", {}).get("i", [0])[0],
