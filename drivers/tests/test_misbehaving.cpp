@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -137,4 +138,16 @@ TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
   ASSERT_TRUE(out[0].ok) << out[0].message;
   EXPECT_EQ(out[0].result, nlohmann::json({{"int", "18446744073709551621"}}));
   impl.close();
+}
+
+TEST(Misbehaving, WhatADriverLeavesInDevShmUnderItsPrefixIsRemovedAndReported) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm.pids";
+  ExecImplementation impl("exec:misbehave shm-leak", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-leak", pidfile}, 5000ms);
+  EXPECT_EQ(impl.shm_prefix().rfind("shmcheck-" + std::to_string(getpid()) + "-", 0), 0u) << impl.shm_prefix();
+  impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  const std::filesystem::path leaked = "/dev/shm/" + impl.shm_prefix() + "leaked";
+  EXPECT_TRUE(std::filesystem::exists(leaked)) << "the driver did not get its prefix";
+  impl.close();
+  EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
+  EXPECT_EQ(impl.shm_leftovers(), std::vector<std::string>{impl.shm_prefix() + "leaked"});
 }

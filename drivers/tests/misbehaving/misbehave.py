@@ -76,6 +76,9 @@ for line in sys.stdin:
         answer(req["id"], [{"ok": True, "result": "three"}] * len(req["ops"]))
     elif mode == "bare-big-int":  # not a misbehaviour: Python's json writes big ints bare
         answer(req["id"], [{"ok": True, "result": 2 ** 64 + 5}] * len(req["ops"]))
+    elif mode == "shm-leak":  # leaves a /dev/shm entry behind, named with the prefix it was given
+        open("/dev/shm/" + os.environ["SHMCHECK_SHM_PREFIX"] + "leaked", "w").close()
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "wrong-count":
         answer(req["id"], [])
     elif mode == "flood":
