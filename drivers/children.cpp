@@ -56,7 +56,7 @@ json outcome_lines(const std::string& text) {
   for (std::size_t pos = 0;;) {
     const std::size_t end = text.find('\n', pos);
     if (end == std::string::npos) break;
-    json o = json::parse(std::string_view(text).substr(pos, end - pos), nullptr, false);
+    json o = harness::parse_message(std::string_view(text).substr(pos, end - pos));
     if (o.is_discarded()) break;
     out.push_back(std::move(o));
     pos = end + 1;

@@ -35,30 +35,17 @@ std::vector<std::string> split_words(const std::string& s) {
 
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 
-// The first `name` on PATH, resolved through pyenv's shims to the real interpreter.
-std::string on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (!path) return "";
-  std::istringstream dirs(path);
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const fs::path p = fs::path(dir) / name;
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0) {
-      // A pyenv shim is a script: the interpreter it picks is found by pyenv itself.
-      if (p.string().find("/shims/") != std::string::npos) {
-        if (FILE* f = popen(("pyenv which " + name + " 2>/dev/null").c_str(), "r")) {
-          char buf[4096] = {};
-          const bool got = fgets(buf, sizeof buf, f) != nullptr;
-          pclose(f);
-          std::string real = got ? buf : "";
-          while (!real.empty() && (real.back() == '\n' || real.back() == '\r')) real.pop_back();
-          if (!real.empty()) return real;
-        }
-      }
-      return p.string();
-    }
-  }
-  return "";
+// The interpreter names cpython:all looks for in each PATH directory: python, python2,
+// python2.7, python3 and python3.N.
+bool is_python_name(const std::string& name) {
+  if (name == "python" || name == "python2" || name == "python2.7" || name == "python3") return true;
+  if (name.rfind("python3.", 0) != 0 || name.size() == 8) return false;
+  return std::all_of(name.begin() + 8, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_executable_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0;  // follows symlinks
 }
 
 std::string pyenv_root() {
@@ -100,7 +87,24 @@ std::vector<std::string> find_cpythons() {
     for (const auto& v : versions)
       if (fs::exists(v / "bin/python", ec)) candidates.push_back((v / "bin/python").string());
   }
-  if (auto p = on_path("python3"); !p.empty()) candidates.push_back(p);  // last: often one of the above
+  // Then every interpreter on PATH, in PATH order and by name within a directory. pyenv's
+  // shims directory is skipped: its wrappers only re-dispatch to the versions listed above
+  // (and hide the interpreters after them on PATH, such as the distribution's /usr/bin/python3).
+  const fs::path shims = root.empty() ? fs::path() : fs::weakly_canonical(fs::path(root) / "shims", ec);
+  if (const char* path = std::getenv("PATH")) {
+    std::istringstream dirs(path);
+    std::set<fs::path> scanned;  // /bin and /usr/bin are often one directory
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+      if (dir.empty()) continue;
+      const fs::path d = fs::weakly_canonical(dir, ec);
+      if ((!shims.empty() && d == shims) || !scanned.insert(d).second) continue;
+      std::vector<std::string> names;
+      for (const auto& e : fs::directory_iterator(d, ec))
+        if (is_python_name(e.path().filename().string()) && is_executable_file(e.path())) names.push_back(e.path().string());
+      std::sort(names.begin(), names.end());
+      candidates.insert(candidates.end(), names.begin(), names.end());
+    }
+  }
   std::vector<std::string> out;
   std::set<std::string> seen;  // one per real executable
   for (const auto& c : candidates) {
@@ -153,8 +157,12 @@ static std::string boost_driver_binary() {
 std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
   std::vector<std::string> out;
   for (const auto& s : specs) {
-    if (s == "cpython:all") {
-      for (const auto& py : find_cpythons()) out.push_back("cpython:" + py);
+    if (s == "cpython:all" || starts_with(s, "cpython:all@")) {
+      // cpython:all@spawn: the start method applies to each interpreter it stands for.
+      const std::string method = s.size() > 11 ? s.substr(11) : "";
+      if (!method.empty() && method != "@fork" && method != "@spawn" && method != "@forkserver")
+        throw ValueError("unknown start method '" + method.substr(1) + "' in '" + s + "' (known: fork, spawn, forkserver)");
+      for (const auto& py : find_cpythons()) out.push_back("cpython:" + py + method);
     } else if (s == "mutant:all") {
       for (const auto& m : list_mutants()) out.push_back("mutant:" + m.name);
     } else if (starts_with(s, "mutant:")) {

@@ -5,7 +5,8 @@
 //   exec:CMD ARGS...   any program that speaks the driver protocol
 //   cpython[:PYTHON]   drivers/cpython/driver.py under PYTHON (default python3); PYTHON may be
 //                      a path or a command with arguments, or a wrapper script
-//   cpython:all        every distinct CPython on PATH and in pyenv
+//   cpython:all        every distinct CPython on PATH and in pyenv (cpython:all@spawn: each
+//                      with that start method)
 //   ...@spawn          (after a cpython spec) the driver's start method: @fork (default),
 //                      @spawn or @forkserver, as in cpython:python3.13@spawn
 //   mutant:NAME        the reference with the seeded fault NAME (shmcheck_mutant NAME)
@@ -19,7 +20,7 @@
 
 namespace shmcheck::drivers {
 
-// Expands "cpython:all" and "mutant:all" (and leaves every other spec alone). ValueError for an
+// Expands "cpython:all[@METHOD]" and "mutant:all" (and leaves every other spec alone). ValueError for an
 // unknown kind or an unknown mutant.
 std::vector<std::string> expand_specs(const std::vector<std::string>& specs);
 // Starts one implementation; Broken if it cannot be started or fails its handshake.
@@ -27,8 +28,9 @@ std::unique_ptr<harness::Implementation> open_implementation(const std::string& 
                                                             std::chrono::milliseconds timeout = std::chrono::seconds(10));
 // Where driver.py and the other drivers live (SHMCHECK_DRIVERS_DIR overrides).
 std::string drivers_dir();
-// The interpreters cpython:all stands for: python3 on PATH and $(pyenv root)/versions/*/bin/python,
-// one per real executable.
+// The interpreters cpython:all stands for: $(pyenv root)/versions/*/bin/python (oldest first),
+// then python, python2, python2.7, python3 and python3.N in every PATH directory but pyenv's
+// shims, one per real executable (realpath).
 std::vector<std::string> find_cpythons();
 
 // A seeded fault of shmcheck_mutant: its name, the suite expected to catch it, what it breaks.

@@ -1,5 +1,7 @@
 #include "serve.hpp"
 
+#include "item_json.hpp"
+
 #include <iostream>
 #include <string>
 
@@ -9,7 +11,8 @@ int serve(const std::function<harness::Outcome(const nlohmann::json&)>& perform)
   std::ios::sync_with_stdio(false);
   for (std::string line; std::getline(std::cin, line);) {
     if (line.empty()) continue;
-    nlohmann::json req = nlohmann::json::parse(line, nullptr, false);
+    // Big ints stay ints (a bare 2**64 from Python's json would otherwise be a float).
+    nlohmann::json req = harness::parse_message(line);
     nlohmann::json resp;
     bool bye = false;
     if (req.is_discarded() || !req.is_object()) {

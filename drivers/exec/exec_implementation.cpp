@@ -1,13 +1,22 @@
 #include "exec_implementation.hpp"
 
+#include "item_json.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+extern char** environ;
 
 namespace shmcheck::drivers {
 
@@ -27,11 +36,51 @@ std::string quote_argv(const std::vector<std::string>& argv) {
   return s;
 }
 
+// This process's environment with SHMCHECK_SHM_PREFIX set to `prefix`; built before fork,
+// since the child may only call async-signal-safe functions until it execs.
+std::vector<std::string> environment_with_prefix(const std::string& prefix) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "SHMCHECK_SHM_PREFIX=", 20) != 0) env.emplace_back(*e);
+  env.push_back("SHMCHECK_SHM_PREFIX=" + prefix);
+  return env;
+}
+
+std::atomic<unsigned> drivers_started{0};
+
+// Whether process group `pgid` has a member that is not a zombie (a zombie runs no more; it
+// waits for init to reap it).
+bool group_running(pid_t pgid) {
+  if (kill(-pgid, 0) != 0) return false;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so parse after the last ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    if (rest >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z' && state != 'X') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout)
     : spec_(std::move(spec)), argv_(std::move(argv)), timeout_(timeout) {
   if (argv_.empty()) throw Broken(spec_ + ": no command to run");
+  shm_prefix_ = "shmcheck-" + std::to_string(getpid()) + "-" + std::to_string(++drivers_started) + "-";
+  std::vector<std::string> env = environment_with_prefix(shm_prefix_);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (auto& a : argv_) args.push_back(a.data());
+  args.push_back(nullptr);
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
     throw Broken(spec_ + ": cannot create pipes: " + std::strerror(errno));
@@ -44,10 +93,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
-    std::vector<char*> args;
-    for (auto& a : argv_) args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
+    execvpe(args[0], args.data(), envp.data());
     const std::string msg = "cannot execute " + argv_[0] + ": " + std::strerror(errno) + "\n";
     (void)!write(2, msg.data(), msg.size());
     _exit(127);
@@ -61,6 +107,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   child_err_ = err[0];
   set_nonblocking(from_child_);
   set_nonblocking(child_err_);
+  set_nonblocking(to_child_);  // a driver that stops reading must not block us past the deadline
 
   const json hello = request({{"op", "hello"}, {"protocol", 1}});
   const harness::Outcome o = harness::Outcome::from_json(hello);
@@ -101,12 +148,34 @@ void ExecImplementation::close() {
 }
 
 void ExecImplementation::kill_group() {
-  if (pid_ <= 0) return;
+  if (pid_ <= 0 || group_gone_) return;
   kill(-pid_, SIGKILL);  // the whole group: the driver and anything it started
   if (!dead_) {
     waitpid(pid_, nullptr, 0);
     dead_ = true;
   }
+  // Its children die a moment later; until they have, one could still be finishing a
+  // shm_open. Wait (up to 2 s) for the group to be empty, then clean up. Once it is, its id
+  // may be reused by someone else's group: it is not signalled again.
+  for (int i = 0; i < 200 && group_running(pid_); ++i) usleep(10000);
+  group_gone_ = !group_running(pid_);
+  remove_shm_leftovers();
+}
+
+void ExecImplementation::remove_shm_leftovers() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> removed;
+  for (const auto& e : fs::directory_iterator("/dev/shm", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(shm_prefix_, 0) == 0 && fs::remove(e.path(), ec)) removed.push_back(name);
+  }
+  if (removed.empty()) return;
+  std::string list;
+  for (const auto& n : removed) list += " " + n;
+  std::cerr << "shmcheck: " << spec_ << " left " << removed.size() << " /dev/shm entr" << (removed.size() == 1 ? "y" : "ies")
+            << " behind; removed:" << list << "\n";
+  shm_leftovers_.insert(shm_leftovers_.end(), removed.begin(), removed.end());
 }
 
 bool ExecImplementation::kill_now() {
@@ -149,8 +218,7 @@ std::string ExecImplementation::how_it_ended(const std::string& otherwise) {
   return otherwise;
 }
 
-std::string ExecImplementation::read_line() {
-  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+std::string ExecImplementation::read_line(std::chrono::steady_clock::time_point deadline) {
   for (;;) {
     const auto nl = out_buffer_.find('\n');
     if (nl != std::string::npos) {
@@ -176,20 +244,40 @@ std::string ExecImplementation::read_line() {
   }
 }
 
+void ExecImplementation::write_line(const std::string& line, std::chrono::steady_clock::time_point deadline) {
+  std::size_t off = 0;
+  while (off < line.size()) {
+    const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
+    if (n > 0) {
+      off += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      broken(how_it_ended(std::string("stopped reading its input: ") + std::strerror(errno)));
+    // The pipe is full: wait until it reads, keeping its stderr drained (it may be blocked
+    // writing there), and no longer than the request's deadline.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      broken("timed out writing a request: it read " + std::to_string(off) + " of " + std::to_string(line.size()) +
+             " bytes within " + std::to_string(timeout_.count()) + " ms");
+    pollfd fds[2] = {{to_child_, POLLOUT, 0}, {child_err_, POLLIN, 0}};
+    const int r = poll(fds, 2, static_cast<int>(left.count()));
+    if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[1].revents) drain_stderr();
+    if (fds[0].revents & (POLLERR | POLLHUP)) broken(how_it_ended("closed its input") + " before reading a request");
+  }
+}
+
 json ExecImplementation::request(json req) {
   if (dead_) throw Broken(spec_ + ": the driver is no longer running", err_tail_);
   const long long id = next_id_++;
   req["id"] = id;
-  const std::string line = req.dump() + "\n";
-  std::size_t off = 0;
-  while (off < line.size()) {
-    const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) broken(how_it_ended(std::string("stopped reading its input: ") + std::strerror(errno)));
-    off += static_cast<std::size_t>(n);
-  }
-  const std::string answer = read_line();
-  json resp = json::parse(answer, nullptr, false);
+  // One deadline for the whole round trip: writing the request and reading the answer.
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  write_line(req.dump() + "\n", deadline);
+  const std::string answer = read_line(deadline);
+  json resp = harness::parse_message(answer);  // big ints stay ints
   if (resp.is_discarded() || !resp.is_object())
     broken("answered with something that is not a JSON object: '" + answer.substr(0, 200) + "'");
   if (!resp.contains("id") || resp.at("id") != id)
@@ -210,11 +298,17 @@ std::vector<harness::Outcome> ExecImplementation::run(const json& ops) {
     broken("answered a batch of " + std::to_string(ops.size()) + " with " +
            (batch.result.is_array() ? std::to_string(batch.result.size()) + " outcomes" : "no list"));
   std::vector<harness::Outcome> out;
-  for (const auto& o : batch.result) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
     try {
-      out.push_back(harness::Outcome::from_json(o));
+      out.push_back(harness::Outcome::from_json(batch.result[i]));
     } catch (const Broken& e) {
       broken(std::string("answered outside the protocol: ") + e.what());
+    }
+    // A result of the wrong shape is not an observation to judge: the driver is broken.
+    try {
+      if (out.back().ok) harness::validate_result(ops[i], out.back().result);
+    } catch (const Broken& e) {
+      broken(e.what());
     }
   }
   return out;

@@ -4,6 +4,10 @@
 // is not answered within the timeout, an exit, a line that is not a response, or a response
 // the protocol does not allow makes the implementation Broken, and its whole process group
 // is killed. Its stderr is kept (the last 64 KiB) for the reason.
+//
+// Nothing it makes outlives it: it gets a /dev/shm name prefix of its own in
+// SHMCHECK_SHM_PREFIX (the C++ drivers name their shm_open segments with it), and when it is
+// stopped every /dev/shm entry with that prefix is removed and reported on stderr.
 #include "implementation.hpp"
 
 #include <sys/types.h>
@@ -33,14 +37,20 @@ class ExecImplementation : public harness::Implementation {
   void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
   bool kill_now() override;
   int process_group() const override { return pid_; }
+  // The prefix it was given, "shmcheck-<harness pid>-<counter>-".
+  const std::string& shm_prefix() const noexcept { return shm_prefix_; }
+  // The /dev/shm entries it left behind, removed when it was stopped (names, without /dev/shm/).
+  const std::vector<std::string>& shm_leftovers() const noexcept { return shm_leftovers_; }
 
  private:
   nlohmann::json request(nlohmann::json req);  // returns the response's outcome object
-  std::string read_line();
+  void write_line(const std::string& line, std::chrono::steady_clock::time_point deadline);
+  std::string read_line(std::chrono::steady_clock::time_point deadline);
   std::string how_it_ended(const std::string& otherwise);  // "exited early (status 1)", ...
   void drain_stderr();
   [[noreturn]] void broken(const std::string& reason);
   void kill_group();
+  void remove_shm_leftovers();
 
   std::string spec_;
   std::vector<std::string> argv_;
@@ -51,7 +61,10 @@ class ExecImplementation : public harness::Implementation {
   std::string err_tail_;
   long long next_id_ = 0;
   bool dead_ = false;
+  bool group_gone_ = false;  // its process group is empty: never signal its id again
   harness::Description description_;
+  std::string shm_prefix_;
+  std::vector<std::string> shm_leftovers_;
 };
 
 }  // namespace shmcheck::drivers

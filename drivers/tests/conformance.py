@@ -1,9 +1,13 @@
 """Protocol conformance checks for a driver: what every driver must do, whatever it
-implements. Usage: conformance.py DRIVER-COMMAND...
+implements. Usage: conformance.py [--record FILE] DRIVER-COMMAND...
 
 It speaks raw lines to the driver (so that it can also send what shmcheck never would: bad
 JSON, unknown ops) and checks the answers' shapes and error kinds against
-drivers/PROTOCOL.md. Exit status 0 when every check passes; each failure is printed."""
+drivers/PROTOCOL.md. Exit status 0 when every check passes; each failure is printed.
+
+--record FILE writes the traffic to FILE, one JSON object a line: {"request": LINE} or
+{"response": LINE}, and "invalid": true on the requests it sends invalid on purpose
+(schema_traffic.py validates the rest against the schema)."""
 from __future__ import print_function
 
 import json
@@ -26,21 +30,28 @@ def check(cond, what):
 
 
 class Driver(object):
-    def __init__(self, argv):
+    def __init__(self, argv, record=None):
         self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True)
         self.next_id = 0
+        self.record = record
 
-    def raw(self, line):
+    def log(self, entry):
+        if self.record:
+            self.record.write(json.dumps(entry) + "\n")
+
+    def raw(self, line, invalid=False):
+        self.log({"request": line, "invalid": invalid})
         self.p.stdin.write(line + "\n")
         self.p.stdin.flush()
         answer = self.p.stdout.readline()
+        self.log({"response": answer.rstrip("\n")})
         check(answer.endswith("\n"), "an answer is one whole line, got %r" % answer[:200])
         return json.loads(answer)
 
-    def send(self, **req):
+    def send(self, invalid=False, **req):
         req["id"] = self.next_id
         self.next_id += 1
-        resp = self.raw(json.dumps(req))
+        resp = self.raw(json.dumps(req), invalid)
         check(resp.get("id") == req["id"], "answer to %s carries its id, got %r" % (req["op"], resp.get("id")))
         check_outcome(resp, req["op"])
         return resp
@@ -62,7 +73,11 @@ def kind(resp):
 
 
 def main(argv):
-    d = Driver(argv)
+    record = None
+    if argv[:1] == ["--record"]:
+        record = open(argv[1], "w")
+        argv = argv[2:]
+    d = Driver(argv, record)
     hello = d.send(op="hello", protocol=1)
     check(hello["ok"], "hello succeeds")
     h = hello.get("result", {})
@@ -76,9 +91,9 @@ def main(argv):
         size = caps.get("sizes", {}).get(code)
         check(size and size[0] >= 1 and size[1] >= 1, "size and alignment for %r: %r" % (code, size))
 
-    bad = d.raw("this is not json")
+    bad = d.raw("this is not json", invalid=True)
     check(bad.get("id") is None and kind(bad) == "other", "a line that is not JSON is answered with id null: %r" % bad)
-    check(kind(d.send(op="no-such-op")) == "other", "an unknown op is refused as malformed")
+    check(kind(d.send(op="no-such-op", invalid=True)) == "other", "an unknown op is refused as malformed")
     check(kind(d.send(op="get", obj="nobody", index=0)) == "other", "an unknown handle is refused as malformed")
 
     a = d.send(op="create", shape="array", tc="i", size=3, **{"as": "a"})
@@ -107,6 +122,12 @@ def main(argv):
         check(d.send(op="get", obj="a", index=1).get("result") == 7, "the parent sees the child's write")
     else:
         check(kind(child) == "unsupported", "child is done or unsupported")
+
+    # Python's json writes an int beyond 64 bits as a bare literal: it is an int all the same.
+    d.send(op="create", shape="value", tc="Q", init=2 ** 64 + 5, **{"as": "big"})
+    check(d.send(op="value", obj="big").get("result") == 5, "a bare 2**64 + 5 stored into 'Q' wraps to 5")
+    stress = d.send(op="stress", scenario="no-such-scenario", params={})
+    check(kind(stress) == "unsupported", "a stress scenario the driver lacks is unsupported: %r" % stress)
 
     nbytes = d.send(op="nbytes", obj="a")
     check(nbytes.get("result") == 3 * caps.get("sizes", {}).get("i", [0])[0],
@@ -140,6 +161,8 @@ def main(argv):
     check(d.p.poll() == 0, "the driver exits 0 after bye (got %r)" % d.p.poll())
     if d.p.poll() is None:
         d.p.kill()
+    if record:
+        record.close()
     print("conformance of %s: %d checks passed, %d failed" % (" ".join(argv), passes[0], len(failures)))
     return 1 if failures else 0
 

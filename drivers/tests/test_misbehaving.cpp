@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -83,6 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"garbage", "not a JSON object: 'Traceback"},
                       Case{"wrong-id", "with id"},
                       Case{"wrong-schema", "outside the protocol"},
+                      Case{"wrong-result", "answers with the wrong schema: 'len' answered \"three\""},
                       Case{"wrong-count", "answered a batch of 1 with 0 outcomes"},
                       Case{"flood", "flooded its output"}),
     [](const auto& info) {
@@ -108,4 +110,44 @@ TEST(Misbehaving, ACommandThatDoesNotExistIsBrokenNotACrash) {
     EXPECT_NE(std::string(e.what()).find("exited early (status 127)"), std::string::npos) << e.what();
     EXPECT_NE(e.tail().find("cannot execute /no/such/driver"), std::string::npos) << e.tail();
   }
+}
+
+TEST(Misbehaving, ADriverThatStopsReadingIsBrokenWithinTheDeadline) {
+  // A request bigger than the pipe's buffer: writing it blocks until the driver reads.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-deaf.pids";
+  std::remove(pidfile.c_str());
+  std::string reason;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    ExecImplementation impl("exec:misbehave deaf", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "deaf", pidfile}, 1000ms);
+    impl.run(nlohmann::json::array({{{"op", "create"}, {"shape", "value"}, {"tc", "u"}, {"as", std::string(1 << 20, 'x')}}}));
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  EXPECT_NE(reason.find("timed out writing a request"), std::string::npos) << reason;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s) << "the write ignored the deadline";
+  for (pid_t p : recorded_pids(pidfile)) EXPECT_TRUE(process_gone(p)) << "process " << p << " is still running";
+}
+
+TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
+  // Python's json writes 2**64 + 5 as a bare literal; nlohmann alone would read a double.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-bigint.pids";
+  ExecImplementation impl("exec:misbehave bare-big-int", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "bare-big-int", pidfile}, 5000ms);
+  const auto out = impl.run(nlohmann::json::array({{{"op", "value"}, {"obj", "a"}}}));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0].ok) << out[0].message;
+  EXPECT_EQ(out[0].result, nlohmann::json({{"int", "18446744073709551621"}}));
+  impl.close();
+}
+
+TEST(Misbehaving, WhatADriverLeavesInDevShmUnderItsPrefixIsRemovedAndReported) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm.pids";
+  ExecImplementation impl("exec:misbehave shm-leak", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-leak", pidfile}, 5000ms);
+  EXPECT_EQ(impl.shm_prefix().rfind("shmcheck-" + std::to_string(getpid()) + "-", 0), 0u) << impl.shm_prefix();
+  impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  const std::filesystem::path leaked = "/dev/shm/" + impl.shm_prefix() + "leaked";
+  EXPECT_TRUE(std::filesystem::exists(leaked)) << "the driver did not get its prefix";
+  impl.close();
+  EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
+  EXPECT_EQ(impl.shm_leftovers(), std::vector<std::string>{impl.shm_prefix() + "leaked"});
 }

@@ -2,10 +2,15 @@
 // build without a fault is the reference, and every mutant whose fault the spec suite is
 // expected to catch fails it (exit status 1).
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -95,4 +100,55 @@ TEST(Mutants, AnUnknownMutantIsBadUsage) {
   const CliRun r = shmcheck("run --impl mutant:no_such_fault");
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("no_such_fault"), std::string::npos) << r.out;
+}
+
+namespace {
+
+std::vector<std::string> dev_shm_entries(const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator("/dev/shm"))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path().filename().string());
+  return out;
+}
+
+// Processes whose environment carries one of our harness's shm prefixes: its drivers and
+// anything they started.
+std::vector<std::string> processes_with(const std::string& env_entry) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream in(e.path() / "environ", std::ios::binary);
+    const std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (env.find(env_entry) != std::string::npos) out.push_back(e.path().filename().string());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(Mutants, WhatAMutantLeavesInDevShmIsRemovedAndNothingOfItKeepsRunning) {
+  // shm_name_left_behind never unlinks its shm_open names. The harness gives each driver a
+  // prefix (shmcheck-<harness pid>-<n>-) and removes what is left under it when it stops it.
+  const std::string out_path = ::testing::TempDir() + "/shm-left-behind.out";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl(SHMCHECK_CLI, SHMCHECK_CLI, "run", "--impl", "mutant:shm_name_left_behind", "--seed", "1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(out_path);
+  const std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;  // a lifetime fault: the spec suite passes it
+  const std::string ours = "shmcheck-" + std::to_string(pid) + "-";
+  // It did leave names behind (else this test proves nothing), and they were removed.
+  EXPECT_NE(out.find("mutant:shm_name_left_behind left "), std::string::npos) << out;
+  EXPECT_NE(out.find("behind; removed: " + ours), std::string::npos) << out;
+  EXPECT_EQ(dev_shm_entries(ours), std::vector<std::string>{});
+  EXPECT_EQ(processes_with("SHMCHECK_SHM_PREFIX=" + ours), std::vector<std::string>{});
 }

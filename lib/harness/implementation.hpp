@@ -62,8 +62,18 @@ class Broken : public std::runtime_error {
   std::string tail_;
 };
 
+// The reason with the last of the implementation's stderr, for a verdict or a listing.
+std::string reason_with_stderr(const Broken& e);
+
 // index_error ... other: the error kinds drivers may report (drivers/PROTOCOL.md §2).
 bool is_error_kind(const std::string& kind);
+
+// Checks the shape of a successful result against what `op` (a request) answers
+// (drivers/PROTOCOL.md §4): an item for get, a list of items for get_slice, an int for len, a
+// bool for acquire, a handle for create..., recursively through batch and child outcomes.
+// A result of the wrong shape is not an observation to judge: it throws Broken ("answers with
+// the wrong schema"). Ops it does not know are not checked.
+void validate_result(const nlohmann::json& op, const nlohmann::json& result);
 
 class Implementation {
  public:

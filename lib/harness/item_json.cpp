@@ -2,22 +2,41 @@
 
 #include <shmcheck/error.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string_view>
 
 namespace shmcheck::harness {
 namespace {
 
 Int parse_int(const std::string& s) {
-  if (s.empty()) throw ValueError("empty integer text");
-  std::size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size() || s.size() - i > 38) throw ValueError("integer text '" + s + "' is not a 128-bit integer");
-  Int v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') throw ValueError("integer text '" + s + "' has a non-digit");
-    v = v * 10 + (s[i] - '0');
+  // Any value the 128-bit Int holds is accepted, whatever its digit count (39 digits reach
+  // 2^127, and leading zeros add more); past that the value cannot be represented at all.
+  using U = unsigned __int128;
+  const bool negative = !s.empty() && s[0] == '-';
+  const std::string shown = s.size() > 60 ? s.substr(0, 57) + "..." : s;
+  if (s.size() == (negative ? 1u : 0u)) throw ValueError("integer text '" + shown + "' has no digits");
+  const U limit = negative ? U(1) << 127 : (U(1) << 127) - 1;
+  U v = 0;
+  for (std::size_t i = negative ? 1 : 0; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') throw ValueError("integer text '" + shown + "' has a non-digit");
+    const unsigned d = static_cast<unsigned>(s[i] - '0');
+    if (v > (limit - d) / 10)
+      throw ValueError("int " + shown + " is outside the 128-bit range shmcheck represents (-2**127 .. 2**127-1)");
+    v = v * 10 + d;
   }
-  return s[0] == '-' ? -v : v;
+  return negative ? static_cast<Int>(U(0) - v) : static_cast<Int>(v);
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether a literal's digits (no sign, no leading zero) fit nlohmann's int64 (negative) or
+// uint64 (otherwise); what does not is read as a double, losing the int.
+bool fits_64_bits(std::string_view digits, bool negative) {
+  const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+  if (digits.size() != limit.size()) return digits.size() < limit.size();
+  return digits <= limit;
 }
 
 std::string utf8(const std::u32string& s) {
@@ -82,6 +101,52 @@ Item item_from_json(const nlohmann::json& j) {
     }
   }
   throw ValueError("not an item: " + j.dump());
+}
+
+std::string big_ints_as_items(std::string_view text) {
+  // Fast path: a literal that does not fit in 64 bits has at least 19 digits in a row.
+  std::size_t run = 0, longest = 0;
+  for (char c : text) longest = std::max(longest, run = is_digit(c) ? run + 1 : 0);
+  if (longest < 19) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 64);
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {  // copied as is: digits in a string are text
+      out += c;
+      ++i;
+      if (c == '\\' && i < text.size()) out += text[i++];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c != '-' && !is_digit(c)) {
+      out += c;
+      ++i;
+      continue;
+    }
+    // A number token: everything a JSON number may contain.
+    std::size_t j = i + 1;
+    while (j < text.size() && (is_digit(text[j]) || text[j] == '.' || text[j] == 'e' || text[j] == 'E' ||
+                               text[j] == '+' || text[j] == '-'))
+      ++j;
+    const std::string_view token = text.substr(i, j - i);
+    const bool negative = token[0] == '-';
+    const std::string_view digits = token.substr(negative ? 1 : 0);
+    // Only a valid integer literal (no leading zero, digits only) is rewritten, so that text
+    // that is not JSON stays not JSON.
+    const bool integer = !digits.empty() && digits[0] != '0' &&
+                         std::all_of(digits.begin(), digits.end(), [](char d) { return is_digit(d); });
+    if (integer && !fits_64_bits(digits, negative)) out.append("{\"int\":\"").append(token).append("\"}");
+    else out.append(token);
+    i = j;
+  }
+  return out;
+}
+
+nlohmann::json parse_message(std::string_view text, bool allow_exceptions) {
+  return nlohmann::json::parse(big_ints_as_items(text), nullptr, allow_exceptions);
 }
 
 nlohmann::json item_to_json(const Item& item) {

@@ -11,9 +11,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <string_view>
+
 namespace shmcheck::harness {
 
 Item item_from_json(const nlohmann::json& j);  // throws ValueError naming what it got
 nlohmann::json item_to_json(const Item& item);
+
+// The protocol says a bare integer literal is an int, however long (Python's json writes big
+// ints bare), but nlohmann reads one that fits in neither int64 nor uint64 as a double. This
+// rewrites such literals outside strings as {"int": "..."} items; everything else is unchanged.
+std::string big_ints_as_items(std::string_view text);
+// Parses one protocol message (or any JSON text shmcheck reads) with big ints kept as ints.
+// Without exceptions, text that is not JSON gives a discarded value.
+nlohmann::json parse_message(std::string_view text, bool allow_exceptions = false);
 
 }  // namespace shmcheck::harness

@@ -22,6 +22,9 @@ struct CaseResult {
   double seconds = 0;
   bool expected = false;     // the implementation's expectations file lists this case as failing
   std::string expectation;   // ... and says why
+  // The implementation itself broke (crashed, hung, spoke garbage), not just this case: it
+  // must be stopped and started again before the next case. Not part of the results.
+  bool implementation_broke = false;
 };
 
 struct Tally {

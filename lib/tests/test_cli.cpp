@@ -1,10 +1,14 @@
 // The shmcheck command line: version, typecode table, the spec suite and its exit codes.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -88,4 +92,56 @@ TEST(Cli, ResultsJsonIsWritten) {
   std::fclose(f);
   EXPECT_NE(text.find("\"seed\": 11"), std::string::npos);
   EXPECT_NE(text.find("\"verdict\": \"pass\""), std::string::npos);
+}
+
+TEST(Cli, AMalformedClausesFileIsExitTwoNamingTheFileTheCaseAndTheProblem) {
+  // Each parses as JSON; before, each was an uncaught json exception (abort, status 134).
+  const std::vector<std::pair<std::string, std::string>> files{
+      {R"({"cases": [{"id": 5, "steps": []}]})", "case 1: 'id' must be a non-empty string"},
+      {R"({"cases": [{"id": "a", "steps": [{"op": "create", "shape": "value", "tc": 7, "as": "o"}]}]})",
+       "case 1 ('a') step 1: 'tc' must be a string"},
+      {R"({"nocases": []})", "needs an object with a list 'cases'"},
+      {R"({"cases": {"id": "a", "steps": []}})", "needs an object with a list 'cases'"},
+      {R"({"cases": [{"id": "a", "steps": [{"op": "get", "obj": "o", "index": 0, "raises": 5}]}]})",
+       "step 1: 'raises' must be an error kind"},
+      {R"({"cases": [{"id": "a", "steps": [{"op": "value", "obj": "o", "expect": {"weird": [1, 2]}}]}]})",
+       "step 1: 'expect' is not an item"},
+      {R"({"cases": [{"id": "a"}]})", "case 1: 'steps' must be a list"},
+      {R"({"cases": [{"id": "a", "steps": []}, {"id": "a", "steps": []}]})", "case 2: a second case with id 'a'"},
+      {R"([1, 2])", "needs an object with a list 'cases'"},
+  };
+  for (std::size_t n = 0; n < files.size(); ++n) {
+    const std::string path = ::testing::TempDir() + "/bad-clauses-" + std::to_string(n) + ".json";
+    std::ofstream(path) << files[n].first;
+    const CliRun r = shmcheck("run --impl ref --seed 1 --clauses " + path);
+    EXPECT_EQ(r.status, 2) << files[n].first << "\n" << r.out;
+    EXPECT_NE(r.out.find("clauses file " + path), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(files[n].second), std::string::npos) << files[n].first << "\n" << r.out;
+  }
+}
+
+TEST(Cli, ARefusedRequestBreaksOnlyItsCaseNotTheImplementation) {
+  // Through an exec: driver, which the harness stops when it really breaks: a refused request
+  // (an unknown handle: ProtocolError) must not end it.
+  const CliRun r = shmcheck(std::string("run --impl 'exec:") + SHMCHECK_CLI + " driver ref' --seed 1 --clauses " +
+                            SHMCHECK_TEST_DATA + "/unknown_handle.json");
+  EXPECT_EQ(r.status, 3) << r.out;
+  EXPECT_NE(r.out.find("names-an-unknown-handle: step 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("was refused as malformed: no object with handle 'nobody'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" 0 fail (0 expected), 0 inconclusive, 1 broken, 0 unsupported"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("restarted"), std::string::npos) << "a refused request is not a break:\n" << r.out;
+}
+
+TEST(Cli, ADriverThatCrashesIsRestartedForTheNextCaseAndItsStderrIsInTheVerdict) {
+  const std::string marker = ::testing::TempDir() + "/crash-once-" + std::to_string(getpid());
+  std::remove(marker.c_str());
+  const CliRun r = shmcheck(std::string("run --seed 1 --impl 'exec:") + SHMCHECK_PYTHON + " " + SHMCHECK_TEST_SUPPORT +
+                            "/crash_once_driver.py " + SHMCHECK_CLI + " " + marker + "'");
+  std::remove(marker.c_str());
+  EXPECT_EQ(r.status, 3) << r.out;
+  EXPECT_NE(r.out.find("crashed (signal 11)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tail-marker-7f3a"), std::string::npos) << "the verdict lacks the driver's stderr:\n" << r.out;
+  EXPECT_NE(r.out.find("restarted after it broke"), std::string::npos) << r.out;
+  // The one case it crashed in is broken; every other case ran on the restarted driver.
+  EXPECT_NE(r.out.find(" 0 fail (0 expected), 0 inconclusive, 1 broken, 0 unsupported"), std::string::npos) << r.out;
 }

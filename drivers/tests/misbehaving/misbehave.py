@@ -36,6 +36,10 @@ if mode == "garbage-hello":
     out.write("Welcome to my driver!\n")
     out.flush()
     time.sleep(30)
+if mode == "deaf":  # answers hello, then never reads its input again
+    line = sys.stdin.readline()
+    answer(json.loads(line)["id"], HELLO)
+    time.sleep(60)
 if mode == "wrong-protocol":
     line = sys.stdin.readline()
     answer(json.loads(line)["id"], dict(HELLO, protocol=99))
@@ -68,6 +72,13 @@ for line in sys.stdin:
     elif mode == "wrong-schema":
         out.write(json.dumps({"id": req["id"], "ok": True, "result": [{"fine": "thanks"}] * len(req["ops"])}) + "\n")
         out.flush()
+    elif mode == "wrong-result":  # well-formed outcomes, but len answers a string
+        answer(req["id"], [{"ok": True, "result": "three"}] * len(req["ops"]))
+    elif mode == "bare-big-int":  # not a misbehaviour: Python's json writes big ints bare
+        answer(req["id"], [{"ok": True, "result": 2 ** 64 + 5}] * len(req["ops"]))
+    elif mode == "shm-leak":  # leaves a /dev/shm entry behind, named with the prefix it was given
+        open("/dev/shm/" + os.environ["SHMCHECK_SHM_PREFIX"] + "leaked", "w").close()
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "wrong-count":
         answer(req["id"], [])
     elif mode == "flood":
@@ -79,7 +90,7 @@ for line in sys.stdin:
     elif mode == "stderr-noise":  # not a misbehaviour: noise on stderr is allowed
         sys.stderr.write("debug: " + "y" * 200000 + "\n")
         sys.stderr.flush()
-        answer(req["id"], [{"ok": True, "result": None}] * len(req["ops"]))
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     else:
         sys.stderr.write("unknown mode " + mode + "\n")
         sys.exit(2)

@@ -80,8 +80,7 @@ int list_impls(std::vector<std::string> specs, int timeout_ms) {
       std::cout << fmt::format("{:<44} {} {}\n{:<44} {}\n", spec, d.name, d.version, "", capability_text(d.capabilities));
     } catch (const harness::Broken& e) {
       status = broke;
-      std::cout << fmt::format("{:<44} broken: {}\n", spec, e.what());
-      if (!e.tail().empty()) std::cout << "  stderr: " << e.tail().substr(e.tail().size() > 2000 ? e.tail().size() - 2000 : 0) << "\n";
+      std::cout << fmt::format("{:<44} broken: {}\n", spec, harness::reason_with_stderr(e));
     }
     if (auto m = mutants.find(spec); m != mutants.end())
       std::cout << fmt::format("{:<44} fault: {} (expected to be caught by the {} suite)\n", "", m->second.description, m->second.suite);

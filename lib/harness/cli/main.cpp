@@ -5,6 +5,7 @@
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
   } catch (const shmcheck::Error& e) {
     std::cerr << "shmcheck: " << e.what() << "\n";
     return e.kind() == shmcheck::ErrorKind::os ? shmcheck::cli::broke : shmcheck::cli::usage;
+  } catch (const nlohmann::json::exception& e) {
+    // A backstop: input files are validated where they are loaded, but JSON that got past
+    // that is still bad input, never an abort.
+    std::cerr << "shmcheck: bad input: " << e.what() << "\n";
+    return shmcheck::cli::usage;
   }
   return status;
 }

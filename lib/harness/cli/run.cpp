@@ -56,6 +56,7 @@ int run(RunOptions o) {
     const harness::Expectations expectations = expectations_for(o.expect, impl);
     std::string impl_version, broken_reason;
     std::unique_ptr<harness::Implementation> implementation;
+    bool gave_up = false;  // it could not be started: every remaining case is broken with broken_reason
     try {
       implementation = drivers::open_implementation(impl, std::chrono::milliseconds(o.timeout_ms));
       const auto& d = implementation->describe();
@@ -63,18 +64,27 @@ int run(RunOptions o) {
       results.implementation({{"spec", impl}, {"name", d.name}, {"version", d.version}, {"platform", d.platform}});
       std::cout << fmt::format("{}: {} {}\n", impl, d.name, d.version);
     } catch (const harness::Broken& e) {
-      broken_reason = e.what();
+      broken_reason = harness::reason_with_stderr(e);
+      gave_up = true;
       results.implementation({{"spec", impl}, {"broken", broken_reason}});
     }
     for (const auto& c : cases) {
       CaseResult r;
+      if (!implementation && !gave_up) {
+        // It broke on the previous case and was killed (its process group, its /dev/shm
+        // names): a fresh one runs the next case, as the properties do.
+        try {
+          implementation = drivers::open_implementation(impl, std::chrono::milliseconds(o.timeout_ms));
+          std::cout << fmt::format("{}: restarted after it broke\n", impl);
+        } catch (const harness::Broken& e) {
+          broken_reason = "could not be restarted after it broke: " + harness::reason_with_stderr(e);
+          gave_up = true;
+        }
+      }
       if (implementation) {
         r = harness::run_spec_case(c, *implementation);
-        // A driver that broke mid-run stays broken: the rest of its cases say so.
-        if (r.verdict == Verdict::broken && r.message.find("ProtocolError") == std::string::npos) {
-          broken_reason = r.message;
-          implementation.reset();
-        }
+        // Only a real break ends this driver; a refused request is that case's verdict alone.
+        if (r.implementation_broke) implementation.reset();
       } else {
         r.suite = "spec";
         r.id = c.id;

@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <set>
 
 namespace shmcheck::harness {
 namespace {
@@ -115,22 +117,69 @@ CellValues cell_values(const Typecode& tc, std::uint64_t& rng) {
   return v;
 }
 
+// A clause file is input: everything the suite reads from it is checked here, so that a bad
+// one is a clear error naming the case and step (exit 2), never an exception deep in a run.
+void check_case(const json& c, const std::string& where) {
+  auto bad = [&](const std::string& why) { throw ValueError(where + ": " + why + ": " + c.dump().substr(0, 200)); };
+  if (!c.is_object()) bad("a case is an object");
+  if (!c.contains("id") || !c.at("id").is_string() || c.at("id").get<std::string>().empty()) bad("'id' must be a non-empty string");
+  if (!c.contains("steps") || !c.at("steps").is_array()) bad("'steps' must be a list");
+  for (const char* key : {"source", "platform"})
+    if (c.contains(key) && !c.at(key).is_string()) bad(std::string("'") + key + "' must be a string");
+  const std::string platform = c.value("platform", "");
+  if (!platform.empty() && platform != "lp64") bad("'platform' is \"lp64\" or absent");
+}
+
+void check_step(const json& s, const std::string& where) {
+  auto bad = [&](const std::string& why) { throw ValueError(where + ": " + why + ": " + s.dump().substr(0, 200)); };
+  if (!s.is_object()) bad("a step is an object");
+  if (!s.contains("op") || !s.at("op").is_string()) bad("'op' must be a string");
+  for (const char* key : {"tc", "obj", "as", "message"})
+    if (s.contains(key) && !s.at(key).is_string()) bad(std::string("'") + key + "' must be a string");
+  if (s.contains("raises") && !(s.at("raises").is_string() && is_error_kind(s.at("raises"))))
+    bad("'raises' must be an error kind (index_error, type_error, ...)");
+  if (s.contains("message") && !s.contains("raises")) bad("'message' belongs to a step that 'raises'");
+  if (s.contains("expect") && s.contains("raises")) bad("a step 'expect's a result or 'raises', not both");
+  if (!s.contains("expect")) return;
+  // Expectations are compared as items (matches()): they must be items.
+  const std::string op = s.at("op");
+  const json& e = s.at("expect");
+  try {
+    if (op == "get" || op == "value" || op == "raw") item_from_json(e);
+    if (op == "get_slice") {
+      if (!e.is_array()) bad("'expect' of get_slice must be a list of items");
+      for (const json& i : e) item_from_json(i);
+    }
+  } catch (const Error& err) {
+    bad(std::string("'expect' is not an item (") + err.what() + ")");
+  }
+}
+
 }  // namespace
 
 std::vector<SpecCase> load_clauses(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ValueError("cannot read clauses file " + path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   json doc;
   try {
-    doc = json::parse(in);
+    doc = parse_message(text, true);  // a bare big int in a clause is an int, as on the wire
   } catch (const json::exception& e) {
     throw ValueError("clauses file " + path + " is not valid JSON: " + e.what());
   }
+  if (!doc.is_object() || !doc.contains("cases") || !doc.at("cases").is_array())
+    throw ValueError("clauses file " + path + " needs an object with a list 'cases'");
   std::vector<SpecCase> out;
-  for (const auto& c : doc.at("cases")) {
-    if (!c.contains("id") || !c.contains("steps") || !c.at("steps").is_array())
-      throw ValueError("clauses file " + path + ": a case needs an id and a list of steps: " + c.dump().substr(0, 200));
-    out.push_back({c.at("id"), c.value("source", ""), c.value("platform", ""), c.at("steps")});
+  std::set<std::string> ids;
+  for (std::size_t n = 0; n < doc.at("cases").size(); ++n) {
+    const json& c = doc.at("cases")[n];
+    const std::string where = fmt::format("clauses file {}: case {}", path, n + 1);
+    check_case(c, where);
+    const std::string id = c.at("id");
+    if (!ids.insert(id).second) throw ValueError(where + ": a second case with id '" + id + "'");
+    for (std::size_t k = 0; k < c.at("steps").size(); ++k)
+      check_step(c.at("steps")[k], fmt::format("{} ('{}') step {}", where, id, k + 1));
+    out.push_back({id, c.value("source", ""), c.value("platform", ""), c.at("steps")});
   }
   return out;
 }
@@ -199,7 +248,8 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
     outcomes = impl.run(ops);  // the whole case in one round trip
   } catch (const Broken& e) {
     r.verdict = Verdict::broken;
-    r.message = e.what();
+    r.message = reason_with_stderr(e);
+    r.implementation_broke = true;  // unlike a refused request below: the caller restarts it
     return done();
   }
   std::string note;
@@ -211,6 +261,8 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
       return done();
     }
     if (!o.ok && o.type == "ProtocolError") {
+      // The clause asked something the protocol does not allow (an unknown handle, a missing
+      // argument): this case cannot be run, but the implementation is fine.
       r.verdict = Verdict::broken;
       r.message = fmt::format("step {} {} was refused as malformed: {}", n + 1, ops[n].dump(), o.message);
       return done();

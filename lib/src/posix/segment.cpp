@@ -36,17 +36,27 @@ int open_memfd() {
 #endif
 }
 
+// "shmcheck-", or SHMCHECK_SHM_PREFIX when it is a usable name part (no '/', not too long).
+std::string shm_prefix() {
+  const char* env = std::getenv("SHMCHECK_SHM_PREFIX");
+  const std::string_view p = env ? env : "";
+  if (p.empty() || p.size() > 128 || p.find('/') != std::string_view::npos) return "shmcheck-";
+  return std::string(p);
+}
+
 int open_unlinked_shm() {
   // The name is random, created exclusively with mode 0600 and unlinked before we return: it
   // exists for the few microseconds between the two calls and can't be guessed meanwhile.
   std::uint64_t rnd = 0;
   if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd) throw OSError(errno, "getrandom");
-  char name[64];
-  std::snprintf(name, sizeof name, "/shmcheck-%d-%016llx", static_cast<int>(getpid()),
-                static_cast<unsigned long long>(rnd));
-  const int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw OSError(errno, std::string("shm_open ") + name);
-  if (!SHMCHECK_FAULT(shm_name_left_behind)) shm_unlink(name);
+  // A harness that runs us as a driver gives us a prefix of our own (SHMCHECK_SHM_PREFIX,
+  // "shmcheck-<its pid>-<n>-"): whatever we leave behind, it can find and remove by that.
+  char tail[48];
+  std::snprintf(tail, sizeof tail, "%d-%016llx", static_cast<int>(getpid()), static_cast<unsigned long long>(rnd));
+  const std::string name = "/" + shm_prefix() + tail;
+  const int fd = shm_open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw OSError(errno, "shm_open " + name);
+  if (!SHMCHECK_FAULT(shm_name_left_behind)) shm_unlink(name.c_str());
   return fd;
 }
 
