@@ -48,9 +48,12 @@ def testsuites(docs):
             groups.setdefault((row.get("platform"), row["impl"], row["suite"]), []).append((doc, row))
     totals = collections.Counter()
     for (platform, impl, suite), rows in groups.items():
-        name = clean("/".join(p for p in (platform, impl, suite) if p))
+        # Platform names and cpython specs contain '/': the platform goes in brackets.
+        name = clean(f"[{platform}] {impl}/{suite}" if platform else f"{impl}/{suite}")
         counts = collections.Counter()
         suite_el = ET.SubElement(root, "testsuite", name=name)
+        if platform:
+            suite_el.set("hostname", clean(platform))
         doc = rows[0][0]
         _properties(suite_el, [("seed", doc["run"]["seed"]), ("command", doc["run"]["command"]),
                                ("git", doc["run"]["git"]), ("platform", platform)])

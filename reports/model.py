@@ -98,20 +98,23 @@ def impl_label(impl):
 
 
 def overall(doc):
-    """('fail'|'broken'|'pass', one line of words) for the banner, like shmcheck's exit status."""
+    """('fail'|'broken'|'pass', one line of words) for the banner, like shmcheck's exit status:
+    an unexpected failure decides first, then anything broken that nobody expected."""
     rows = doc["results"]
     fails = sum(kind(r) == "unexpected-fail" for r in rows)
     broken = sum(kind(r) == "unexpected-broken" for r in rows)
-    dead = [i["spec"] for i in doc["implementations"] if "broken" in i]
+    dead = sum("broken" in i for i in doc["implementations"])
     counts = collections.Counter(r["verdict"] for r in rows)
     words = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]) or "no results"
+    news = []
     if fails:
-        return "fail", f"{fails} unexpected failure{'s' * (fails != 1)} ({words})"
-    if broken or dead:
-        what = [f"{broken} case{'s' * (broken != 1)} broke unexpectedly"] if broken else []
-        what += [f"{len(dead)} implementation{'s' * (len(dead) != 1)} could not start"] if dead else []
-        return "broken", "; ".join(what) + f" ({words})"
-    return "pass", f"nothing failed unexpectedly ({words})"
+        news.append(f"{fails} unexpected failure{'s' if fails != 1 else ''}")
+    if broken:
+        news.append(f"{broken} case{'s' if broken != 1 else ''} broke unexpectedly")
+    if dead:
+        news.append(f"{dead} implementation{'s' if dead != 1 else ''} could not start")
+    state = "fail" if fails else "broken" if news else "pass"
+    return state, "; ".join(news or ["nothing failed unexpectedly"]) + f" ({words})"
 
 
 def summary_matrix(doc):
