@@ -6,7 +6,7 @@ import shutil
 import sys
 import unittest
 
-FIX = "install with ci/setup-deps (Debian: python3-jinja2 python3-matplotlib python3-jsonschema chromium)"
+FIX = "install with ci/setup-deps (Debian: python3-jinja2 python3-matplotlib python3-jsonschema python3-yaml chromium)"
 
 
 class Dependencies(unittest.TestCase):
@@ -15,15 +15,18 @@ class Dependencies(unittest.TestCase):
         self.assertTrue(sys.executable.startswith("/usr/bin/python3"), f"running {sys.executable}; {FIX}")
 
     def test_modules(self):
-        for name, least in (("jinja2", (3, 0)), ("matplotlib", (3, 5)), ("jsonschema", (4, 0))):
+        # (module, distribution as importlib.metadata knows it, oldest version that works)
+        wanted = (("jinja2", "Jinja2", (3, 0)), ("matplotlib", "matplotlib", (3, 5)), ("jsonschema", "jsonschema", (4, 0)),
+                  ("yaml", "PyYAML", (5, 0)))
+        for name, dist, least in wanted:
             with self.subTest(module=name):
                 try:
                     module = importlib.import_module(name)
                 except ImportError as e:
                     self.fail(f"{name}: {e}; {FIX}")
                 from importlib.metadata import version
-                found = tuple(int(p) for p in version(name).split(".")[:2])
-                self.assertGreaterEqual(found, least, f"{name} {version(name)} is too old")
+                found = tuple(int(p) for p in version(dist).split(".")[:2])
+                self.assertGreaterEqual(found, least, f"{name} {version(dist)} is too old")
                 self.assertTrue(module)
 
     def test_chromium(self):
