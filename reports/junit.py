@@ -1,0 +1,100 @@
+"""JUnit XML for CI systems: one <testsuite> per implementation x suite (x platform when merged).
+
+Mapping: an unexpected fail is a <failure>, an unexpected broken an <error>, unsupported and
+inconclusive are <skipped> with the reason. A fail or broken that the implementation's
+expectations file lists is a pass with a property that says so, as shmcheck's exit status
+does not count it either.
+"""
+
+import collections
+import os
+import re
+import xml.etree.ElementTree as ET
+
+from . import model
+
+# XML 1.0 cannot carry most control characters, and an implementation's output may hold any;
+# ElementTree would write them and produce a file no CI system parses.
+_NOT_XML = re.compile(r"[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(value):
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
+def _case_text(row):
+    parts = [row["message"]]
+    if row.get("counterexample"):
+        parts.append("counterexample:\n" + row["counterexample"])
+    if row.get("repro"):
+        parts.append("replay: " + row["repro"])
+    return "\n".join(p for p in parts if p)
+
+
+def _properties(parent, pairs):
+    pairs = [(k, v) for k, v in pairs if v not in (None, "")]
+    if pairs:
+        props = ET.SubElement(parent, "properties")
+        for name, value in pairs:
+            ET.SubElement(props, "property", name=clean(name), value=clean(value))
+
+
+def testsuites(docs):
+    """The <testsuites> element for one or more version-1 documents (rows may carry platform)."""
+    root = ET.Element("testsuites", name="shmcheck")
+    groups = collections.OrderedDict()
+    for doc in docs:
+        for row in doc["results"]:
+            groups.setdefault((row.get("platform"), row["impl"], row["suite"]), []).append((doc, row))
+    totals = collections.Counter()
+    for (platform, impl, suite), rows in groups.items():
+        # Platform names and cpython specs contain '/': the platform goes in brackets.
+        name = clean(f"[{platform}] {impl}/{suite}" if platform else f"{impl}/{suite}")
+        counts = collections.Counter()
+        suite_el = ET.SubElement(root, "testsuite", name=name)
+        if platform:
+            suite_el.set("hostname", clean(platform))
+        doc = rows[0][0]
+        _properties(suite_el, [("seed", doc["run"]["seed"]), ("command", doc["run"]["command"]),
+                               ("git", doc["run"]["git"]), ("platform", platform)])
+        for _, row in rows:
+            counts["tests"] += 1
+            counts["time"] += row["seconds"]
+            case = ET.SubElement(suite_el, "testcase", name=clean(row["case"]), classname=clean(f"{impl}.{suite}"),
+                                 time=f"{row['seconds']:.6f}")
+            k = model.kind(row)
+            extra = [("verdict", row["verdict"]), ("source", row.get("source")),
+                     ("seed", row.get("seed")), ("reproduce", row.get("reproduce")), ("repro", row.get("repro"))]
+            if k in ("expected-fail", "expected-broken"):
+                extra.append(("expected_" + row["verdict"], row["expectation"]))
+            elif k == "stale":
+                extra.append(("expected_fail_but_passed", row["expectation"]))
+            _properties(case, extra)
+            if k == "unexpected-fail":
+                counts["failures"] += 1
+                ET.SubElement(case, "failure", message=clean(row["message"] or "fail"), type="fail").text = clean(_case_text(row))
+            elif k == "unexpected-broken":
+                counts["errors"] += 1
+                ET.SubElement(case, "error", message=clean(row["message"] or "broken"), type="broken").text = clean(_case_text(row))
+            elif k in ("unsupported", "inconclusive"):
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=clean(f"{k}: {row['message']}" if row["message"] else k))
+        for key in ("tests", "failures", "errors", "skipped"):
+            suite_el.set(key, str(counts[key]))
+        suite_el.set("time", f"{counts['time']:.6f}")
+        totals.update(counts)
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(totals[key]))
+    root.set("time", f"{totals['time']:.6f}")
+    return root
+
+
+def write(docs, path):
+    tree = ET.ElementTree(testsuites(docs))
+    ET.indent(tree)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    tmp = path + ".tmp"
+    tree.write(tmp, encoding="utf-8", xml_declaration=True)
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,152 @@
+"""What the report says, computed from a version-1 document: the templates only lay it out.
+
+Keeping the counting and sorting here (not in Jinja) lets the unit tests check the numbers
+the page shows without parsing HTML.
+"""
+
+import collections
+
+VERDICTS = ("pass", "fail", "inconclusive", "broken", "unsupported")
+SUITES = ("spec", "property", "stress", "lifetime", "audit")
+
+# The order a reader wants: what needs action first, passes last.
+KIND_ORDER = {
+    "unexpected-fail": 0, "unexpected-broken": 1, "stale": 2, "inconclusive": 3,
+    "expected-fail": 4, "expected-broken": 5, "unsupported": 6, "pass": 7,
+}
+KIND_LABEL = {
+    "unexpected-fail": "fail", "unexpected-broken": "broken", "stale": "pass, but expected to fail",
+    "inconclusive": "inconclusive", "expected-fail": "fail (expected)", "expected-broken": "broken (expected)",
+    "unsupported": "unsupported", "pass": "pass",
+}
+
+
+def kind(row):
+    """The verdict as it counts: an expected failure is not the same news as a new one."""
+    verdict, expected = row["verdict"], bool(row.get("expected"))
+    if verdict in ("fail", "broken"):
+        return ("expected-" if expected else "unexpected-") + verdict
+    if verdict == "pass" and expected:
+        return "stale"
+    return verdict
+
+
+def is_unexpected(row):
+    return kind(row) in ("unexpected-fail", "unexpected-broken")
+
+
+class Tally:
+    """Counts of verdicts, and of what they mean, for one cell of a matrix."""
+
+    def __init__(self):
+        self.verdicts = collections.Counter()
+        self.kinds = collections.Counter()
+
+    def add(self, row):
+        self.verdicts[row["verdict"]] += 1
+        self.kinds[kind(row)] += 1
+
+    @property
+    def total(self):
+        return sum(self.verdicts.values())
+
+    @property
+    def unexpected(self):
+        return self.kinds["unexpected-fail"] + self.kinds["unexpected-broken"]
+
+    @property
+    def expected(self):
+        return self.kinds["expected-fail"] + self.kinds["expected-broken"]
+
+    @property
+    def stale(self):
+        return self.kinds["stale"]
+
+    @property
+    def worst(self):
+        """The CSS class of the cell: the most serious thing in it. Expected failures are
+        known news, so they do not paint a cell red."""
+        if self.unexpected:
+            return "unexpected"
+        if self.kinds["inconclusive"]:
+            return "inconclusive"
+        if self.expected or self.stale:
+            return "expected"
+        if self.kinds["pass"]:
+            return "pass"
+        return "unsupported" if self.kinds["unsupported"] else "empty"
+
+    def chips(self):
+        """(css class, label) per kind present, in the order a reader scans them."""
+        order = [("unexpected-fail", "fail", "fail"), ("unexpected-broken", "broken", "broken"),
+                 ("inconclusive", "inconclusive", "inconclusive"), ("stale", "expected", "pass, expected to fail"),
+                 ("expected-fail", "expected", "fail, expected"), ("expected-broken", "expected", "broken, expected"),
+                 ("unsupported", "unsupported", "unsupported"), ("pass", "pass", "pass")]
+        return [(css, f"{self.kinds[k]} {label}") for k, css, label in order if self.kinds[k]]
+
+
+def suites_of(results):
+    present = {r["suite"] for r in results}
+    return [s for s in SUITES if s in present] + sorted(present - set(SUITES))
+
+
+def impl_label(impl):
+    if "broken" in impl:
+        return impl["spec"]
+    version = f" {impl['version']}" if impl.get("version") else ""
+    return f"{impl['name']}{version}"
+
+
+def overall(doc):
+    """('fail'|'broken'|'pass', one line of words) for the banner, like shmcheck's exit status:
+    an unexpected failure decides first, then anything broken that nobody expected."""
+    rows = doc["results"]
+    fails = sum(kind(r) == "unexpected-fail" for r in rows)
+    broken = sum(kind(r) == "unexpected-broken" for r in rows)
+    dead = sum("broken" in i for i in doc["implementations"])
+    counts = collections.Counter(r["verdict"] for r in rows)
+    words = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]) or "no results"
+    news = []
+    if fails:
+        news.append(f"{fails} unexpected failure{'s' if fails != 1 else ''}")
+    if broken:
+        news.append(f"{broken} case{'s' if broken != 1 else ''} broke unexpectedly")
+    if dead:
+        news.append(f"{dead} implementation{'s' if dead != 1 else ''} could not start")
+    state = "fail" if fails else "broken" if news else "pass"
+    return state, "; ".join(news or ["nothing failed unexpectedly"]) + f" ({words})"
+
+
+def summary_matrix(doc):
+    """Rows of the implementations x suites matrix: (impl, {suite: Tally}, total Tally)."""
+    suites = suites_of(doc["results"])
+    by_impl = collections.defaultdict(list)
+    for r in doc["results"]:
+        by_impl[r["impl"]].append(r)
+    rows = []
+    for n, impl in enumerate(doc["implementations"]):
+        cells = {s: Tally() for s in suites}
+        total = Tally()
+        for r in by_impl.get(impl["spec"], []):
+            cells[r["suite"]].add(r)
+            total.add(r)
+        rows.append({"anchor": f"impl-{n}", "impl": impl, "label": impl_label(impl), "cells": cells, "total": total})
+    return suites, rows
+
+
+def cases_of(doc, spec):
+    """An implementation's rows in reading order: needs-action first, then by suite and case."""
+    rows = [r for r in doc["results"] if r["impl"] == spec]
+    return sorted(rows, key=lambda r: (KIND_ORDER[kind(r)], SUITES.index(r["suite"]) if r["suite"] in SUITES else 99, r["case"]))
+
+
+def split_cases(rows):
+    """(rows shown in full, unsupported and passing rows for collapsed lists).
+
+    Unsupported cases say the same thing many times over ("no typecode 'q'"), so they are
+    a list like the passes, not cards.
+    """
+    notable = [r for r in rows if kind(r) not in ("pass", "unsupported")]
+    unsupported = [r for r in rows if kind(r) == "unsupported"]
+    passes = [r for r in rows if kind(r) == "pass"]
+    return notable, unsupported, passes
