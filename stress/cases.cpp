@@ -18,12 +18,13 @@ struct Size {
   std::int64_t items;   // ring, per producer
   std::int64_t cycles;  // lifetime-cycles
   double ring_timeout;  // a ring whose items got lost waits this long for them
+  double timeout;       // counter and torn trials: past it a hung worker is killed
 };
 
 Size size_of(const std::string& name) {
-  if (name == "quick") return {2, 2000, 2, 5000, 300, 2000, 5};
-  if (name == "ci") return {2, 20000, 5, 20000, 2000, 10000, 20};
-  if (name == "thorough") return {4, 200000, 20, 200000, 20000, 100000, 120};
+  if (name == "quick") return {2, 2000, 2, 5000, 300, 2000, 5, 10};
+  if (name == "ci") return {2, 20000, 5, 20000, 2000, 10000, 20, 60};
+  if (name == "thorough") return {4, 200000, 20, 200000, 20000, 100000, 120, 300};
   throw ValueError("unknown size '" + name + "' (quick, ci or thorough)");
 }
 
@@ -40,7 +41,7 @@ std::vector<StressCase> stress_cases(const Options& o) {
   for (const char* shape : {"value", "array"})
     for (const char* mode : {"raw", "per-op", "held", "atomic"}) {
       const bool exact = std::string(mode) == "held" || std::string(mode) == "atomic";
-      json p = {{"shape", shape}, {"mode", mode}, {"procs", procs}, {"ops", ops}, {"pin", o.pin}, {"timeout", 120}};
+      json p = {{"shape", shape}, {"mode", mode}, {"procs", procs}, {"ops", ops}, {"pin", o.pin}, {"timeout", 2 * z.timeout}};
       if (std::string(shape) == "array") p["spacing"] = o.spacing;
       if (exact) p["history_every"] = std::max<std::int64_t>(1, ops / 500);  // about 500 samples per worker
       out.push_back({std::string("counter-") + shape + "-" + mode, "counter", p, trials,
@@ -52,7 +53,7 @@ std::vector<StressCase> stress_cases(const Options& o) {
       const bool control = !locked && std::string(target) == "slice";
       out.push_back({std::string("torn-") + target + (locked ? "-locked" : "-unlocked"), "torn",
                      {{"target", target}, {"locked", locked}, {"readers", std::max(1, procs - 1)}, {"writes", z.writes}, {"k", 256},
-                      {"pin", o.pin}, {"timeout", 60}},
+                      {"pin", o.pin}, {"timeout", z.timeout}},
                      std::max(1, trials / 2),
                      control ? "negative control: an unlocked slice copy is torn"
                              : locked ? "no read sees half of one write and half of another" : "an element store is single-copy atomic"});

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -92,6 +93,9 @@ TEST(Cli, ResultsJsonIsWritten) {
   std::fclose(f);
   EXPECT_NE(text.find("\"seed\": 11"), std::string::npos);
   EXPECT_NE(text.find("\"verdict\": \"pass\""), std::string::npos);
+  // It is a results document by the published schema (reports/schema/results.schema.json).
+  const std::string validate = std::string("cd ") + SHMCHECK_SOURCE_DIR + " && /usr/bin/python3 -m reports validate " + path;
+  EXPECT_EQ(std::system(validate.c_str()), 0) << validate;
 }
 
 TEST(Cli, AMalformedClausesFileIsExitTwoNamingTheFileTheCaseAndTheProblem) {

@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from reports.validate_results import validate  # noqa: E402
+
 
 def run(shmcheck, python, *extra):
     fd, path = tempfile.mkstemp(suffix=".json")
@@ -20,6 +23,9 @@ def run(shmcheck, python, *extra):
     try:
         argv = [shmcheck, "properties", "--impl", "cpython:" + python, "--seed", "1", "--cases", "30", "--json", path]
         rc = subprocess.call(argv + list(extra), stdout=subprocess.DEVNULL)
+        invalid = validate(path)
+        if invalid:
+            raise SystemExit("PROBLEM: " + invalid)
         with open(path) as f:
             return rc, json.load(f)
     finally:

@@ -12,6 +12,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from reports.validate_results import validate  # noqa: E402
+
 ALSO_VISIBLE = {"freed_while_child_uses"}
 
 
@@ -23,6 +26,7 @@ def main(shmcheck, mutant_bin):
     try:
         subprocess.call([shmcheck, "properties", "--impl", "mutant:all", "--seed", "1", "--cases", "100", "--json", path],
                         stdout=subprocess.DEVNULL)
+        invalid = validate(path)
         with open(path) as f:
             results = json.load(f)["results"]
     finally:
@@ -36,7 +40,7 @@ def main(shmcheck, mutant_bin):
         verdicts[(r["impl"][len("mutant:"):], r["case"])] = r["verdict"]
     mark = {"fail": "X", "pass": ".", "broken": "B", "unsupported": "u", "inconclusive": "?"}
     print("%-32s %-9s %s" % ("mutant \\ property", "suite", " ".join("%2d" % (i + 1) for i in range(len(props)))))
-    problems = []
+    problems = [invalid] if invalid else []
     for name in sorted(suites):
         row = [verdicts.get((name, p), "-") for p in props]
         print("%-32s %-9s %s" % (name, suites[name], " ".join("%2s" % mark.get(v, v) for v in row)))

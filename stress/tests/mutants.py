@@ -9,6 +9,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from reports.validate_results import validate  # noqa: E402
+
 ALSO = {"lock_no_exclusion"}
 
 
@@ -25,8 +28,11 @@ def main(shmcheck, mutant_bin):
                             stdout=subprocess.DEVNULL)
             with open(path) as f:
                 results = json.load(f)["results"]
+            invalid = validate(path)
         finally:
             os.unlink(path)
+        if invalid:
+            problems.append(invalid)
         killed = sorted(r["case"] for r in results if r["verdict"] == "fail")
         print("%-28s killed by %s" % (name, ", ".join(killed) if killed else "NOTHING"))
         if not killed:

@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+from reports.validate_results import validate  # noqa: E402
+
 
 def main(shmcheck, spec, size, rules):
     wanted = []
@@ -27,10 +30,11 @@ def main(shmcheck, spec, size, rules):
                              stdout=subprocess.DEVNULL)
         with open(path) as f:
             doc = json.load(f)
+        invalid = validate(path)
     finally:
         os.unlink(path)
-    problems = []
-    summaries = dict((row["case"], row.get("summary", {})) for row in doc.get("stress", []))
+    problems = [invalid] if invalid else []
+    summaries = dict((row["case"], row.get("summary", {})) for row in doc.get("stress", {}).get("runs", []))
     for r in doc["results"]:
         allowed = ["pass"]
         for pattern, verdicts in wanted:
@@ -43,8 +47,10 @@ def main(shmcheck, spec, size, rules):
             ok = False
         s = summaries.get(r["case"], {})
         figures = ""
-        if "detection_probability" in s:
-            figures = " lost %s detection %.2f [%.2f, %.2f]" % (s.get("lost"), s["detection_probability"], s["wilson_low"], s["wilson_high"])
+        if "detection_probability" in s and r["case"].endswith(("-raw", "-per-op")):
+            lost = s.get("lost", {})
+            figures = " lost median %s (min %s, max %s), detection %.2f [%.2f, %.2f]" % (
+                lost.get("median"), lost.get("min"), lost.get("max"), s["detection_probability"], s["wilson_low"], s["wilson_high"])
         print("%-26s %-18s %s%s" % (r["case"], got, r["message"][:110], figures))
         if not ok:
             problems.append("%s: %s, expected one of %s" % (r["case"], got, "/".join(allowed)))
