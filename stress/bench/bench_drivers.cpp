@@ -93,4 +93,4 @@ const int registered = [] {
 
 }  // namespace
 
-BENCHMARK_MAIN();
+// main() is bench_main.cpp's: it adds the build's context (compiler, git) to the JSON.

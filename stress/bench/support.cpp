@@ -1,0 +1,142 @@
+#include "support.hpp"
+
+#include <linux/futex.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <stdexcept>
+#include <system_error>
+
+namespace shmcheck::bench {
+
+SharedMemory::SharedMemory(std::size_t bytes) : bytes_(bytes) {
+  data_ = mmap(nullptr, bytes == 0 ? 1 : bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (data_ == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap (shared, anonymous)");
+}
+
+SharedMemory::~SharedMemory() { munmap(data_, bytes_ == 0 ? 1 : bytes_); }
+
+std::int64_t now_ns() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return std::int64_t(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+namespace {
+
+// std::atomic<uint32_t> is a plain 4-byte word (static_assert below): the futex is its address.
+static_assert(sizeof(std::atomic<std::uint32_t>) == 4 && std::atomic<std::uint32_t>::is_always_lock_free);
+
+std::uint32_t* futex_word(const std::atomic<std::uint32_t>& word) {
+  return reinterpret_cast<std::uint32_t*>(const_cast<std::atomic<std::uint32_t>*>(&word));
+}
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
+void wait_change(const std::atomic<std::uint32_t>& word, std::uint32_t seen, const std::function<void()>& check) {
+  // About 50 microseconds of spinning: longer than the gap between two rounds of one
+  // benchmark, far shorter than a round of the slow ones, where sleeping costs nothing.
+  const std::int64_t spin_until = now_ns() + 50'000;
+  for (unsigned n = 0; word.load(std::memory_order_acquire) == seen; ++n) {
+    cpu_relax();
+    if (n % 64 == 0 && now_ns() > spin_until) break;
+  }
+  while (word.load(std::memory_order_acquire) == seen) {
+    timespec tick{0, 100'000'000};
+    syscall(SYS_futex, futex_word(word), FUTEX_WAIT, seen, &tick, nullptr, 0);
+    if (check) check();
+  }
+}
+
+void wake_all(std::atomic<std::uint32_t>& word) {
+  syscall(SYS_futex, futex_word(word), FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
+}
+
+Partner::Partner(std::function<void(std::uint64_t)> round) {
+  pid_ = fork();
+  if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork of the partner process");
+  if (pid_ == 0) run_child(round);
+}
+
+void Partner::run_child(const std::function<void(std::uint64_t)>& round) {
+  Control& c = *control_;
+  const pid_t parent = getppid();
+  // A parent that dies (a benchmark killed by a timeout) must not leave the partner waiting.
+  auto parent_alive = [parent] {
+    if (getppid() != parent) _exit(0);
+  };
+  for (std::uint32_t n = 1;; ++n) {
+    wait_change(c.round, n - 1, parent_alive);
+    if (c.stop.load()) _exit(0);
+    c.begun.store(n, std::memory_order_release);
+    wake_all(c.begun);  // the parent may have stopped spinning (a loaded machine wakes us late)
+    try {
+      round(n);
+    } catch (const std::exception& e) {
+      std::strncpy(c.why, e.what(), sizeof(c.why) - 1);
+      c.failed.store(1);
+    } catch (...) {
+      std::strncpy(c.why, "the partner process failed", sizeof(c.why) - 1);
+      c.failed.store(1);
+    }
+    c.done.store(n, std::memory_order_release);
+    wake_all(c.done);
+    if (c.failed.load()) _exit(1);
+  }
+}
+
+void Partner::check_alive() {
+  if (exit_status_ >= 0) return;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    exit_status_ = status;
+    if (!control_->failed.load())
+      throw std::runtime_error("the partner process died (wait status " + std::to_string(status) + ")");
+  }
+}
+
+void Partner::start() {
+  Control& c = *control_;
+  const std::uint32_t n = c.round.load() + 1;
+  c.round.store(n, std::memory_order_release);
+  wake_all(c.round);
+  wait_change(c.begun, n - 1, [this] { check_alive(); });
+}
+
+void Partner::finish() {
+  Control& c = *control_;
+  const std::uint32_t n = c.round.load();
+  wait_change(c.done, n - 1, [this] { check_alive(); });
+  if (c.failed.load()) throw std::runtime_error(std::string("in the partner process: ") + c.why);
+}
+
+Partner::~Partner() {
+  if (exit_status_ < 0) {
+    control_->stop.store(1);
+    control_->round.fetch_add(1);
+    wake_all(control_->round);
+    // It exits within microseconds unless it is stuck (a lock it can never get): then kill.
+    for (int tries = 0; tries < 200; ++tries) {
+      if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+      usleep(1000);
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+}  // namespace shmcheck::bench

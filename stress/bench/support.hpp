@@ -1,0 +1,105 @@
+#pragma once
+// What the multi-process benchmarks share: memory a forked child shares with its parent,
+// and a partner process that does its share of the work in rounds the parent starts.
+//
+// Why rounds: Google Benchmark times the parent's loop only. With a fixed amount of work
+// per process and round (the parent's share inside the timed iteration, the partner's
+// between start() and finish()), the iteration's time covers both shares exactly, so
+// "combined operations per second" is (rounds x work x processes) / time, with no
+// sampling of a free-running child's counter at imprecise moments.
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <new>
+#include <string>
+#include <utility>
+
+namespace shmcheck::bench {
+
+// MAP_SHARED | MAP_ANONYMOUS memory: shared with children forked after it is made, no name
+// anywhere (nothing in /dev/shm), gone when the last process unmaps it.
+class SharedMemory {
+ public:
+  explicit SharedMemory(std::size_t bytes);
+  SharedMemory(const SharedMemory&) = delete;
+  SharedMemory& operator=(const SharedMemory&) = delete;
+  ~SharedMemory();
+  void* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return bytes_; }
+
+ private:
+  void* data_;
+  std::size_t bytes_;
+};
+
+// One T constructed in shared memory of its own (a mutex, a semaphore, a control block).
+// Only the process that made it destroys it: a forked child leaves with _exit.
+template <class T>
+class InShared {
+ public:
+  template <class... Args>
+  explicit InShared(Args&&... args) : mem_(sizeof(T)), ptr_(new (mem_.data()) T(std::forward<Args>(args)...)) {}
+  ~InShared() { ptr_->~T(); }
+  T& operator*() const noexcept { return *ptr_; }
+  T* operator->() const noexcept { return ptr_; }
+  T* get() const noexcept { return ptr_; }
+
+ private:
+  SharedMemory mem_;
+  T* ptr_;
+};
+
+// CLOCK_MONOTONIC in nanoseconds: one clock for every process of the machine, so a time
+// taken by the partner can end an interval the parent started.
+std::int64_t now_ns();
+
+// Sleeps until `word` != `seen`: spins first (a round follows the last one within
+// microseconds, and a futex wake-up would cost more than the work it waits for), then waits
+// on the futex. Works across processes (not FUTEX_PRIVATE). Calls `check` every 100 ms of
+// sleep so that a waiter notices a dead partner instead of waiting forever.
+void wait_change(const std::atomic<std::uint32_t>& word, std::uint32_t seen, const std::function<void()>& check);
+// Wakes every waiter on `word` (after the caller stored its new value).
+void wake_all(std::atomic<std::uint32_t>& word);
+
+// A second process for one benchmark run, forked when made. Each start() lets it run
+// round(n) once (n = 1, 2, ...); finish() waits until that round is done. An exception in
+// the partner, or its death, becomes a std::runtime_error from finish() (the benchmark then
+// reports it with SkipWithError). Destroying the Partner stops and reaps the process.
+//
+// The partner leaves with _exit, never running the parent's destructors or atexit handlers
+// (Google Benchmark's among them): handles it inherited are not dropped, so the reference's
+// small blocks it held are not reused within their arena (SEMANTICS.md, departure 2: safe,
+// a few bytes per benchmark run); large segments are unmapped by the kernel at its exit.
+class Partner {
+ public:
+  explicit Partner(std::function<void(std::uint64_t round)> round);
+  Partner(const Partner&) = delete;
+  Partner& operator=(const Partner&) = delete;
+  ~Partner();
+
+  // Starts the next round and returns once the partner has begun it, so that both
+  // processes' shares overlap from their first operation.
+  void start();
+  // Waits until the partner's round is done; throws if it failed or died.
+  void finish();
+
+ private:
+  struct Control {
+    std::atomic<std::uint32_t> round{0};  // the parent's: the round to run
+    std::atomic<std::uint32_t> begun{0};  // the partner's: the round it has begun
+    std::atomic<std::uint32_t> done{0};   // the partner's: the round it has finished
+    std::atomic<std::uint32_t> stop{0};
+    std::atomic<std::uint32_t> failed{0};
+    char why[256] = {};
+  };
+  void check_alive();
+  [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round);
+  InShared<Control> control_;
+  pid_t pid_ = -1;
+  int exit_status_ = -1;  // once reaped
+};
+
+}  // namespace shmcheck::bench
