@@ -1,8 +1,18 @@
-// Batched element operations per second through each kind of implementation: the reference
-// in process, the reference as an exec: driver (the cost of the protocol), and CPython's
-// driver under 3.8, 3.11 and 3.13 (from pyenv; one it lacks is a benchmark that reports an
-// error, so that the smoke test fails instead of quietly measuring less). One iteration is one batch of 1000 element
-// operations (500 set, 500 get) on a locked 'i' array: one round trip.
+// Implementations side by side, through the driver protocol (what shmcheck itself uses):
+// the reference in process, the reference as an exec: driver (the cost of the protocol),
+// Boost.Interprocess, and CPython's driver under 3.8, 3.11 and 3.13 (from pyenv; one it
+// lacks is a benchmark that reports an error, so that the smoke test fails instead of
+// quietly measuring less).
+//
+// BatchedElementOps/IMPL: one iteration is one batch of 1000 element operations (500 set,
+// 500 get) on a locked 'i' array: one round trip.
+//
+// HeldIncrements/IMPL/procs:P: increments per second in `held` mode with each
+// implementation's own workers: the protocol's `stress` op, scenario `counter`
+// (stress/SCENARIOS.md), P processes doing kHeldOps increments each on a locked Value. The
+// driver times its workers from the start barrier to the last one done (the observation's
+// `seconds`), so process start-up and the protocol round trip are not counted: manual time
+// is that, and the counter increments_per_second is `expected` / `seconds`.
 #include "registry.hpp"
 
 #include <benchmark/benchmark.h>
@@ -56,6 +66,39 @@ void BatchedElementOps(benchmark::State& state, const std::string& spec) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch.size()));
 }
 
+// Per worker and request: a request then takes a fraction of a second in CPython (the
+// slowest), which is what one iteration should take.
+constexpr std::int64_t kHeldOps = 20000;
+
+void HeldIncrements(benchmark::State& state, const std::string& spec) {
+  const std::int64_t procs = state.range(0);
+  const nlohmann::json request = {{"op", "stress"}, {"scenario", "counter"},
+                                  {"params", {{"shape", "value"}, {"mode", "held"}, {"procs", procs}, {"ops", kHeldOps}, {"timeout", 120}}}};
+  double increments = 0;
+  try {
+    Implementation& impl = open_cached(spec);
+    impl.set_timeout(std::chrono::seconds(180));  // a stress request outlasts an ordinary one
+    for (auto _ : state) {
+      const auto o = impl.run_one(request);
+      if (!o.ok) {
+        state.SkipWithError((o.kind + ": " + o.message).c_str());
+        break;
+      }
+      // Not a test, but a run cut off at its deadline, or one that lost updates in held
+      // mode, did not measure what the name says.
+      if (!o.result.value("finished", false) || o.result.at("observed") != o.result.at("expected")) {
+        state.SkipWithError(("the counter scenario did not finish correctly: " + o.result.dump()).substr(0, 300).c_str());
+        break;
+      }
+      state.SetIterationTime(o.result.at("seconds").get<double>());
+      increments += o.result.at("expected").get<double>();
+    }
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+  state.counters["increments_per_second"] = benchmark::Counter(increments, benchmark::Counter::kIsRate);
+}
+
 // A required interpreter that is missing: reported as an error, never left out silently.
 void MissingInterpreter(benchmark::State& state, const std::string& why) { state.SkipWithError(why.c_str()); }
 
@@ -73,20 +116,29 @@ std::string pyenv_python(const std::string& minor) {
   return best;
 }
 
+void held(const std::string& label, const std::string& spec) {
+  benchmark::RegisterBenchmark(("HeldIncrements/" + label).c_str(), HeldIncrements, spec)
+      ->ArgName("procs")->Arg(1)->Arg(2)->UseManualTime();
+}
+
 const int registered = [] {
   benchmark::RegisterBenchmark("BatchedElementOps/ref", BatchedElementOps, std::string("ref"))->UseRealTime();
   benchmark::RegisterBenchmark("BatchedElementOps/ref-exec", BatchedElementOps,
                                std::string("exec:") + SHMCHECK_CLI + " driver ref")
       ->UseRealTime();
+  held("ref", "ref");
+  held("boost", "boost");
   for (const char* minor : {"3.8", "3.11", "3.13"}) {
     const std::string py = pyenv_python(minor);
-    const std::string name = std::string("BatchedElementOps/cpython-") + minor;
-    if (py.empty())
-      benchmark::RegisterBenchmark(name.c_str(), MissingInterpreter,
-                                   "CPython " + std::string(minor) + " not found under " + pyenv_root() +
-                                       "/versions: install it with pyenv");
-    else
-      benchmark::RegisterBenchmark(name.c_str(), BatchedElementOps, "cpython:" + py)->UseRealTime();
+    const std::string label = std::string("cpython-") + minor;
+    if (py.empty()) {
+      const std::string why = "CPython " + std::string(minor) + " not found under " + pyenv_root() + "/versions: install it with pyenv";
+      for (const char* family : {"BatchedElementOps/", "HeldIncrements/"})
+        benchmark::RegisterBenchmark((family + label).c_str(), MissingInterpreter, why);
+    } else {
+      benchmark::RegisterBenchmark(("BatchedElementOps/" + label).c_str(), BatchedElementOps, "cpython:" + py)->UseRealTime();
+      held(label, "cpython:" + py);
+    }
   }
   return 0;
 }();
