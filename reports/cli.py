@@ -1,7 +1,7 @@
-"""python3 -m reports {html,junit,merge,validate,all}: the command line.
+"""python3 -m reports {html,junit,merge,validate,all,performance}: the command line.
 
-Exit status: 0 done (or valid), 1 a document is invalid (validate, all), 2 bad usage or a
-file that is not a results document at all.
+Exit status: 0 done (or valid), 1 a document is invalid (validate, all) or a benchmark
+reported an error (performance), 2 bad usage or a file that is not a results document at all.
 """
 
 import argparse
@@ -76,8 +76,31 @@ def cmd_validate(args):
     return status
 
 
+PERFORMANCE_FILE = "performance.json"
+
+
+def companion_performance(results_path):
+    """The benchmark document ci/bench leaves next to RESULTS (DIR/performance.json), if it is
+    there and valid; else None. `all` is what `shmcheck run --out DIR` calls, so this is how
+    the main job's report shows the performance page without either job knowing the other.
+    A companion that is not valid is left out with a note: it must not cost the main job its
+    report or its exit status."""
+    path = os.path.join(os.path.dirname(os.path.abspath(results_path)), PERFORMANCE_FILE)
+    if os.path.abspath(results_path) == path or not os.path.exists(path):
+        return None
+    problem = validate_file(path)
+    if problem:
+        print(f"note: leaving out {path}: {problem}", file=sys.stderr)
+        return None
+    doc = load.load(path)
+    if doc.get("results") or "performance" not in doc:
+        print(f"note: leaving out {path}: not a benchmark-only document", file=sys.stderr)
+        return None
+    return path
+
+
 def cmd_all(args):
-    from . import html, junit
+    from . import html, junit, merge
     problem = validate_file(args.results, upgrade=True)
     if problem:
         print(f"not writing a report: {problem}", file=sys.stderr)
@@ -85,10 +108,30 @@ def cmd_all(args):
     doc = load.load(args.results)
     if load.read(args.results).get("schema") == load.LEGACY:
         print(f"note: {args.results} is {load.LEGACY}; upgraded in memory", file=sys.stderr)
-    page = html.write(args.out, html.render_single(doc, [args.results]))
-    xml = junit.write([doc], os.path.join(args.out, "junit.xml"))
+    sources = [args.results]
+    bench = companion_performance(args.results)
+    if bench:
+        sources.append(bench)
+        print(f"note: the report includes the benchmarks of {bench}", file=sys.stderr)
+    page = html.write(args.out, html.render_single(merge.combine([doc] + [load.load(p) for p in sources[1:]]), sources))
+    xml = junit.write([doc], os.path.join(args.out, "junit.xml"))  # benchmarks are not test cases
     print(f"report: {page}\njunit: {xml}")
     return 0
+
+
+def cmd_performance(args):
+    from . import performance
+    doc = performance.document(args.benchmarks, command=args.command, duration=args.duration)
+    problems = load.errors(doc)
+    if problems:  # a bug here, not in the input: say where
+        where, message = problems[0]
+        print(f"python3 -m reports performance: the document would be invalid: {where}: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    performance.write(doc, args.out)
+    print(performance.text_table(doc))
+    print(f"performance: {args.out}")
+    return EXIT_INVALID if doc["performance"]["errors"] else 0
 
 
 def parser():
@@ -109,10 +152,17 @@ def parser():
     v = sub.add_parser("validate", help=f"check files against the {load.CURRENT} schema")
     v.add_argument("results", nargs="+")
     v.set_defaults(run=cmd_validate)
-    a = sub.add_parser("all", help="validate, then DIR/index.html and DIR/junit.xml")
+    a = sub.add_parser("all", help="validate, then DIR/index.html (with a performance.json next to RESULTS) and DIR/junit.xml")
     a.add_argument("results")
     a.add_argument("-o", "--out", required=True, metavar="DIR")
     a.set_defaults(run=cmd_all)
+    b = sub.add_parser("performance", help="Google Benchmark JSON files -> a results document with only a performance section")
+    b.add_argument("benchmarks", nargs="+", help="--benchmark_out files of one run (stress/bench/; ci/bench writes them)")
+    b.add_argument("-o", "--out", required=True, metavar="FILE", help="e.g. report/performance.json, which `all` then includes")
+    b.add_argument("--command", default="ci/bench", help="the command that ran the benchmarks (run.command)")
+    b.add_argument("--duration", type=float, default=None, metavar="SECONDS",
+                   help="how long the benchmarks took (default: from the first benchmark's start until now)")
+    b.set_defaults(run=cmd_performance)
     return p
 
 

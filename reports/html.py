@@ -56,6 +56,9 @@ def single_view(doc, sources):
         notable, unsupported, passes = model.split_cases(model.cases_of(doc, row["impl"]["spec"]))
         impls.append({**row, "notable": notable, "unsupported": unsupported, "passes": passes})
     state, headline = model.overall(doc)
+    if not doc["results"] and not doc["implementations"] and sections.performance_view(doc):
+        # ci/bench's page on its own: no suite ran, so there is no verdict to claim.
+        state, headline = "info", "benchmarks only, no suite ran: see Performance"
     return {
         "doc": doc, "sources": sources, "state": state, "headline": headline, "suites": suites, "impls": impls,
         "sections": section_views(doc), "runs": doc.get("_runs", [doc["run"]]),

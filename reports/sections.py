@@ -144,6 +144,20 @@ def lifetime_view(doc):
 
 def performance_view(doc):
     section = doc.get("performance")
-    if not section or not (section.get("benchmarks") or section.get("ratios")):
+    if not section or not (section.get("benchmarks") or section.get("ratios") or section.get("errors")):
         return None
-    return {"benchmarks": section.get("benchmarks", []), "ratios": section.get("ratios", [])}
+    benchmarks = [{**b, "shown": scaled(b["value"]),
+                   "spread": f"{100 * b['cv']:.0f} %" if isinstance(b.get("cv"), (int, float)) else ""}
+                  for b in section.get("benchmarks", [])]
+    return {"benchmarks": benchmarks, "ratios": section.get("ratios", []), "errors": section.get("errors", []),
+            "missing": section.get("missing_ratios", []), "build": section.get("build", "")}
+
+
+def scaled(value):
+    """A rate as a reader compares them: 3 significant digits and k, M or G (2.41 G for 2.41e9)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    for factor, prefix in ((1e9, " G"), (1e6, " M"), (1e3, " k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g}{prefix}"
+    return f"{value:.3g}"

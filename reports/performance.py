@@ -1,0 +1,249 @@
+"""Google Benchmark JSON (stress/bench/, written by ci/bench) -> a version-1 results document
+whose only content is the `performance` section: one number per benchmark and the ratios
+issue 8 asks for.
+
+Each benchmark gives one number: the median of its repetitions where it was repeated
+(Google Benchmark's `median` aggregate), else its single run. The number is the benchmark's
+rate counter (pairs, increments or bytes per second), so every ratio is "numerator as fast
+as denominator": 0.9 means 90 % of the denominator's throughput. Ratios are taken between
+benchmarks of the same files, i.e. of one run: absolute numbers on a shared machine are
+noisy, numbers measured side by side much less so.
+
+The host facts come from the machine this runs on, which ci/bench makes the machine the
+benchmarks ran on; when the benchmark context names another host, they are 'unknown'
+rather than a guess.
+"""
+
+import datetime
+import json
+import platform
+import re
+import statistics
+
+from . import load
+
+# The counter that is each benchmark's number, in order of preference, and its unit.
+METRICS = (("pairs_per_second", "pairs/s"), ("increments_per_second", "increments/s"),
+           ("bytes_per_second", "B/s"), ("items_per_second", "items/s"))
+# Families whose second name component is an implementation (schema: benchmarks[].impl).
+IMPL_FAMILIES = ("HeldIncrements", "BatchedElementOps")
+
+MIB64 = 64 * 1024 * 1024
+_LOCK = "acquire+release pairs per second"
+_COPY = "bytes per second at 64 MiB"
+# (name, numerator, denominator, note). A ratio whose benchmarks are missing or failed is
+# left out, and `missing_ratios` says which.
+RATIOS = (
+    ("reference lock / pthread mutex, 1 process", "Lock/ref/procs:1", "Lock/pthread/procs:1",
+     f"{_LOCK}; target at least 0.90 (within 10 %)"),
+    ("reference lock / pthread mutex, 2 processes", "Lock/ref/procs:2", "Lock/pthread/procs:2",
+     f"{_LOCK}, both processes together; target at least 0.90"),
+    ("robust pthread / plain pthread, 1 process", "Lock/pthread-robust/procs:1", "Lock/pthread/procs:1",
+     "what robustness alone costs"),
+    ("robust pthread / plain pthread, 2 processes", "Lock/pthread-robust/procs:2", "Lock/pthread/procs:2",
+     "what robustness alone costs under contention"),
+    ("robust recursive pthread / robust pthread, 1 process", "Lock/pthread-robust-recursive/procs:1",
+     "Lock/pthread-robust/procs:1", "what the recursive mutex type adds"),
+    ("reference lock / robust recursive pthread, 1 process", "Lock/ref/procs:1", "Lock/pthread-robust-recursive/procs:1",
+     "what the reference's own bookkeeping adds (owner, depth, acquisition count) over the mutex it wraps"),
+    ("reference lock / robust recursive pthread, 2 processes", "Lock/ref/procs:2", "Lock/pthread-robust-recursive/procs:2",
+     "the same under contention"),
+    ("slice read / memcpy at 64 MiB ('d')", f"SliceRead/d/bytes:{MIB64}", f"Memcpy/from-shared/bytes:{MIB64}",
+     f"{_COPY}; a[:] returns a new vector; target at least 0.90"),
+    ("slice write / memcpy at 64 MiB ('d')", f"SliceWrite/d/bytes:{MIB64}", f"Memcpy/to-shared/bytes:{MIB64}",
+     f"{_COPY}; a[:] = v; target at least 0.90"),
+    ("slice read / memcpy at 64 MiB ('B')", f"SliceRead/B/bytes:{MIB64}", f"Memcpy/from-shared/bytes:{MIB64}",
+     f"{_COPY}, one-byte elements"),
+    ("slice write / memcpy at 64 MiB ('B')", f"SliceWrite/B/bytes:{MIB64}", f"Memcpy/to-shared/bytes:{MIB64}",
+     f"{_COPY}, one-byte elements"),
+    ("new vector / memcpy at 64 MiB", f"Memcpy/into-new-vector/bytes:{MIB64}", f"Memcpy/from-shared/bytes:{MIB64}",
+     "the floor of any read that returns a new buffer: allocation and first-touch page faults"),
+    ("shared Array / pipe at 64 MiB", f"Transfer/shared-array/bytes:{MIB64}", f"Transfer/pipe/bytes:{MIB64}",
+     "one process to another, the receiver ending with its own copy; above 1 the shared Array is faster"),
+    ("shared Array / pipe with serialization at 64 MiB", f"Transfer/shared-array/bytes:{MIB64}",
+     f"Transfer/pipe-pickle/bytes:{MIB64}", "the pipe side encodes each double as pickle does and decodes it"),
+    ("ref / boost, held increments, 2 processes", "HeldIncrements/ref/procs:2", "HeldIncrements/boost/procs:2",
+     "increments per second, each implementation's own workers, through the driver protocol"),
+) + tuple(
+    (f"ref / cpython-{v}, held increments, 2 processes", "HeldIncrements/ref/procs:2", f"HeldIncrements/cpython-{v}/procs:2",
+     "increments per second, each implementation's own workers, through the driver protocol")
+    for v in ("3.8", "3.11", "3.13")) + tuple(
+    (f"ref called from C++ / cpython-{v}, held increments, 2 processes", "Increment/held/procs:2",
+     f"HeldIncrements/cpython-{v}/procs:2",
+     "what a user of each gets: Value<int> and Guard in C++ (shmcheck_bench_locks) against CPython's workers "
+     "running Python; the driver's own C++ workers interpret protocol operations per access")
+    for v in ("3.8", "3.11", "3.13"))
+
+_TIME_SUFFIX = re.compile(r"/(real_time|manual_time|process_time)$")
+
+
+def base_name(name):
+    """'Lock/ref/procs:1/real_time' -> 'Lock/ref/procs:1': the time flavour is not part of what it measures."""
+    return _TIME_SUFFIX.sub("", name)
+
+
+def metric(entry):
+    """(value, unit) of one benchmark entry: its rate counter, else its time per iteration."""
+    for key, unit in METRICS:
+        if isinstance(entry.get(key), (int, float)):
+            return float(entry[key]), unit
+    return float(entry["real_time"]), f"{entry.get('time_unit', 'ns')}/iteration"
+
+
+def read_file(path):
+    """The parsed Google Benchmark JSON of `path`; InputError when it is not one."""
+    data = load.read(path)
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list) or not isinstance(data.get("context"), dict):
+        raise load.InputError(f"{path}: not Google Benchmark JSON (no context and benchmarks)")
+    return data
+
+
+def summarize(files):
+    """({name: benchmark row}, [error rows]) over every file, in the order benchmarks ran."""
+    runs, medians, cvs, errors, order = {}, {}, {}, [], []
+    for data in files:
+        # Registration order (family, then instance), not run order: ci/bench interleaves
+        # repetitions at random, and a reader wants Lock/ref/procs:1 next to procs:2.
+        entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
+        for entry in entries:
+            name = base_name(entry.get("run_name", entry["name"]))
+            if entry.get("error_occurred"):
+                errors.append({"name": name, "message": entry.get("error_message", "")})
+                continue
+            if name not in order:
+                order.append(name)
+            if entry.get("run_type") == "aggregate":
+                if entry.get("aggregate_name") == "median":
+                    medians[name] = entry
+                elif entry.get("aggregate_name") == "cv":
+                    cvs[name] = entry
+            else:
+                runs.setdefault(name, []).append(entry)
+    failed = {e["name"] for e in errors}
+    rows = {}
+    for name in order:
+        if name in failed:
+            continue  # one failed repetition makes the others suspect too
+        if name in medians:
+            value, unit = metric(medians[name])
+            statistic = "median"
+        else:
+            values = [metric(e) for e in runs.get(name, [])]
+            if not values:
+                continue
+            value, unit = statistics.median(v for v, _ in values), values[0][1]
+            statistic = "median" if len(values) > 1 else "single"
+        row = {"name": name, "value": value, "unit": unit, "repetitions": len(runs.get(name, [])) or 1,
+               "statistic": statistic}
+        if name in cvs:
+            row["cv"] = metric(cvs[name])[0]  # spread of the repetitions, as a fraction
+        parts = name.split("/")
+        if parts[0] in IMPL_FAMILIES and len(parts) > 1:
+            row["impl"] = parts[1]
+        rows[name] = row
+    return rows, errors
+
+
+def ratios(rows):
+    """([ratio rows], [names of ratios that could not be computed])."""
+    out, missing = [], []
+    for name, num, den, note in RATIOS:
+        if num in rows and den in rows and rows[den]["value"] > 0:
+            out.append({"name": name, "value": rows[num]["value"] / rows[den]["value"], "note": note,
+                        "numerator": num, "denominator": den})
+        else:
+            missing.append(name)
+    return out, missing
+
+
+def _started(files):
+    """The earliest benchmark start as the schema's timestamp (UTC)."""
+    times = []
+    for data in files:
+        try:
+            times.append(datetime.datetime.fromisoformat(data["context"]["date"]))
+        except (KeyError, TypeError, ValueError):
+            pass
+    when = min(times) if times else datetime.datetime.now(datetime.timezone.utc)
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when.astimezone(datetime.timezone.utc).replace(microsecond=0), bool(times)
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip() or load.UNKNOWN
+    except OSError:
+        pass
+    return platform.processor() or load.UNKNOWN
+
+
+def _host(context):
+    here = context.get("host_name") in (None, platform.node())
+    try:
+        os_name = platform.freedesktop_os_release().get("PRETTY_NAME") or platform.system()
+    except OSError:
+        os_name = platform.system()
+    uname = platform.uname()
+    # Not Google Benchmark's library_build_type: Debian's library says "debug" whatever
+    # shmcheck was built as (the build of the code measured is performance.build).
+    libraries = {k: str(context[k]) for k in ("boost",) if k in context}
+    cores = context.get("num_cpus")
+    return {
+        "os": os_name if here else load.UNKNOWN,
+        "kernel": f"{uname.system} {uname.release}" if here else load.UNKNOWN,
+        "machine": uname.machine if here else load.UNKNOWN,
+        "cpu_model": _cpu_model() if here else load.UNKNOWN,
+        "cores": cores if isinstance(cores, int) and cores >= 1 else None,
+        "compiler": str(context.get("compiler") or load.UNKNOWN),
+        "libraries": libraries,
+    }
+
+
+def document(paths, command="ci/bench", duration=None):
+    """The version-1 document of the benchmark files `paths`, and the ratios it could not compute."""
+    files = [read_file(p) for p in paths]
+    rows, errors = summarize(files)
+    found, missing = ratios(rows)
+    started, known = _started(files)
+    if duration is None and known:
+        # Until now: the loader runs right after the benchmarks (ci/bench).
+        duration = max(0.0, (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds())
+    context = files[0]["context"] if files else {}
+    doc = {
+        "schema": load.CURRENT,
+        "run": {
+            "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "duration_seconds": duration,
+            "seed": 0,
+            "command": command,
+            "git": str(context.get("git") or load.UNKNOWN),
+            "shmcheck": str(context.get("shmcheck") or load.UNKNOWN),
+            "host": _host(context),
+        },
+        "implementations": [],
+        "results": [],
+        "performance": {"build": str(context.get("shmcheck_build", load.UNKNOWN)),
+                        "benchmarks": list(rows.values()), "ratios": found, "errors": errors,
+                        "missing_ratios": missing, "sources": [str(p) for p in paths]},
+    }
+    return doc
+
+
+def text_table(doc):
+    """The ratios and the failures as lines for a terminal (ci/bench prints them)."""
+    perf = doc["performance"]
+    width = max([len(r["name"]) for r in perf["ratios"]] + [10])
+    lines = [f"{r['name']:<{width}}  {r['value']:6.2f}x" for r in perf["ratios"]]
+    lines += [f"{name:<{width}}  not measured" for name in perf.get("missing_ratios", [])]
+    lines += [f"ERROR {e['name']}: {e['message']}" for e in perf.get("errors", [])]
+    return "\n".join(lines)
+
+
+def write(doc, path):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")

@@ -1,0 +1,229 @@
+"""Benchmark JSON -> the performance section: medians, ratios, errors, the v1 document, how
+`all` includes ci/bench's report/performance.json, and what the real benchmark programs write.
+
+The Google Benchmark documents below are FIXTURES shaped like Google Benchmark 1.7.1's
+--benchmark_out (checked against the real programs by RealBenchmarkOutput).
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import unittest
+import xml.etree.ElementTree as ET
+
+from reports import html, load, merge, model, performance
+from reports.tests import helpers
+
+MIB64 = 64 * 1024 * 1024
+BENCH_DIR = pathlib.Path(os.environ.get("SHMCHECK_BENCH_DIR", helpers.REPO / "build" / "bin"))
+
+
+def entry(name, value, counter="pairs_per_second", suffix="/real_time", **extra):
+    return {"name": name + suffix, "run_name": name + suffix, "run_type": "iteration", "repetitions": 1,
+            "repetition_index": 0, "threads": 1, "iterations": 10, "real_time": 1.0, "cpu_time": 1.0,
+            "time_unit": "ns", counter: value, **extra}
+
+
+def aggregate(name, what, value, counter="pairs_per_second", suffix="/real_time"):
+    return {**entry(name, value, counter, suffix), "name": f"{name}{suffix}_{what}", "run_type": "aggregate",
+            "aggregate_name": what, "aggregate_unit": "percentage" if what == "cv" else "time"}
+
+
+def bench_file(benchmarks, host=None):
+    import platform
+    return {"context": {"date": "2024-05-01T14:00:00+02:00", "host_name": host or platform.node(), "num_cpus": 2,
+                        "library_build_type": "release", "compiler": "GCC 12.2.0", "shmcheck": "0.1.0",
+                        "git": "abcdef123456", "boost": "1.74", "x_fixture": "synthetic"},
+            "benchmarks": benchmarks}
+
+
+def locks():
+    """Lock/ref repeated (median 80 of 70, 80, 200), pthread once, and one benchmark that failed."""
+    rows = [entry("Lock/ref/procs:1", v) for v in (70, 80, 200)]
+    rows += [aggregate("Lock/ref/procs:1", "mean", 116.7), aggregate("Lock/ref/procs:1", "median", 80),
+             aggregate("Lock/ref/procs:1", "cv", 0.5)]
+    rows += [entry("Lock/pthread/procs:1", 100), entry("Lock/ref/procs:2", 30), entry("Lock/pthread/procs:2", 60)]
+    rows += [{**entry("HeldIncrements/cpython-3.8/procs:2", 0, "increments_per_second", "/manual_time"),
+              "error_occurred": True, "error_message": "CPython 3.8 not found under /x/versions: install it with pyenv"}]
+    return bench_file(rows)
+
+
+def memory():
+    rows = [entry(f"SliceRead/d/bytes:{MIB64}", 5e9, "bytes_per_second"),
+            entry(f"Memcpy/from-shared/bytes:{MIB64}", 10e9, "bytes_per_second"),
+            entry(f"Transfer/shared-array/bytes:{MIB64}", 3e9, "bytes_per_second", "/manual_time"),
+            entry(f"Transfer/pipe/bytes:{MIB64}", 1e9, "bytes_per_second", "/manual_time"),
+            entry("HeldIncrements/ref/procs:2", 4e5, "increments_per_second", "/manual_time")]
+    return bench_file(rows)
+
+
+class Summaries(unittest.TestCase):
+    def test_the_median_aggregate_is_the_number_and_time_suffixes_go(self):
+        rows, errors = performance.summarize([locks()])
+        ref = rows["Lock/ref/procs:1"]
+        self.assertEqual((ref["value"], ref["unit"], ref["statistic"], ref["repetitions"]), (80, "pairs/s", "median", 3))
+        self.assertEqual(ref["cv"], 0.5)
+        self.assertEqual(rows["Lock/pthread/procs:1"]["statistic"], "single")
+        self.assertNotIn("impl", ref)
+
+    def test_a_failed_benchmark_is_an_error_not_a_number(self):
+        rows, errors = performance.summarize([locks()])
+        self.assertNotIn("HeldIncrements/cpython-3.8/procs:2", rows)
+        self.assertEqual(errors, [{"name": "HeldIncrements/cpython-3.8/procs:2",
+                                   "message": "CPython 3.8 not found under /x/versions: install it with pyenv"}])
+
+    def test_units_and_implementations(self):
+        rows, _ = performance.summarize([memory()])
+        self.assertEqual(rows[f"Transfer/pipe/bytes:{MIB64}"]["unit"], "B/s")
+        self.assertEqual(rows["HeldIncrements/ref/procs:2"]["impl"], "ref")
+        self.assertEqual(rows["HeldIncrements/ref/procs:2"]["unit"], "increments/s")
+
+    def test_ratios_are_throughput_over_throughput_and_missing_ones_are_named(self):
+        rows, _ = performance.summarize([locks(), memory()])
+        found, missing = performance.ratios(rows)
+        by_name = {r["name"]: r["value"] for r in found}
+        self.assertAlmostEqual(by_name["reference lock / pthread mutex, 1 process"], 0.8)
+        self.assertAlmostEqual(by_name["reference lock / pthread mutex, 2 processes"], 0.5)
+        self.assertAlmostEqual(by_name["slice read / memcpy at 64 MiB ('d')"], 0.5)
+        self.assertAlmostEqual(by_name["shared Array / pipe at 64 MiB"], 3.0)
+        self.assertIn("ref / cpython-3.8, held increments, 2 processes", missing)
+        self.assertIn("slice write / memcpy at 64 MiB ('d')", missing)
+
+
+class Document(helpers.TempDirTest):
+    def test_is_a_valid_version_1_document_with_only_performance(self):
+        doc = performance.document([self.write("locks.json", locks()), self.write("memory.json", memory())], duration=12.5)
+        self.assertEqual(load.errors(doc), [])
+        self.assertEqual((doc["results"], doc["implementations"]), ([], []))
+        run = doc["run"]
+        self.assertEqual((run["started"], run["duration_seconds"], run["git"], run["shmcheck"]),
+                         ("2024-05-01T12:00:00Z", 12.5, "abcdef123456", "0.1.0"))
+        self.assertEqual((run["host"]["compiler"], run["host"]["cores"]), ("GCC 12.2.0", 2))
+        self.assertNotEqual(run["host"]["os"], load.UNKNOWN)
+
+    def test_another_hosts_benchmarks_do_not_get_this_hosts_facts(self):
+        doc = performance.document([self.write("locks.json", bench_file([entry("Lock/ref/procs:1", 1)], host="elsewhere"))])
+        self.assertEqual((doc["run"]["host"]["os"], doc["run"]["host"]["cpu_model"]), (load.UNKNOWN, load.UNKNOWN))
+        self.assertEqual(load.errors(doc), [])
+
+    def test_not_benchmark_json_is_an_input_error(self):
+        with self.assertRaises(load.InputError):
+            performance.document([helpers.FULL])
+
+    def write(self, name, doc):
+        return helpers.write_json(self.tmp, name, doc)
+
+
+class Command(helpers.TempDirTest):
+    def test_writes_the_document_prints_ratios_and_exits_1_on_a_benchmark_error(self):
+        a = helpers.write_json(self.tmp, "locks.json", locks())
+        out = self.tmp / "report" / "performance.json"
+        result = helpers.run_cli("performance", a, "-o", out, "--duration", "3")
+        self.assertEqual(result.returncode, 1, result.stderr)  # the missing CPython
+        self.assertIn("reference lock / pthread mutex, 1 process", result.stdout)
+        self.assertIn("0.80x", result.stdout)
+        self.assertIn("ERROR HeldIncrements/cpython-3.8/procs:2: CPython 3.8 not found", result.stdout)
+        self.assertEqual(helpers.run_cli("validate", out).returncode, 0)
+
+    def test_exits_0_without_errors_and_2_on_a_file_that_is_not_json(self):
+        ok = helpers.write_json(self.tmp, "memory.json", memory())
+        self.assertEqual(helpers.run_cli("performance", ok, "-o", self.tmp / "p.json").returncode, 0)
+        bad = self.tmp / "bad.json"
+        bad.write_text("{")
+        self.assertEqual(helpers.run_cli("performance", bad, "-o", self.tmp / "q.json").returncode, 2)
+
+
+class InTheMainReport(helpers.TempDirTest):
+    """ci/harness runs `shmcheck run --out report`, which runs `reports all report/results.json`."""
+
+    def setUp(self):
+        super().setUp()
+        self.report = self.tmp / "report"
+        self.report.mkdir()
+        self.results = helpers.write_json(self.report, "results.json", self.without_performance())
+
+    def without_performance(self):
+        doc = helpers.full()
+        del doc["performance"]
+        return doc
+
+    def bench(self):
+        doc = performance.document([helpers.write_json(self.tmp, "locks.json", locks())], duration=3)
+        performance.write(doc, self.report / "performance.json")
+        return doc
+
+    def test_all_includes_performance_json_next_to_results(self):
+        self.bench()
+        result = helpers.run_cli("all", self.results, "-o", self.report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        page = (self.report / "index.html").read_text(encoding="utf-8")
+        perf = page[page.index('<h2 id="performance">'):page.index('<h2 id="environment">')]
+        self.assertIn("reference lock / pthread mutex, 1 process", perf)
+        self.assertIn("0.80×", perf)
+        self.assertIn("CPython 3.8 not found", perf)
+        self.assertIn("ci/bench", page[page.index('<h2 id="environment">'):])  # its run is listed too
+        state, _ = model.overall(load.load(self.results))
+        self.assertTrue(f'class="banner {state}" id="verdict"' in page)  # the verdict is the suites' alone
+        root = ET.parse(self.report / "junit.xml").getroot()
+        self.assertEqual(int(root.get("tests")), len(load.read(self.results)["results"]))
+
+    def test_without_performance_json_nothing_changes(self):
+        result = helpers.run_cli("all", self.results, "-o", self.report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("No benchmarks in this run", (self.report / "index.html").read_text(encoding="utf-8"))
+
+    def test_an_invalid_performance_json_is_left_out_with_a_note(self):
+        (self.report / "performance.json").write_text(json.dumps({"schema": load.CURRENT}))
+        result = helpers.run_cli("all", self.results, "-o", self.report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("leaving out", result.stderr)
+        self.assertIn("No benchmarks in this run", (self.report / "index.html").read_text(encoding="utf-8"))
+
+    def test_html_combines_either_order_and_a_performance_only_page_claims_no_verdict(self):
+        doc = self.bench()
+        for files in ([self.results, self.report / "performance.json"], [self.report / "performance.json", self.results]):
+            combined = merge.combine([load.load(p) for p in files])
+            self.assertEqual(load.errors({k: v for k, v in combined.items() if k != "_runs"}), [])
+            self.assertEqual(len(combined["performance"]["ratios"]), len(doc["performance"]["ratios"]))
+            self.assertEqual(len(combined["results"]), len(load.read(self.results)["results"]))
+        alone = html.render_single(doc, ["performance.json"])
+        self.assertIn('class="banner info"', alone)
+        self.assertIn("benchmarks only", alone)
+
+
+class RealBenchmarkOutput(helpers.TempDirTest):
+    """One quick benchmark of each real program goes through the loader: the names, counters
+    and context keys this module relies on are what the programs write."""
+
+    def run_bench(self, program, pattern):
+        path = BENCH_DIR / program
+        if not os.access(path, os.X_OK):
+            raise AssertionError(f"{path} is not built: run ci/build (ctest sets SHMCHECK_BENCH_DIR)")
+        out = self.tmp / f"{program}.json"
+        run = subprocess.run([str(path), f"--benchmark_filter={pattern}", "--benchmark_min_time=0.001",
+                              "--benchmark_repetitions=2", f"--benchmark_out={out}", "--benchmark_out_format=json"],
+                             capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertNotIn("ERROR OCCURRED", run.stdout)
+        return out
+
+    def test_locks_and_memory(self):
+        a = self.run_bench("shmcheck_bench_locks", "^Lock/(ref|pthread)/procs:")
+        b = self.run_bench("shmcheck_bench_memory", "^(SliceRead/d|Memcpy/from-shared|Transfer/(shared-array|pipe))/bytes:67108864")
+        doc = performance.document([a, b])
+        self.assertEqual(load.errors(doc), [])
+        rows = {r["name"]: r for r in doc["performance"]["benchmarks"]}
+        self.assertEqual(rows["Lock/ref/procs:2"]["unit"], "pairs/s")
+        self.assertEqual(rows["Lock/ref/procs:2"]["statistic"], "median")
+        self.assertEqual(rows[f"Transfer/pipe/bytes:{MIB64}"]["unit"], "B/s")
+        names = {r["name"] for r in doc["performance"]["ratios"]}
+        for name in ("reference lock / pthread mutex, 1 process", "reference lock / pthread mutex, 2 processes",
+                     "slice read / memcpy at 64 MiB ('d')", "shared Array / pipe at 64 MiB"):
+            self.assertIn(name, names)
+        self.assertNotEqual(doc["run"]["host"]["compiler"], load.UNKNOWN)
+        self.assertNotEqual(doc["run"]["git"], load.UNKNOWN)
+
+
+if __name__ == "__main__":
+    unittest.main()
