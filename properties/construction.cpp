@@ -9,15 +9,6 @@ using nlohmann::json;
 using harness::Capabilities;
 using namespace ops;
 
-namespace {
-
-template <class F>
-std::function<rc::Gen<Case>(const Capabilities&)> cases(F body) {
-  return [body](const Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
-}
-
-}  // namespace
-
 std::vector<Property> construction_properties() {
   std::vector<Property> ps;
   ps.push_back({"zero-fill-from-size", "an array made from a size reads all zeros, for every typecode and lock mode",

@@ -15,11 +15,6 @@ using namespace ops;
 
 namespace {
 
-template <class F>
-std::function<rc::Gen<Case>(const Capabilities&)> cases(F body) {
-  return [body](const Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
-}
-
 const std::string int_codes = "bBhHiIlLqQ";
 
 char int_typecode(const Capabilities& caps) {

@@ -11,11 +11,6 @@ using namespace ops;
 
 namespace {
 
-template <class F>
-std::function<rc::Gen<Case>(const Capabilities&)> cases(F body) {
-  return [body](const Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
-}
-
 // A child's attempts at a lock that must not wait forever: without blocking, or with a short
 // timeout. A child that gets the lock releases it before it ends.
 json attempts(const std::vector<std::string>& handles) {

@@ -12,11 +12,6 @@ using namespace ops;
 
 namespace {
 
-template <class F>
-std::function<rc::Gen<Case>(const Capabilities&)> cases(F body) {
-  return [body](const Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
-}
-
 json some_bytes(int len) {
   std::string b;
   for (int k = 0; k < len; ++k) b += static_cast<char>(*rc::gen::element(0, 'a', 'b', 'z', 0x7f, 0xff));

@@ -2,9 +2,11 @@
 // Builders of protocol operations (drivers/PROTOCOL.md §4) for the property generators, so
 // that a property reads as the sequence of operations it tries.
 #include "generators.hpp"
+#include "property.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,12 @@ inline json child_start(const std::string& as, json ops_list) {
 // Acquire without waiting, or waiting at most `seconds`.
 inline json try_acquire(const std::string& obj) { return on("acquire", obj, {{"blocking", false}}); }
 inline json timed_acquire(const std::string& obj, double seconds) { return on("acquire", obj, {{"timeout", seconds}}); }
+
+// A property's generator from a body that draws what it needs with *gen (rc::gen::exec).
+template <class F>
+std::function<rc::Gen<Case>(const harness::Capabilities&)> cases(F body) {
+  return [body](const harness::Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
+}
 
 // n generated items that a store into tc accepts.
 inline json storable_items(char tc, const harness::Capabilities& caps, int n) {

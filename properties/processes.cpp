@@ -12,11 +12,6 @@ using namespace ops;
 
 namespace {
 
-template <class F>
-std::function<rc::Gen<Case>(const Capabilities&)> cases(F body) {
-  return [body](const Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
-}
-
 // Writes to an array and a value: elements, slices of the right length, the value.
 json writes(char tc, const Capabilities& caps, int n, int count) {
   json ops = json::array();

@@ -11,11 +11,6 @@ using namespace ops;
 
 namespace {
 
-template <class F>
-std::function<rc::Gen<Case>(const Capabilities&)> cases(F body) {
-  return [body](const Capabilities& caps) { return rc::gen::exec([body, caps] { return body(caps); }); };
-}
-
 // How many elements a slice selects, Python's way (range(n)[s]); the model computes it again
 // on its own, this only steers the generator towards right lengths.
 int selected(const json& s, int n) {
