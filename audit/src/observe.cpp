@@ -98,7 +98,6 @@ Observation observe_executed(const AbiConfig& abi, const AuditData& data, const 
                          abi.native_machine);
     if (!fs::exists(env.native_probe)) return unsupported("the native probe was not built: " + env.native_probe);
     run.push_back(env.native_probe);
-    o.compiler = "the compiler shmcheck was built with";
   } else {
     if (find_program(abi.compiler).empty())
       return unsupported(abi.compiler + " is not installed (ci/audit installs the cross compilers)");
@@ -130,7 +129,10 @@ Observation observe_executed(const AbiConfig& abi, const AuditData& data, const 
   std::string out = r.out;
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   const auto line = out.rfind('\n');
-  return parse_probe_output(o, line == std::string::npos ? out : out.substr(line + 1));
+  o = parse_probe_output(o, line == std::string::npos ? out : out.substr(line + 1));
+  // The native probe was built by CMake: the probe itself says with what.
+  if (o.compiler.empty() && o.probe.is_object()) o.compiler = o.probe.value("compiler", std::string("unknown"));
+  return o;
 }
 
 Observation observe_probed(const AbiConfig& abi, const AuditData& data, const Environment& env) {
