@@ -23,5 +23,6 @@ void add_run(CLI::App& app, int& status);
 void add_driver(CLI::App& app, int& status);
 void add_properties(CLI::App& app, int& status);
 void add_stress(CLI::App& app, int& status);
+void add_audit(CLI::App& app, int& status);
 
 }  // namespace shmcheck::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   shmcheck::cli::add_driver(app, status);
   shmcheck::cli::add_properties(app, status);
   shmcheck::cli::add_stress(app, status);
+  shmcheck::cli::add_audit(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,47 @@
+#pragma once
+// The portability audit as one call: select ABIs, observe each (observe.hpp), judge each
+// (judge.hpp), word the findings (findings.hpp), and return the cases and the results'
+// `audit` section. The command line (lib/harness/cli/audit.cpp) records them.
+#include "config.hpp"
+#include "judge.hpp"
+
+#include "implementation.hpp"
+#include "verdict.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace shmcheck::audit {
+
+struct AuditOptions {
+  // Names from the command line: native, executed, probed, cpython, cpython:PYTHON, all, or
+  // ABI names of audit/data/abis.json. The baseline is always added: findings are
+  // deviations from it, and CPython is compared with the native ABI.
+  std::vector<std::string> select = {"native"};
+  std::string work_dir;  // "" : a fresh one under $TMPDIR, removed afterwards
+  bool keep_work = false;
+};
+
+struct AuditCase {
+  harness::Description impl;  // "abi:linux-armhf" or the cpython spec
+  harness::CaseResult result;
+};
+
+struct AuditOutcome {
+  std::vector<AbiRun> runs;
+  std::vector<AuditCase> cases;
+  nlohmann::json section;  // results.json's audit
+  std::string work_dir;    // when kept
+};
+
+// What `select` stands for: ABI names in data order, then "cpython:PYTHON" entries.
+// ValueError for a name that is none of the above.
+std::vector<std::string> resolve_selection(const AuditData& data, const std::vector<std::string>& select,
+                                           const std::string& host_machine);
+
+// Runs the audit; `progress` is called as each ABI has been observed and judged.
+AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
+                       const std::function<void(const AbiRun&, const std::vector<AuditCase>&)>& progress);
+
+}  // namespace shmcheck::audit
