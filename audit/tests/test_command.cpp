@@ -52,3 +52,27 @@ TEST(AuditCommand, UnknownAbiIsBadUsage) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("unknown ABI 'linux-vax'"), std::string::npos) << r.err;
 }
+
+// The main job's `run --suite all` includes the audit: its section and its abi: entries land
+// in the same results.json as the other suites.
+TEST(AuditCommand, RunSuiteAuditJoinsTheOtherSuites) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("shmcheck-run-audit-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string json = dir + "/results.json";
+  const CommandResult r = run_command({SHMCHECK_CLI, "run", "--impl", "ref", "--suite", "spec", "--suite", "audit", "--audit-abi",
+                                       "native", "--seed", "1", "--json", json},
+                                      {}, 200);
+  ASSERT_TRUE(r.ok()) << r.failure() << "\n" << r.out;
+  EXPECT_NE(r.out.find("audit suite on abi:linux-x86_64: 4 pass"), std::string::npos) << r.out;
+  std::ifstream in(json);
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  EXPECT_EQ(doc.at("audit").at("baseline"), "linux-x86_64");
+  int spec = 0, audit = 0;
+  for (const auto& row : doc.at("results")) {
+    spec += row.at("suite") == "spec" && row.at("impl") == "ref";
+    audit += row.at("suite") == "audit" && row.at("impl") == "abi:linux-x86_64";
+  }
+  EXPECT_GT(spec, 100);
+  EXPECT_EQ(audit, 4);
+  std::filesystem::remove_all(dir);
+}

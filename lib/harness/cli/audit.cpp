@@ -4,6 +4,7 @@
 // and the findings, and writes results.json with its `audit` section.
 #include "cli/commands.hpp"
 #include "cli/results.hpp"
+#include "cli/suites.hpp"
 
 #include "audit.hpp"
 #include "findings.hpp"
@@ -51,51 +52,62 @@ void print_table(const nlohmann::json& section) {
 }
 
 int run_audit_command(const AuditCli& o) {
-  const audit::AuditData data = audit::load_data(audit::audit_dir());
   if (o.list) {
+    const audit::AuditData data = audit::load_data(audit::audit_dir());
     for (const auto& a : data.abis)
       std::cout << fmt::format("{:<22} {:<8} {:<26} {}{}\n", a.abi, a.how, a.triple, a.compiler.empty() ? "" : a.compiler,
                                a.emulator.empty() ? "" : " under " + a.emulator);
     return ok;
   }
-  audit::AuditOptions options;
-  options.select.clear();
+  std::vector<std::string> select;
   for (const auto& a : o.abis) {
     std::stringstream in(a);  // --abi a,b and --abi a --abi b alike
     for (std::string one; std::getline(in, one, ',');)
-      if (!one.empty()) options.select.push_back(one);
+      if (!one.empty()) select.push_back(one);
   }
-  if (options.select.empty()) options.select = {"native"};
-  options.work_dir = o.work_dir;
-  options.keep_work = o.keep_work;
-  std::cout << fmt::format("shmcheck {} audit: {}\n", version, fmt::join(options.select, ","));
+  if (select.empty()) select = {"native"};
+  std::cout << fmt::format("shmcheck {} audit: {}\n", version, fmt::join(select, ","));
   Results results(o.json_out, 0, command_line());
-  std::vector<std::string> impls;
+  AuditSettings settings{select, o.work_dir, o.keep_work};
+  const AuditRan ran = audit_suite(settings, results);
+  const nlohmann::json& section = ran.section;
+  print_table(section);
+  std::cout << "\nfindings:\n";
+  for (const auto& f : section.at("findings"))
+    std::cout << fmt::format("- [{}] {}\n  ({})\n", f.at("severity").get<std::string>(), f.at("text").get<std::string>(),
+                             fmt::join(f.at("abis"), ", "));
+  for (const auto& n : section.at("not_run"))
+    std::cout << fmt::format("not run: {} ({}): {}\n", n.at("abi").get<std::string>(), n.at("verdict").get<std::string>(),
+                             n.at("reason").get<std::string>());
+  if (!ran.work_dir.empty()) std::cout << "probes and object files kept in " << ran.work_dir << "\n";
+  results.print_summary(ran.impls);
+  return results.exit_status();
+}
+
+}  // namespace
+
+AuditRan audit_suite(const AuditSettings& s, Results& results) {
+  const audit::AuditData data = audit::load_data(audit::audit_dir());
+  audit::AuditOptions options;
+  options.select = s.select;
+  options.work_dir = s.work_dir;
+  options.keep_work = s.keep_work;
+  AuditRan ran;
   const audit::AuditOutcome outcome = audit::run_audit(data, options, [&](const audit::AbiRun& run, const std::vector<audit::AuditCase>& cases) {
     std::vector<std::string> verdicts;
     for (const auto& c : cases) verdicts.push_back(fmt::format("{} {}", c.result.id, harness::to_string(c.result.verdict)));
     std::cout << fmt::format("{:<40} {:<8} {:5.1f} s  {}\n", run.name, run.how, run.obs.seconds, fmt::join(verdicts, ", "));
     for (const auto& c : cases) {
       results.implementation(c.impl);
-      if (std::find(impls.begin(), impls.end(), c.impl.spec) == impls.end()) impls.push_back(c.impl.spec);
+      if (std::find(ran.impls.begin(), ran.impls.end(), c.impl.spec) == ran.impls.end()) ran.impls.push_back(c.impl.spec);
       results.record(c.impl.spec, c.impl.version, {}, c.result);
     }
   });
   results.set_section("audit", outcome.section);
-  print_table(outcome.section);
-  std::cout << "\nfindings:\n";
-  for (const auto& f : outcome.section.at("findings"))
-    std::cout << fmt::format("- [{}] {}\n  ({})\n", f.at("severity").get<std::string>(), f.at("text").get<std::string>(),
-                             fmt::join(f.at("abis"), ", "));
-  for (const auto& n : outcome.section.at("not_run"))
-    std::cout << fmt::format("not run: {} ({}): {}\n", n.at("abi").get<std::string>(), n.at("verdict").get<std::string>(),
-                             n.at("reason").get<std::string>());
-  if (!outcome.work_dir.empty()) std::cout << "probes and object files kept in " << outcome.work_dir << "\n";
-  results.print_summary(impls);
-  return results.exit_status();
+  ran.work_dir = outcome.work_dir;
+  ran.section = outcome.section;
+  return ran;
 }
-
-}  // namespace
 
 void add_audit(CLI::App& app, int& status) {
   auto o = std::make_shared<AuditCli>();

@@ -18,6 +18,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <algorithm>
 #include <set>
 
 #ifndef SHMCHECK_SPEC_DIR
@@ -96,6 +97,7 @@ struct RunOptions {
   SpecSettings spec{{}, std::string(SHMCHECK_SPEC_DIR) + "/clauses.json"};
   PropertySettings property;
   StressSettings stress;
+  AuditSettings audit;
   std::string json_out, out_dir;
   bool seed_given = false;
 };
@@ -123,9 +125,11 @@ int run(RunOptions o) {
   if (!o.seed_given) o.common.seed = fresh_seed();
   std::vector<std::string> suites;
   for (const auto& suite : o.suites) {
-    if (suite == "all") suites.insert(suites.end(), {"spec", "property", "stress"});
-    else if (suite == "spec" || suite == "property" || suite == "stress") suites.push_back(suite);
-    else throw ValueError("unknown suite '" + suite + "' (spec, property, stress or all)");
+    // The audit is in `all` at its native size (this machine's C ABI and every CPython's
+    // ctypes, seconds); `shmcheck audit --abi all` is the cross-ABI one (ci/audit).
+    if (suite == "all") suites.insert(suites.end(), {"spec", "property", "stress", "audit"});
+    else if (suite == "spec" || suite == "property" || suite == "stress" || suite == "audit") suites.push_back(suite);
+    else throw ValueError("unknown suite '" + suite + "' (spec, property, stress, audit or all)");
   }
   std::string json_out = o.json_out;
   if (!o.out_dir.empty()) {
@@ -134,12 +138,17 @@ int run(RunOptions o) {
   }
   std::cout << fmt::format("shmcheck {} seed {} suites {}\n", version, o.common.seed, fmt::join(suites, ","));
   Results results(json_out, o.common.seed, command_line());
+  std::vector<std::string> audited;
   for (const auto& suite : suites) {
     if (suite == "spec") spec_suite(o.common, o.spec, results);
     if (suite == "property") property_suite(o.common, o.property, results);
     if (suite == "stress") stress_suite(o.common, o.stress, results);
+    if (suite == "audit") audited = audit_suite(o.audit, results).impls;
   }
-  results.print_summary(drivers::expand_specs(o.common.impls));
+  std::vector<std::string> summarized = drivers::expand_specs(o.common.impls);
+  for (const auto& impl : audited)
+    if (std::find(summarized.begin(), summarized.end(), impl) == summarized.end()) summarized.push_back(impl);
+  results.print_summary(summarized);
   int status = results.exit_status();
   if (!o.out_dir.empty()) {
     const int rendered = render_report(o.out_dir);
@@ -161,11 +170,13 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--impl", o->common.impls,
                   "Implementation to check: ref, boost, exec:CMD, cpython[:PYTHON][@METHOD], cpython:all, mutant:NAME, mutant:all")
       ->capture_default_str();
-  cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, or all")->capture_default_str();
+  cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, audit (native ABI and CPython's ctypes), or all")->capture_default_str();
   cmd->add_option("--case", o->spec.cases, "Spec suite: run only these case ids");
   cmd->add_option("--clauses", o->spec.clauses, "Spec suite: the clauses file")->capture_default_str();
   cmd->add_option("--cases", o->property.cases, "Property suite: generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--size", o->stress.options.size, "Stress suite: quick, ci or thorough")->capture_default_str();
+  cmd->add_option("--audit-abi", o->audit.select, "Audit suite: ABIs as `shmcheck audit --abi` takes them")
+      ->capture_default_str();
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every result)");
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json, DIR/index.html and DIR/junit.xml");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver; past it the driver is broken")

@@ -36,9 +36,23 @@ struct StressSettings {
   stress::Options options;
 };
 
+struct AuditSettings {
+  std::vector<std::string> select = {"native", "cpython"};  // as `shmcheck audit --abi`
+  std::string work_dir;
+  bool keep_work = false;
+};
+
+struct AuditRan {
+  std::vector<std::string> impls;  // abi:NAME and cpython:PYTHON, in the order audited
+  nlohmann::json section;          // results.json's audit section
+  std::string work_dir;            // when kept
+};
+
 void spec_suite(const Common& common, const SpecSettings& s, Results& results);
 void property_suite(const Common& common, const PropertySettings& s, Results& results);
 void stress_suite(const Common& common, const StressSettings& s, Results& results);
+// The audit is about ABIs, not implementations: it records abi:NAME and cpython:PYTHON entries.
+AuditRan audit_suite(const AuditSettings& s, Results& results);
 
 // A seed from the system, for runs that were given none (it is printed and recorded).
 std::uint64_t fresh_seed();
