@@ -37,7 +37,7 @@ namespace {
 // stores to the free lists; recovering keeps the heap usable (at worst a block leaks).
 class ArenaHold {
  public:
-  explicit ArenaHold(ArenaHeader* h) : h_(h) { robust_mutex_lock(h_->mutex, true); }
+  explicit ArenaHold(ArenaHeader* h) : h_(h) { robust_mutex_lock(h_->mutex); }
   ~ArenaHold() { robust_mutex_unlock(h_->mutex); }
   ArenaHold(const ArenaHold&) = delete;
   ArenaHold& operator=(const ArenaHold&) = delete;

@@ -17,7 +17,12 @@ constexpr std::uint32_t kLockMagic = 0x6b636f4c;  // "Lock"
 
 // The lock's state in shared memory. `owner` and `depth` mirror what the recursive mutex
 // knows internally, so that ownership checks and the depth are observable without
-// non-portable peeking; they are written only by the owner, while it holds the mutex.
+// non-portable peeking. Every field after the mutex is written only by the owner, while it
+// holds the mutex, so the mutex orders those writes: relaxed loads and stores suffice, and a
+// read-modify-write (a locked instruction, several times the cost of an uncontended
+// pthread_mutex_lock) is never needed. Other threads read them relaxed: a thread that does
+// not hold the lock can never read its own thread id in `owner` (its last write there was a
+// 0, and nobody else writes its id), which is all the ownership checks rely on.
 struct LockState {
   std::uint32_t magic;
   detail::RobustMutex mutex;
@@ -33,6 +38,13 @@ LockState& state(const Block& b) { return *static_cast<LockState*>(b.data()); }
 // is cached per thread. A forked child's thread inherits the cache of the thread that
 // forked, so a fork bumps the generation and the child looks its thread id up again.
 std::atomic<unsigned> fork_generation{0};
+constexpr auto relaxed = std::memory_order_relaxed;
+
+// An increment by the owner (see LockState).
+template <class T>
+void bump(std::atomic<T>& field, T by) {
+  field.store(field.load(relaxed) + by, relaxed);
+}
 [[maybe_unused]] const int fork_hook = pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
 
 pid_t this_thread() {
@@ -50,15 +62,20 @@ pid_t this_thread() {
 
 struct Lock::Local {
   Block block;
-  explicit Local(Block b) : block(std::move(b)) {}
+  // The block's address, looked up once: Block::data() follows three pointers, and the hot
+  // path wants the state in one.
+  LockState* const shared;
+  explicit Local(Block b) : block(std::move(b)), shared(&state(block)) {}
   Local(const Local&) = delete;
   Local& operator=(const Local&) = delete;
   ~Local() {
     // The last handle in this process goes: a hold of this thread ends with it.
-    auto& s = state(block);
-    if (s.depth.load() == 0 || s.owner.load() != this_thread()) return;
-    for (int d = s.depth.exchange(0); d > 0; --d) detail::robust_mutex_unlock(s.mutex);
-    s.owner.store(0);
+    auto& s = *shared;
+    if (s.depth.load(relaxed) == 0 || s.owner.load(relaxed) != this_thread()) return;
+    const int held = s.depth.load(relaxed);
+    s.depth.store(0, relaxed);
+    s.owner.store(0, relaxed);
+    for (int d = held; d > 0; --d) detail::robust_mutex_unlock(s.mutex);
   }
 };
 
@@ -86,8 +103,40 @@ Lock Lock::from_block(Block block) {
   return Lock(std::move(block));
 }
 
+namespace {
+
+// The mutex is ours (got: acquired or recovered): the owner's bookkeeping.
+bool took(LockState& s, detail::LockResult got) {
+  switch (got) {
+    case detail::LockResult::busy:
+    case detail::LockResult::timed_out:
+      return false;
+    case detail::LockResult::recovered:
+      // The owner died holding it: its depth means nothing now. Count the recovery where
+      // every process can see it.
+      bump<std::uint64_t>(s.owner_deaths, 1);
+      s.depth.store(0, relaxed);
+      break;
+    case detail::LockResult::acquired:
+      break;
+  }
+  if (s.depth.load(relaxed) == 0) {
+    s.owner.store(this_thread(), relaxed);
+    bump<std::uint64_t>(s.acquisitions, 1);
+  }
+  bump(s.depth, 1);
+  return true;
+}
+
+}  // namespace
+
+bool Lock::acquire() {
+  auto& s = *local_->shared;
+  return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired : detail::robust_mutex_lock(s.mutex));
+}
+
 bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout) {
-  auto& s = state(block());
+  auto& s = *local_->shared;
   std::optional<std::chrono::nanoseconds> wait;
   if (timeout) {
     // Negative or NaN: try once (CPython's SemLock clamps to 0). Beyond about 30 years the
@@ -96,45 +145,28 @@ bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> t
     if (!(seconds > 0)) wait = std::chrono::nanoseconds(0);
     else if (seconds < 1e9) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
   }
-  const detail::LockResult got =
-      SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired : detail::robust_mutex_lock(s.mutex, blocking, wait);
-  switch (got) {
-    case detail::LockResult::busy:
-    case detail::LockResult::timed_out:
-      return false;
-    case detail::LockResult::recovered:
-      // The owner died holding it: its depth means nothing now. Count the recovery where
-      // every process can see it.
-      s.owner_deaths.fetch_add(1);
-      s.depth.store(0);
-      break;
-    case detail::LockResult::acquired:
-      break;
-  }
-  if (s.depth.load() == 0) {
-    s.owner.store(this_thread());
-    s.acquisitions.fetch_add(1);
-  }
-  s.depth.fetch_add(1);
-  return true;
+  return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired
+                                                    : detail::robust_mutex_lock(s.mutex, blocking, wait));
 }
 
 void Lock::release() {
-  auto& s = state(block());
-  if (s.owner.load() != this_thread() || s.depth.load() == 0)
+  auto& s = *local_->shared;
+  const int depth = s.depth.load(relaxed);
+  if (s.owner.load(relaxed) != this_thread() || depth == 0)
     throw AssertionError("attempt to release recursive lock not owned by thread");
-  if (s.depth.fetch_sub(1) == 1) s.owner.store(0);
+  s.depth.store(depth - 1, relaxed);
+  if (depth == 1) s.owner.store(0, relaxed);
   if (!SHMCHECK_FAULT(lock_no_exclusion) && !detail::robust_mutex_unlock(s.mutex))
     throw AssertionError("attempt to release recursive lock not owned by thread");
 }
 
 bool Lock::is_owned() const {
-  const auto& s = state(block());
-  return s.depth.load() > 0 && s.owner.load() == this_thread();
+  const auto& s = *local_->shared;
+  return s.depth.load(relaxed) > 0 && s.owner.load(relaxed) == this_thread();
 }
-int Lock::depth() const { return state(block()).depth.load(); }
-pid_t Lock::owner() const { return state(block()).owner.load(); }
-std::uint64_t Lock::owner_deaths() const { return state(block()).owner_deaths.load(); }
-std::uint64_t Lock::acquisitions() const { return state(block()).acquisitions.load(); }
+int Lock::depth() const { return local_->shared->depth.load(relaxed); }
+pid_t Lock::owner() const { return local_->shared->owner.load(relaxed); }
+std::uint64_t Lock::owner_deaths() const { return local_->shared->owner_deaths.load(relaxed); }
+std::uint64_t Lock::acquisitions() const { return local_->shared->acquisitions.load(relaxed); }
 
 }  // namespace shmcheck

@@ -35,8 +35,8 @@ class Lock {
 
   // Python's acquire(block=True, timeout=None). timeout < 0 is treated as 0 (as CPython's
   // SemLock does); a timeout with blocking=false is ignored.
-  bool acquire(bool blocking = true,
-               std::optional<std::chrono::duration<double>> timeout = std::nullopt);
+  bool acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout = std::nullopt);
+  bool acquire();  // blocking, no timeout: the hot path of every locked operation (always true)
   bool try_acquire() { return acquire(false); }
   void release();  // AssertionError if the calling thread does not own the lock
 

@@ -23,6 +23,31 @@ void robust_mutex_init(RobustMutex& m, bool recursive) {
   if (rc != 0) throw OSError(rc, "pthread_mutex_init (process-shared, robust)");
 }
 
+namespace {
+
+LockResult settle(RobustMutex& m, int rc) {
+  switch (rc) {
+    case 0: return LockResult::acquired;
+    case EBUSY: return LockResult::busy;
+    case ETIMEDOUT: return LockResult::timed_out;
+    case EOWNERDEAD:
+      // We own it now; mark it consistent so that it stays usable after our unlock.
+      pthread_mutex_consistent(&m.native);
+      return LockResult::recovered;
+    case ENOTRECOVERABLE:
+      throw RuntimeError("lock is not recoverable: a previous owner died and it was never made consistent");
+    default:
+      throw OSError(rc, "pthread_mutex_lock");
+  }
+}
+
+}  // namespace
+
+LockResult robust_mutex_lock(RobustMutex& m) {
+  const int rc = pthread_mutex_lock(&m.native);
+  return rc == 0 ? LockResult::acquired : settle(m, rc);
+}
+
 LockResult robust_mutex_lock(RobustMutex& m, bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
   int rc;
   if (!blocking) {
@@ -41,19 +66,7 @@ LockResult robust_mutex_lock(RobustMutex& m, bool blocking, std::optional<std::c
   } else {
     rc = pthread_mutex_lock(&m.native);
   }
-  switch (rc) {
-    case 0: return LockResult::acquired;
-    case EBUSY: return LockResult::busy;
-    case ETIMEDOUT: return LockResult::timed_out;
-    case EOWNERDEAD:
-      // We own it now; mark it consistent so that it stays usable after our unlock.
-      pthread_mutex_consistent(&m.native);
-      return LockResult::recovered;
-    case ENOTRECOVERABLE:
-      throw RuntimeError("lock is not recoverable: a previous owner died and it was never made consistent");
-    default:
-      throw OSError(rc, "pthread_mutex_lock");
-  }
+  return settle(m, rc);
 }
 
 bool robust_mutex_unlock(RobustMutex& m) { return pthread_mutex_unlock(&m.native) == 0; }
