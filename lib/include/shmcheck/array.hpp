@@ -34,6 +34,7 @@ class Array {
   T get(std::int64_t i) const { return locked([&] { return obj_.get(i); }); }
   void set(std::int64_t i, T v) { locked([&] { obj_.set(i, v); }); }
   std::vector<T> get(const Slice& s) const { return locked([&] { return obj_.get(s); }); }
+  void get(const Slice& s, std::span<T> out) const { locked([&] { obj_.get(s, out); }); }
   void set(const Slice& s, std::span<const T> v) { locked([&] { obj_.set(s, v); }); }
   void set(const Slice& s, std::initializer_list<T> v) { locked([&] { obj_.set(s, v); }); }
   detail::ElementRef<Array> operator[](std::int64_t i) { return {*this, i}; }

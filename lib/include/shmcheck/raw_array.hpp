@@ -35,6 +35,8 @@ class RawArray {
   T get(std::int64_t i) const { return detail::load(data() + resolve_index(i, length_)); }
   void set(std::int64_t i, T v) { detail::store(data() + resolve_index(i, length_), v); }
   std::vector<T> get(const Slice& s) const { return detail::read_slice(data(), length_, s); }
+  // a[s] into `out`, which must have the slice's length (ValueError otherwise).
+  void get(const Slice& s, std::span<T> out) const { detail::read_slice_into(data(), length_, s, out); }
   void set(const Slice& s, std::span<const T> v) { detail::write_slice(data(), length_, s, v); }
   void set(const Slice& s, std::initializer_list<T> v) { set(s, std::span<const T>(v.begin(), v.size())); }
   detail::ElementRef<RawArray> operator[](std::int64_t i) { return {*this, i}; }
