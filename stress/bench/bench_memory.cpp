@@ -1,8 +1,9 @@
 // Bulk copies and moving data between processes (issue 8, items 3 and 4). Bytes per second
 // (SetBytesProcessed) of the payload, from 1 or 4 KiB to 64 MiB.
 //
-// Copy: a slice read (`a[:]`, a new vector) and a slice write (`a[:] = v`) of a whole
-// reference Array<T> ('d' and 'B'), against what the same bytes cost without the API:
+// Copy: a slice read (`a[:]`, a new vector), a slice read into the caller's buffer, and a
+// slice write (`a[:] = v`) of a whole reference Array<T> ('d' and 'B'), against what the
+// same bytes cost without the API:
 //   Memcpy/from-shared, Memcpy/to-shared  memcpy between the Array's memory and a private
 //                                         buffer that is already faulted in: the limit
 //   Memcpy/into-new-vector                a new std::vector constructed from the Array's
@@ -61,6 +62,20 @@ void SliceRead(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<T> v = a.get(Slice::all());
     benchmark::DoNotOptimize(v.data());
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+
+// a.get(a[:], out): the same read into a buffer the caller already has (faulted in), which is
+// what a loop that reads the array again and again does; the comparison with memcpy.
+template <class T>
+void SliceReadInto(benchmark::State& state) {
+  const std::size_t n = static_cast<std::size_t>(state.range(0)) / sizeof(T);
+  auto a = filled_array<T>(n);
+  std::vector<T> out(n, T(1));
+  for (auto _ : state) {
+    a.get(Slice::all(), std::span<T>(out));
+    benchmark::ClobberMemory();
   }
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
@@ -280,6 +295,8 @@ const int registered = [] {
     for (auto s : copy_sizes) b->Arg(s);
   };
   copy("SliceRead/d", SliceRead<double>);
+  copy("SliceReadInto/d", SliceReadInto<double>);
+  copy("SliceReadInto/B", SliceReadInto<unsigned char>);
   copy("SliceWrite/d", SliceWrite<double>);
   copy("SliceRead/B", SliceRead<unsigned char>);
   copy("SliceWrite/B", SliceWrite<unsigned char>);
