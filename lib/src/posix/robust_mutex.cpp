@@ -23,9 +23,7 @@ void robust_mutex_init(RobustMutex& m, bool recursive) {
   if (rc != 0) throw OSError(rc, "pthread_mutex_init (process-shared, robust)");
 }
 
-namespace {
-
-LockResult settle(RobustMutex& m, int rc) {
+LockResult robust_mutex_settle(RobustMutex& m, int rc) {
   switch (rc) {
     case 0: return LockResult::acquired;
     case EBUSY: return LockResult::busy;
@@ -39,13 +37,6 @@ LockResult settle(RobustMutex& m, int rc) {
     default:
       throw OSError(rc, "pthread_mutex_lock");
   }
-}
-
-}  // namespace
-
-LockResult robust_mutex_lock(RobustMutex& m) {
-  const int rc = pthread_mutex_lock(&m.native);
-  return rc == 0 ? LockResult::acquired : settle(m, rc);
 }
 
 LockResult robust_mutex_lock(RobustMutex& m, bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
@@ -66,9 +57,7 @@ LockResult robust_mutex_lock(RobustMutex& m, bool blocking, std::optional<std::c
   } else {
     rc = pthread_mutex_lock(&m.native);
   }
-  return settle(m, rc);
+  return robust_mutex_settle(m, rc);
 }
-
-bool robust_mutex_unlock(RobustMutex& m) { return pthread_mutex_unlock(&m.native) == 0; }
 
 }  // namespace shmcheck::detail
