@@ -35,7 +35,7 @@ _COPY = "bytes per second at 64 MiB"
 # left out, and `missing_ratios` says which.
 RATIOS = (
     ("reference lock / pthread mutex, 1 process", "Lock/ref/procs:1", "Lock/pthread/procs:1",
-     f"{_LOCK}; target at least 0.90 (within 10 %)"),
+     f"{_LOCK}; target at least 0.90 (within 10 %); where the rest goes: lib/include/shmcheck/lock.hpp"),
     ("reference lock / pthread mutex, 2 processes", "Lock/ref/procs:2", "Lock/pthread/procs:2",
      f"{_LOCK}, both processes together; target at least 0.90"),
     ("robust pthread / plain pthread, 1 process", "Lock/pthread-robust/procs:1", "Lock/pthread/procs:1",

@@ -18,13 +18,14 @@
 // stays held stays linked into its owner's robust list through its own memory, which the
 // allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 //
-// Cost (ci/bench, one run, uncontended pairs): a plain process-shared pthread mutex 153M/s;
-// robust 115M/s (0.75x: glibc's robust path keeps each held mutex on the thread's robust
-// list, with fully ordered bookkeeping around every lock and unlock); robust and recursive
-// 118M/s (recursion is free); this Lock 69M/s (0.59x of the mutex it wraps): the owner and
-// depth kept where every process can read them, which RLock's AssertionError on release by a
-// non-owner and the owner-death count need, and two calls' layering. The same path with no
-// bookkeeping at all measured 0.64x, so the bookkeeping itself is under a tenth of it.
+// Cost (ci/bench, one run, uncontended acquire+release pairs per second): a plain
+// process-shared pthread mutex 153M; robust 114M (0.75x: glibc's robust path keeps each held
+// mutex on the thread's robust list, with fully ordered bookkeeping around every lock and
+// unlock); robust and recursive 118M (recursion is free); this Lock 82M, 0.69x of the mutex
+// it wraps. The rest is the owner and depth kept where every process can read them (RLock's
+// AssertionError on release by a non-owner, is_owned, the owner-death count) and the call
+// into the library: nothing overlaps the mutex's locked instructions, so every instruction
+// around them shows. Under two contending processes the ratios are alike (0.71x).
 
 #include <shmcheck/block.hpp>
 
