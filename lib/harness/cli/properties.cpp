@@ -118,14 +118,12 @@ void property_suite(const Common& common, const PropertySettings& ps, Results& r
 namespace {
 
 struct PropertyOptions {
-  Common common{{}, 0, "", 10000};
+  Common common{{}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
   PropertySettings settings;
   std::string json_out;
-  bool seed_given = false;
 };
 
 int run_properties(PropertyOptions o) {
-  if (!o.seed_given) o.common.seed = fresh_seed();
   if (o.common.impls.empty() && o.settings.diff.empty()) o.common.impls = {"ref"};
   std::cout << fmt::format("shmcheck {} properties seed {} cases {}\n", version, o.common.seed, o.settings.cases);
   Results results(o.json_out, o.common.seed, command_line());
@@ -145,7 +143,7 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--diff", o->settings.diff, "Differential mode: A,B runs every generated case on both and fails on any difference");
   cmd->add_option("--property", o->settings.only, "Run only these property ids");
   cmd->add_option("--cases", o->settings.cases, "Generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
-  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)")->each([o](const std::string&) { o->seed_given = true; });
+  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
   cmd->add_option("--reproduce", o->settings.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
   cmd->add_option("--expect", o->common.expect, "Expected-failures file, or 'none' (default: drivers/cpython/ or drivers/boost/expectations.json)");

@@ -92,14 +92,13 @@ void spec_suite(const Common& common, const SpecSettings& s, Results& results) {
 namespace {
 
 struct RunOptions {
-  Common common{{"ref"}, 0, "", 10000};
+  Common common{{"ref"}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
   std::vector<std::string> suites{"spec"};
   SpecSettings spec{{}, std::string(SHMCHECK_SPEC_DIR) + "/clauses.json"};
   PropertySettings property;
   StressSettings stress;
   AuditSettings audit;
   std::string json_out, out_dir;
-  bool seed_given = false;
 };
 
 // The report of DIR/results.json: Debian's python3 and the reports package (reports/README.md).
@@ -122,7 +121,6 @@ int render_report(const std::string& dir) {
 }
 
 int run(RunOptions o) {
-  if (!o.seed_given) o.common.seed = fresh_seed();
   std::vector<std::string> suites;
   for (const auto& suite : o.suites) {
     // The audit is in `all` at its native size (this machine's C ABI and every CPython's
@@ -183,8 +181,7 @@ void add_run(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->add_option("--expect", o->common.expect,
                   "Expected-failures file, or 'none' (default: drivers/cpython/ or drivers/boost/expectations.json)");
-  cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)")
-      ->each([o](const std::string&) { o->seed_given = true; });
+  cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)");
   cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
               "3 something broke (and nothing failed), or the report could not be written.");
   cmd->callback([&status, o] { status = run(*o); });

@@ -20,10 +20,9 @@ namespace shmcheck::cli {
 namespace {
 
 struct StressOptions {
-  Common common{{}, 0, "", 10000};
+  Common common{{}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
   StressSettings settings;
   std::string json_out;
-  bool seed_given = false;
 };
 
 std::string self_exe() {
@@ -179,7 +178,6 @@ void stress_suite(const Common& common, const StressSettings& settings, Results&
 namespace {
 
 int run_stress(StressOptions o) {
-  if (!o.seed_given) o.common.seed = fresh_seed();
   if (o.common.impls.empty()) o.common.impls = {"ref"};
   std::cout << fmt::format("shmcheck {} stress seed {} size {} ({} cases)\n", version, o.common.seed, o.settings.options.size,
                            select(o.settings).size());
@@ -204,7 +202,7 @@ void add_stress(CLI::App& app, int& status) {
   cmd->add_flag("--pin", o->settings.options.pin, "Pin worker w to CPU w mod ncpu");
   cmd->add_option("--spacing", o->settings.options.spacing, "Array counters: packed (heartbeats share the counter's cache line) or padded")
       ->check(CLI::IsMember({"packed", "padded"}));
-  cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)")->each([o](const std::string&) { o->seed_given = true; });
+  cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)");
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)");
   cmd->add_option("--expect", o->common.expect, "Expected-failures file, or 'none' (default: drivers/cpython/expectations.json for cpython specs)");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")->capture_default_str();
