@@ -71,8 +71,8 @@ struct Lock::Local {
   ~Local() {
     // The last handle in this process goes: a hold of this thread ends with it.
     auto& s = *shared;
-    if (s.depth.load(relaxed) == 0 || s.owner.load(relaxed) != this_thread()) return;
     const int held = s.depth.load(relaxed);
+    if (held == 0 || s.owner.load(relaxed) != this_thread()) return;
     s.depth.store(0, relaxed);
     s.owner.store(0, relaxed);
     for (int d = held; d > 0; --d) detail::robust_mutex_unlock(s.mutex);

@@ -73,20 +73,27 @@ void copy_to_shared(T* shared, const T* in, std::size_t n) noexcept {
   for (; k < n; ++k) store(shared + k, in[k]);
 }
 
+// The elements r selects, into `out` (exactly r.length of them).
+template <class T>
+void read_resolved(const T* data, const SliceIndices& r, T* out) {
+  if (r.step == 1) return copy_from_shared(out, data + r.start, r.length);
+  for (std::size_t k = 0; k < r.length; ++k) out[k] = load(data + r.at(k));
+}
+
 // a[s] into a caller's buffer of exactly the slice's length (ValueError otherwise): no
 // allocation, no first-touch page faults, which cost more than the copy for a fresh buffer.
 template <class T>
 void read_slice_into(const T* data, std::size_t n, const Slice& s, std::span<T> out) {
   const SliceIndices r = resolve(s, n);
   if (out.size() != r.length) throw_slice_size_mismatch();
-  if (r.step == 1) return copy_from_shared(out.data(), data + r.start, r.length);
-  for (std::size_t k = 0; k < r.length; ++k) out[k] = load(data + r.at(k));
+  read_resolved(data, r, out.data());
 }
 
 template <class T>
 std::vector<T> read_slice(const T* data, std::size_t n, const Slice& s) {
-  std::vector<T> out(resolve(s, n).length);
-  read_slice_into(data, n, s, std::span<T>(out));
+  const SliceIndices r = resolve(s, n);
+  std::vector<T> out(r.length);
+  read_resolved(data, r, out.data());
   return out;
 }
 
