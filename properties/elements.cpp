@@ -1,6 +1,6 @@
 // Stores and loads of single elements: conversion (wrap-around, float32 rounding, one byte,
 // one wchar_t), wrong kinds, and indices.
-#include "item_json.hpp"
+#include <shmcheck/protocol/item_codec.hpp>
 #include "ops.hpp"
 #include "property.hpp"
 
@@ -24,7 +24,7 @@ char int_typecode(const Capabilities& caps) {
   return *rc::gen::elementOf(codes);
 }
 
-json int_item(Int v) { return harness::item_to_json(Item(v)); }
+json int_item(Int v) { return protocol::item_to_json(Item(v)); }
 
 }  // namespace
 
@@ -76,7 +76,7 @@ std::vector<Property> element_properties() {
                   const double any = *rc::gen::arbitrary<double>();
                   json ops = json::array({value("v", tc, *gen::lock_mode())});
                   for (double d : {special, any}) {
-                    ops.push_back(on("set_value", "v", {{"item", harness::item_to_json(Item(d))}}));
+                    ops.push_back(on("set_value", "v", {{"item", protocol::item_to_json(Item(d))}}));
                     ops.push_back(on("value", "v"));
                   }
                   (void)caps;

@@ -1,6 +1,6 @@
 #include "generators.hpp"
 
-#include "item_json.hpp"
+#include <shmcheck/protocol/item_codec.hpp>
 
 #include <cstring>
 #include <limits>
@@ -13,7 +13,7 @@ namespace {
 
 bool is_int_code(char tc) { return std::string_view("bBhHiIlLqQ").find(tc) != std::string_view::npos; }
 
-json int_item(Int v) { return harness::item_to_json(Item(v)); }
+json int_item(Int v) { return protocol::item_to_json(Item(v)); }
 
 }  // namespace
 
@@ -40,19 +40,19 @@ rc::Gen<json> storable(char tc, const harness::Capabilities& caps) {
         }));
   }
   if (tc == 'f' || tc == 'd')
-    return rc::gen::oneOf(rc::gen::map(rc::gen::arbitrary<double>(), [](double d) { return harness::item_to_json(Item(d)); }),
+    return rc::gen::oneOf(rc::gen::map(rc::gen::arbitrary<double>(), [](double d) { return protocol::item_to_json(Item(d)); }),
                           rc::gen::map(rc::gen::arbitrary<float>(),
-                                       [](float f) { return harness::item_to_json(Item(static_cast<double>(f))); }),
+                                       [](float f) { return protocol::item_to_json(Item(static_cast<double>(f))); }),
                           rc::gen::map(rc::gen::inRange<int>(-1000, 1000), [](int v) { return int_item(v); }));
   if (tc == 'c')
     return rc::gen::oneOf(rc::gen::map(rc::gen::inRange<int>(0, 256),
-                                       [](int b) { return harness::item_to_json(Item::bytes(std::string(1, static_cast<char>(b)))); }),
+                                       [](int b) { return protocol::item_to_json(Item::bytes(std::string(1, static_cast<char>(b)))); }),
                           rc::gen::map(rc::gen::inRange<int>(0, 256), [](int b) { return int_item(b); }));
   // 'u': one code point, no surrogates (JSON text cannot carry them).
   const int max = caps.sizes.at('u').first >= 4 ? 0x10FFFF : 0xFFFF;
   return rc::gen::map(rc::gen::inRange<int>(1, max + 1), [](int cp) {
     if (cp >= 0xD800 && cp <= 0xDFFF) cp -= 0x800;
-    return harness::item_to_json(Item::str(std::u32string(1, static_cast<char32_t>(cp))));
+    return protocol::item_to_json(Item::str(std::u32string(1, static_cast<char32_t>(cp))));
   });
 }
 

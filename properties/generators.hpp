@@ -1,7 +1,7 @@
 #pragma once
 // RapidCheck generators for the pieces of operations: typecodes, items of the right and the
 // wrong kind, indices and slices.
-#include "implementation.hpp"
+#include <shmcheck/harness/implementation.hpp>
 
 #include <shmcheck/item.hpp>
 

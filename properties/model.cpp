@@ -1,6 +1,7 @@
 #include "model.hpp"
 
-#include "item_json.hpp"
+#include <shmcheck/error.hpp>
+#include <shmcheck/protocol/item_codec.hpp>
 
 #include <algorithm>
 #include <string_view>
@@ -33,11 +34,11 @@ std::optional<std::int64_t> bound(const json& j) {
 
 json items_json(const std::vector<Item>& v) {
   json out = json::array();
-  for (const auto& i : v) out.push_back(harness::item_to_json(i));
+  for (const auto& i : v) out.push_back(protocol::item_to_json(i));
   return out;
 }
 
-Item item(const json& j) { return harness::item_from_json(j); }
+Item item(const json& j) { return protocol::item_from_json(j); }
 
 }  // namespace
 
@@ -222,14 +223,14 @@ Expected Model::c_string(const std::string& name, const json& op, Obj& o) {
         if (e.as_str()[0] == U'\0') break;
         s += e.as_str();
       }
-      return Expected::value(harness::item_to_json(Item::str(s)));
+      return Expected::value(protocol::item_to_json(Item::str(s)));
     }
     std::string b;
     for (const auto& e : elems) {
       if (name == "value" && e.as_bytes()[0] == '\0') break;
       b += e.as_bytes();
     }
-    return Expected::value(harness::item_to_json(Item::bytes(b)));
+    return Expected::value(protocol::item_to_json(Item::bytes(b)));
   }
   const Item v = item(op.at("item"));
   const bool right_kind = o.tc == 'c' ? v.is_bytes() : v.is_str();
@@ -297,7 +298,7 @@ Expected Model::object_op(const std::string& name, const json& op, Obj& o) {
     return Expected::value(op.at("as"));
   }
   if (o.is_value) {
-    if (name == "value") return Expected::value(harness::item_to_json(elems[0]));
+    if (name == "value") return Expected::value(protocol::item_to_json(elems[0]));
     if (name == "set_value") {
       std::string kind;
       auto v = convert(o.tc, item(op.at("item")), kind);
@@ -314,7 +315,7 @@ Expected Model::object_op(const std::string& name, const json& op, Obj& o) {
     const std::int64_t len = static_cast<std::int64_t>(n), i = op.at("index").get<std::int64_t>();
     if (i < -len || i >= len) return Expected::error("index_error");
     const auto at = static_cast<std::size_t>(i < 0 ? i + len : i);
-    if (name == "get") return Expected::value(harness::item_to_json(elems[at]));
+    if (name == "get") return Expected::value(protocol::item_to_json(elems[at]));
     std::string kind;
     auto v = convert(o.tc, item(op.at("item")), kind);
     if (!v) return Expected::error(kind);
@@ -372,7 +373,7 @@ std::string compare_results(const json& e, const json& a) {
     return item(e) == item(a) ? "" : differ(e, a);
   } catch (const Error&) {
     return differ(e, a) + " (not an item)";
-  } catch (const harness::Broken& b) {
+  } catch (const protocol::Violation& b) {
     return differ(e, a) + " (" + b.what() + ")";
   }
 }

@@ -7,7 +7,7 @@
 // Element sizes come from the implementation under test (its hello), because what 'l' holds
 // is a property of the platform, not of the semantics; `sizes-match-platform` checks the
 // hello against the platform separately.
-#include "implementation.hpp"
+#include <shmcheck/harness/implementation.hpp>
 
 #include <shmcheck/item.hpp>
 
@@ -37,7 +37,7 @@ struct Unpredictable : std::logic_error {
 };
 
 // What an implementation legitimately varies in, as data from its expectations file
-// ("dialects", lib/harness/expectations.hpp). So far: which kinds of item a store into 'c' or
+// ("dialects", harness/include/shmcheck/harness/expectations.hpp). So far: which kinds of item a store into 'c' or
 // 'u' accepts, {"stores": {"c": [...], "u": [...]}}, from
 //   "int"          an int in [0, 256) ('c': that byte)
 //   "bytes1"       a bytes of length 1

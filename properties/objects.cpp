@@ -1,6 +1,6 @@
 // What objects are beyond their elements: 'c' and 'u' strings, copies, views of the same
 // memory (get_obj, synchronized), and how many bytes an element takes.
-#include "item_json.hpp"
+#include <shmcheck/protocol/item_codec.hpp>
 #include "ops.hpp"
 #include "property.hpp"
 
@@ -15,13 +15,13 @@ namespace {
 json some_bytes(int len) {
   std::string b;
   for (int k = 0; k < len; ++k) b += static_cast<char>(*rc::gen::element(0, 'a', 'b', 'z', 0x7f, 0xff));
-  return harness::item_to_json(Item::bytes(b));
+  return protocol::item_to_json(Item::bytes(b));
 }
 
 json some_str(int len) {
   std::u32string s;
   for (int k = 0; k < len; ++k) s += *rc::gen::element(U'\0', U'a', U'\u00e9', U'\u4e2d', U'z');
-  return harness::item_to_json(Item::str(s));
+  return protocol::item_to_json(Item::str(s));
 }
 
 }  // namespace

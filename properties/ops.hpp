@@ -1,5 +1,5 @@
 #pragma once
-// Builders of protocol operations (drivers/PROTOCOL.md §4) for the property generators, so
+// Builders of protocol operations (protocol/PROTOCOL.md §4) for the property generators, so
 // that a property reads as the sequence of operations it tries.
 #include "generators.hpp"
 #include "property.hpp"

@@ -2,7 +2,7 @@
 // A property: a generator of operation sequences. Every generated sequence runs as one batch
 // on the implementation under test, and every outcome must agree with the model (model.hpp).
 // So a property is data about *what to try*; what is right is decided in one place.
-#include "implementation.hpp"
+#include <shmcheck/harness/implementation.hpp>
 
 #include <rapidcheck.h>
 

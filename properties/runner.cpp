@@ -102,110 +102,100 @@ std::string check_case(const std::vector<Implementation*>& impls, const Capabili
   return "";
 }
 
-std::vector<PropertyResult> run_properties(const std::vector<Implementation*>& impls, const RunSettings& settings,
-                                           const std::function<void(const harness::CaseResult&)>& on_start,
-                                           const std::function<void(const PropertyResult&)>& on_result) {
+PropertyResult run_property(const std::vector<Implementation*>& impls, const RunSettings& settings, const Property& p) {
   std::unordered_map<std::string, rc::detail::Reproduce> reproduce_map;
   if (!settings.reproduce.empty()) reproduce_map = rc::detail::configFromString("reproduce=" + settings.reproduce).reproduce;
   const Capabilities caps = generation_capabilities(impls);
-  std::vector<PropertyResult> out;
-  for (const Property& p : all_properties()) {
-    if (!settings.only.empty() && std::find(settings.only.begin(), settings.only.end(), p.id) == settings.only.end()) continue;
-    PropertyResult pr;
-    auto& r = pr.result;
-    r.suite = "property";
-    r.id = p.id;
-    r.source = p.description;
-    r.repro = fmt::format("build/bin/shmcheck properties {} --property {} --seed {} --cases {}", settings.replay_impl, p.id,
-                          settings.seed, settings.cases);
-    on_start(r);
-    const auto t0 = std::chrono::steady_clock::now();
-    std::string stop_verdict;  // set once: broken or unsupported; every later evaluation just fails
-    Verdict stop = Verdict::pass;
-    std::string last_why;  // the last failing evaluation is the final, shrunk counterexample
-    // Cases the model cannot judge are discarded, as a precondition that fails: the
-    // generators steer clear of them, but they cannot know everything the model does (e.g.
-    // that a create fails in a dialect, so a lock has one sharer fewer than they think).
-    // Too many and RapidCheck gives up: inconclusive, never a silent pass.
-    std::size_t unjudged = 0;
-    std::string unjudged_first;
-    if (const std::string why_not = p.unsupported_because(caps); !why_not.empty()) {
-      stop = Verdict::unsupported;
-      stop_verdict = why_not;
-    }
-    if (stop == Verdict::pass) {
-      const rc::Gen<Case> gen = p.generator(caps);
-      rc::detail::TestMetadata metadata;
-      metadata.id = p.id;
-      metadata.description = p.description;
-      rc::detail::TestParams params;
-      params.seed = settings.seed;
-      params.maxSuccess = settings.cases;
-      QuietListener listener;
-      const auto result = rc::detail::checkTestable(
-          [&] {
-            const Case c = *gen;
-            if (stop != Verdict::pass) RC_FAIL(stop_verdict);
-            std::string why;
-            bool discard = false;
-            try {
-              why = check_case(impls, caps, c, settings.dialect);
-            } catch (const harness::Broken& e) {
-              stop = Verdict::broken, stop_verdict = e.what();
-              if (!e.tail().empty()) stop_verdict += "\n--- its stderr, last lines ---\n" + e.tail();
-            } catch (const Unsupported& e) {
-              stop = Verdict::unsupported, stop_verdict = e.what();
-            } catch (const Unpredictable& e) {
-              discard = true;
-              if (unjudged++ == 0) unjudged_first = std::string(e.what()) + "; case: " + nlohmann::json(c.ops).dump();
-            }
-            if (stop != Verdict::pass) RC_FAIL(stop_verdict);
-            if (discard) RC_DISCARD("a case the model cannot judge");
-            if (!why.empty()) {
-              last_why = why;
-              RC_FAIL(why);
-            }
-          },
-          metadata, params, listener, reproduce_map);
-      rc::detail::FailureResult failure;
-      rc::detail::GaveUpResult gave_up;
-      rc::detail::Error error;
-      if (stop != Verdict::pass) {
-      } else if (result.match(failure)) {
-        r.verdict = Verdict::fail;
-        r.message = fmt::format("falsified after {} passing cases; shrunk: {}", failure.numSuccess,
-                                last_why.empty() ? failure.description : last_why);
-        std::ostringstream ce;
-        for (const auto& [type, value] : failure.counterExample) ce << value << "\n";
-        pr.counterexample = ce.str();
-        rc::detail::Configuration config;
-        config.reproduce[p.id] = failure.reproduce;
-        const std::string s = rc::detail::configToMinimalString(config);
-        // "reproduce=STRING seed=..." -> STRING: only the reproduce map replays a case.
-        const auto at = s.find("reproduce=");
-        pr.reproduce = at == std::string::npos ? s : s.substr(at + 10, s.find(' ', at) - at - 10);
-        r.repro += " --reproduce " + pr.reproduce;
-      } else if (result.match(gave_up)) {
-        r.verdict = Verdict::inconclusive;
-        r.message = "RapidCheck gave up: " + gave_up.description;
-        if (unjudged > 0) r.message += fmt::format(" ({} cases the model cannot judge, the first: {})", unjudged, unjudged_first);
-      } else if (result.match(error)) {
-        r.verdict = Verdict::broken;
-        r.message = "the property itself failed: " + error.description;
-      }
-    }
-    if (stop != Verdict::pass) {
-      r.verdict = stop;
-      r.message = stop_verdict;
-    } else if (r.verdict == Verdict::pass && unjudged > 0) {
-      r.message = fmt::format("{} generated cases the model cannot judge were discarded and others generated instead; the first: {}",
-                              unjudged, unjudged_first);
-    }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    on_result(pr);
-    out.push_back(std::move(pr));
+  PropertyResult pr;
+  auto& r = pr.result;
+  r.suite = "property";
+  r.id = p.id;
+  r.source = p.description;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string stop_verdict;  // set once: broken or unsupported; every later evaluation just fails
+  Verdict stop = Verdict::pass;
+  std::string last_why;  // the last failing evaluation is the final, shrunk counterexample
+  // Cases the model cannot judge are discarded, as a precondition that fails: the
+  // generators steer clear of them, but they cannot know everything the model does (e.g.
+  // that a create fails in a dialect, so a lock has one sharer fewer than they think).
+  // Too many and RapidCheck gives up: inconclusive, never a silent pass.
+  std::size_t unjudged = 0;
+  std::string unjudged_first;
+  if (const std::string why_not = p.unsupported_because(caps); !why_not.empty()) {
+    stop = Verdict::unsupported;
+    stop_verdict = why_not;
   }
-  return out;
+  if (stop == Verdict::pass) {
+    const rc::Gen<Case> gen = p.generator(caps);
+    rc::detail::TestMetadata metadata;
+    metadata.id = p.id;
+    metadata.description = p.description;
+    rc::detail::TestParams params;
+    params.seed = settings.seed;
+    params.maxSuccess = settings.cases;
+    QuietListener listener;
+    const auto result = rc::detail::checkTestable(
+        [&] {
+          const Case c = *gen;
+          if (stop != Verdict::pass) RC_FAIL(stop_verdict);
+          std::string why;
+          bool discard = false;
+          try {
+            why = check_case(impls, caps, c, settings.dialect);
+          } catch (const harness::Broken& e) {
+            stop = Verdict::broken, stop_verdict = e.what();
+            if (!e.tail().empty()) stop_verdict += "\n--- its stderr, last lines ---\n" + e.tail();
+          } catch (const protocol::Violation& e) {  // outcomes inside a child's, read here
+            stop = Verdict::broken, stop_verdict = std::string("answered outside the protocol: ") + e.what();
+          } catch (const Unsupported& e) {
+            stop = Verdict::unsupported, stop_verdict = e.what();
+          } catch (const Unpredictable& e) {
+            discard = true;
+            if (unjudged++ == 0) unjudged_first = std::string(e.what()) + "; case: " + nlohmann::json(c.ops).dump();
+          }
+          if (stop != Verdict::pass) RC_FAIL(stop_verdict);
+          if (discard) RC_DISCARD("a case the model cannot judge");
+          if (!why.empty()) {
+            last_why = why;
+            RC_FAIL(why);
+          }
+        },
+        metadata, params, listener, reproduce_map);
+    rc::detail::FailureResult failure;
+    rc::detail::GaveUpResult gave_up;
+    rc::detail::Error error;
+    if (stop != Verdict::pass) {
+    } else if (result.match(failure)) {
+      r.verdict = Verdict::fail;
+      r.message = fmt::format("falsified after {} passing cases; shrunk: {}", failure.numSuccess,
+                              last_why.empty() ? failure.description : last_why);
+      std::ostringstream ce;
+      for (const auto& [type, value] : failure.counterExample) ce << value << "\n";
+      pr.counterexample = ce.str();
+      rc::detail::Configuration config;
+      config.reproduce[p.id] = failure.reproduce;
+      const std::string s = rc::detail::configToMinimalString(config);
+      // "reproduce=STRING seed=..." -> STRING: only the reproduce map replays a case.
+      const auto at = s.find("reproduce=");
+      pr.reproduce = at == std::string::npos ? s : s.substr(at + 10, s.find(' ', at) - at - 10);
+    } else if (result.match(gave_up)) {
+      r.verdict = Verdict::inconclusive;
+      r.message = "RapidCheck gave up: " + gave_up.description;
+      if (unjudged > 0) r.message += fmt::format(" ({} cases the model cannot judge, the first: {})", unjudged, unjudged_first);
+    } else if (result.match(error)) {
+      r.verdict = Verdict::broken;
+      r.message = "the property itself failed: " + error.description;
+    }
+  }
+  if (stop != Verdict::pass) {
+    r.verdict = stop;
+    r.message = stop_verdict;
+  } else if (r.verdict == Verdict::pass && unjudged > 0) {
+    r.message = fmt::format("{} generated cases the model cannot judge were discarded and others generated instead; the first: {}",
+                            unjudged, unjudged_first);
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return pr;
 }
 
 }  // namespace shmcheck::properties

@@ -10,7 +10,8 @@
 // (differential mode), the same generated case runs on both and any difference in results
 // or error kinds fails, naming the operation and both outcomes.
 #include "property.hpp"
-#include "verdict.hpp"
+
+#include <shmcheck/harness/verdict.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -22,9 +23,7 @@ namespace shmcheck::properties {
 struct RunSettings {
   std::uint64_t seed = 0;
   int cases = 100;
-  std::string reproduce;          // RapidCheck's reproduce string (replays one failure)
-  std::vector<std::string> only;  // property ids; empty = all
-  std::string replay_impl;        // the --impl or --diff arguments that replay a case
+  std::string reproduce;  // RapidCheck's reproduce string (replays one failure)
   nlohmann::json dialect = nlohmann::json::object();  // the implementation's, for the model
 };
 
@@ -48,11 +47,7 @@ struct Unsupported : std::runtime_error {
 std::string check_case(const std::vector<harness::Implementation*>& impls, const harness::Capabilities& caps, const Case& c,
                        const nlohmann::json& dialect = nlohmann::json::object());
 
-// Runs the properties on one implementation (model) or two (differential). `on_start` sees
-// each property's record before it runs (the caller writes it to disk, so that a crash
-// leaves the replay command behind); `on_result` sees each result as soon as it is known.
-std::vector<PropertyResult> run_properties(const std::vector<harness::Implementation*>& impls, const RunSettings& settings,
-                                           const std::function<void(const harness::CaseResult&)>& on_start,
-                                           const std::function<void(const PropertyResult&)>& on_result);
+// Runs one property on one implementation (judged by the model) or two (differential).
+PropertyResult run_property(const std::vector<harness::Implementation*>& impls, const RunSettings& settings, const Property& p);
 
 }  // namespace shmcheck::properties

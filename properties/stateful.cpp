@@ -2,7 +2,7 @@
 // elements, slices, strings, views, copies, locks, children) generated with rc::state from a
 // state that knows which handles exist, run as one batch, and checked step by step against
 // the model. Preconditions keep shrunk sequences meaningful (no step on a dropped handle).
-#include "item_json.hpp"
+#include <shmcheck/protocol/item_codec.hpp>
 #include "ops.hpp"
 #include "property.hpp"
 
@@ -136,11 +136,11 @@ struct StringOp : Step {
     std::string b;
     std::u32string u;
     for (const auto& it : items) {  // one bytes or str item made of generated elements
-      const Item e = harness::item_from_json(it);
+      const Item e = protocol::item_from_json(it);
       if (h.tc == 'c') b += e.is_bytes() ? e.as_bytes() : std::string(1, static_cast<char>(e.as_int()));
       else u += e.as_str();
     }
-    op = on(which, name, {{"item", harness::item_to_json(h.tc == 'c' ? Item::bytes(b) : Item::str(u))}});
+    op = on(which, name, {{"item", protocol::item_to_json(h.tc == 'c' ? Item::bytes(b) : Item::str(u))}});
   }
 };
 

@@ -157,7 +157,7 @@ def parser():
     a.add_argument("-o", "--out", required=True, metavar="DIR")
     a.set_defaults(run=cmd_all)
     b = sub.add_parser("performance", help="Google Benchmark JSON files -> a results document with only a performance section")
-    b.add_argument("benchmarks", nargs="+", help="--benchmark_out files of one run (stress/bench/; ci/bench writes them)")
+    b.add_argument("benchmarks", nargs="+", help="--benchmark_out files of one run (bench/; ci/bench writes them)")
     b.add_argument("-o", "--out", required=True, metavar="FILE", help="e.g. report/performance.json, which `all` then includes")
     b.add_argument("--command", default="ci/bench", help="the command that ran the benchmarks (run.command)")
     b.add_argument("--duration", type=float, default=None, metavar="SECONDS",

@@ -1,4 +1,4 @@
-"""Google Benchmark JSON (stress/bench/, written by ci/bench) -> a version-1 results document
+"""Google Benchmark JSON (bench/, written by ci/bench) -> a version-1 results document
 whose only content is the `performance` section: one number per benchmark and the ratios
 issue 8 asks for.
 

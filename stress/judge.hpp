@@ -3,7 +3,7 @@
 // message and the statistics the report shows out. Nothing a driver says is taken as a
 // verdict; only its observations are used.
 #include "cases.hpp"
-#include "verdict.hpp"
+#include <shmcheck/harness/verdict.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -16,11 +16,12 @@ struct Judgement {
   harness::Verdict verdict = harness::Verdict::pass;
   std::string message;
   nlohmann::json summary = nlohmann::json::object();  // the statistics of the case
+  nlohmann::json trials = nlohmann::json::array();    // per-trial figures, where the scenario has them (counter)
 };
 
 Judgement judge(const StressCase& c, const std::vector<nlohmann::json>& trials);
 
-// By scenario (judge_counter.cpp, judge_others.cpp).
+// By scenario, one file each (judge_counter.cpp, judge_torn.cpp, ...).
 Judgement judge_counter(const StressCase& c, const std::vector<nlohmann::json>& trials);
 Judgement judge_torn(const StressCase& c, const std::vector<nlohmann::json>& trials);
 Judgement judge_ring(const StressCase& c, const std::vector<nlohmann::json>& trials);

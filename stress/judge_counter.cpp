@@ -85,17 +85,33 @@ Judgement judge_counter(const StressCase& c, const std::vector<json>& trials) {
     if (j.verdict == Verdict::fail) break;
   }
   const auto [low, high] = wilson95(detected, static_cast<int>(trials.size()));
+  // The figures the report shows, computed here and nowhere else: each trial's loss and
+  // rate, and the loss distribution with the detection probability over trials.
+  json rows = json::array();
+  for (const json& t : trials) {
+    const std::int64_t expected = as_int(t.at("expected")), observed = as_int(t.at("observed"));
+    const double seconds = t.value("seconds", 0.0);
+    rows.push_back({{"expected", expected}, {"observed", observed}, {"lost", expected - observed}, {"seconds", seconds},
+                    {"ops_per_second", seconds > 0 ? static_cast<double>(expected) / seconds : 0.0}});
+  }
   std::vector<std::int64_t> sorted = lost;
   std::sort(sorted.begin(), sorted.end());
-  j.summary = {{"mode", mode},
-               {"lost", lost},
-               {"lost_median", sorted.empty() ? 0 : sorted[sorted.size() / 2]},
-               {"trials", trials.size()},
+  double mean = 0;
+  for (const std::int64_t x : sorted) mean += static_cast<double>(x) / static_cast<double>(sorted.size());
+  j.trials = rows;
+  j.summary = {{"trials", trials.size()},
+               {"lost",
+                {{"min", sorted.empty() ? 0 : sorted.front()},
+                 {"median", sorted.empty() ? 0 : sorted[sorted.size() / 2]},
+                 {"mean", mean},
+                 {"max", sorted.empty() ? 0 : sorted.back()}}},
                {"detected", detected},
                {"detection_probability", trials.empty() ? 0.0 : static_cast<double>(detected) / static_cast<double>(trials.size())},
                {"wilson_low", low},
                {"wilson_high", high},
-               {"ops_per_second", ops_per_second}};
+               {"ops_per_second", ops_per_second},
+               {"torn_reads", 0},
+               {"reads", 0}};
   if (j.verdict == Verdict::fail || exact) {
     if (j.verdict == Verdict::pass)
       j.message = fmt::format("{} trials exact, {:.0f} increments/s", trials.size(), ops_per_second);

@@ -1,6 +1,7 @@
 #include "run_case.hpp"
 
 #include <shmcheck/census.hpp>
+#include <shmcheck/harness/census.hpp>
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -16,18 +17,6 @@ using harness::Verdict;
 using nlohmann::json;
 
 namespace {
-
-// What a trial row keeps: its numbers, not its long lists (histories, consumed items).
-json trial_row(const json& t) {
-  json row = json::object();
-  for (const auto& [key, value] : t.items())
-    if (!value.is_array() || value.size() <= 8) row[key] = value;
-  return row;
-}
-
-json census_json(const Census& c) {
-  return {{"fds", c.open_fds}, {"maps", c.map_lines}, {"dev_shm", c.dev_shm}, {"sysv", c.sysv_segments}, {"children", c.children}};
-}
 
 // Runs the harness's half of lifetime-create: a fresh, killable instance makes objects, its
 // whole process group is SIGKILLed, and nothing may be left.
@@ -84,15 +73,13 @@ json aliasing(harness::Implementation& impl) {
 CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunContext& ctx) {
   CaseRun out;
   auto& r = out.result;
-  r.suite = "stress";
+  r.suite = c.id.rfind("lifetime-", 0) == 0 ? "lifetime" : "stress";
   r.id = c.id;
   r.source = c.claim;
-  r.repro = ctx.replay + " --case " + c.id;
   const auto& caps = impl.describe().capabilities;
   const auto t0 = std::chrono::steady_clock::now();
   const bool harness_run = c.scenario == "lifetime-aliasing";
   const bool has = std::find(caps.scenarios.begin(), caps.scenarios.end(), c.scenario) != caps.scenarios.end();
-  out.record = {{"impl", impl.describe().spec}, {"case", c.id}, {"scenario", c.scenario}, {"params", c.params}, {"claim", c.claim}};
   if ((harness_run && !caps.async_child) || (!harness_run && !has)) {
     r.verdict = Verdict::unsupported;
     r.message = harness_run ? "the implementation has no child_start/child_wait (capability async_child)"
@@ -124,23 +111,37 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
     r.message = e.what() + (e.tail().empty() ? std::string() : "\n--- its stderr, last lines ---\n" + e.tail());
   }
   const Census after = take_census();
-  out.record["census"] = {{"before", census_json(before)}, {"after", census_json(after)}, {"left", census_growth(before, after)}};
-  json rows = json::array();
-  for (const auto& t : trials) rows.push_back(trial_row(t));
-  out.record["trials"] = rows;
+  Judgement j;
   if (r.verdict == Verdict::pass) {
     try {
-      const Judgement j = judge(c, trials);
+      j = judge(c, trials);
       r.verdict = j.verdict;
       r.message = j.message;
-      out.record["summary"] = j.summary;
     } catch (const std::exception& e) {  // observations of the wrong shape
       r.verdict = Verdict::broken;
       r.message = std::string("the observations do not have the scenario's shape: ") + e.what();
     }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out.record["verdict"] = std::string(harness::to_string(r.verdict));
+  // Whatever made it broken, it is stopped and started again for the next case.
+  r.implementation_broke = r.verdict == Verdict::broken;
+  const std::string impl_spec = impl.describe().spec;
+  // The results' sections: a counter's trials (the locked-vs-unlocked picture), a lifetime
+  // case's census before and after.
+  if (c.scenario == "counter" && !j.trials.empty())
+    out.stress_row = {{"impl", impl_spec},
+                      {"case", c.id},
+                      {"scenario", "counter (" + c.params.value("shape", "value") + ")"},
+                      {"mode", c.params.value("mode", "")},
+                      {"params", c.params},
+                      {"verdict", std::string(harness::to_string(r.verdict))},
+                      {"trials", j.trials},
+                      {"summary", j.summary}};
+  if (r.suite == "lifetime") {
+    const json b = harness::census_json(before), a = harness::census_json(after);
+    out.lifetime_row = {{"impl", impl_spec}, {"case", c.id}, {"before", b}, {"after", a}, {"diff", harness::census_diff(b, a)}};
+    if (!j.summary.empty() && !j.summary.is_null()) out.lifetime_row["observed"] = j.summary;
+  }
   return out;
 }
 

@@ -3,9 +3,10 @@
 // trials (one `stress` request each; aliasing and the creator's death are run by shmcheck
 // itself), then the judgement. The driver only observes.
 #include "cases.hpp"
-#include "implementation.hpp"
 #include "judge.hpp"
-#include "verdict.hpp"
+
+#include <shmcheck/harness/implementation.hpp>
+#include <shmcheck/harness/verdict.hpp>
 
 #include <functional>
 #include <memory>
@@ -14,11 +15,11 @@ namespace shmcheck::stress {
 
 struct CaseRun {
   harness::CaseResult result;
-  nlohmann::json record;  // the results' "stress" row: params, trial rows, summary, census
+  nlohmann::json stress_row;    // results.json stress.runs (counter cases), or null
+  nlohmann::json lifetime_row;  // results.json lifetime.cases (lifetime cases), or null
 };
 
 struct RunContext {
-  std::string replay;  // the command line that replays the case, without --case
   // A separate instance of the implementation that can be SIGKILLed (lifetime-create).
   std::function<std::unique_ptr<harness::Implementation>()> open_killable;
 };

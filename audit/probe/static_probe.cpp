@@ -4,7 +4,7 @@
 // libc of the target is needed, and nothing is executed: shmcheck finds the marker in the
 // object file (ELF, COFF, Mach-O or wasm alike) and reads the bytes that follow.
 //
-// Layout (audit/src/objprobe.cpp reads it): the 16-byte marker, a version byte, then per
+// Layout (audit/src/object_file.cpp reads it): the 16-byte marker, a version byte, then per
 // typecode in the order c u b B h H i I l L q Q f d five bytes: size, alignof, alignment in
 // a struct, signed, always lock-free; then wchar size, char signed, endianness (1 little,
 // 2 big), pointer size, 16-byte atomics always lock-free; FLT_MAX and DBL_MAX as the 8

@@ -2,9 +2,9 @@
 
 #include "findings.hpp"
 #include "observe.hpp"
-#include "registry.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/harness/replay.hpp>
 
 #include <fmt/format.h>
 #include <sys/utsname.h>
@@ -102,7 +102,7 @@ std::string cpython_name(const AbiRun& run, const std::vector<AbiRun>& done) {
 }  // namespace
 
 std::vector<std::string> resolve_selection(const AuditData& data, const std::vector<std::string>& select,
-                                           const std::string& machine) {
+                                           const std::vector<std::string>& cpythons, const std::string& machine) {
   std::vector<std::string> abis, pythons;
   const AbiConfig* native = native_abi(data, machine);
   for (const auto& s : select) {
@@ -110,11 +110,11 @@ std::vector<std::string> resolve_selection(const AuditData& data, const std::vec
       for (const auto& a : data.abis)
         if (s == "all" || a.how == s) add(abis, a.abi);
       if (s == "all")
-        for (const auto& py : drivers::find_cpythons()) add(pythons, "cpython:" + py);
+        for (const auto& py : cpythons) add(pythons, "cpython:" + py);
     } else if (s == "native") {
       add(abis, native ? native->abi : data.baseline);
     } else if (s == "cpython") {
-      for (const auto& py : drivers::find_cpythons()) add(pythons, "cpython:" + py);
+      for (const auto& py : cpythons) add(pythons, "cpython:" + py);
     } else if (s.rfind("cpython:", 0) == 0 && s.size() > 8) {
       add(pythons, s);
     } else if (data.find(s)) {
@@ -142,7 +142,7 @@ AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
   AuditOutcome out;
   Environment env;
   env.audit_dir = data.dir;
-  env.native_probe = native_probe_path();
+  env.native_probe = options.native_probe;
   env.host_machine = host_machine();
   env.work_dir = options.work_dir;
   if (env.work_dir.empty()) {
@@ -152,14 +152,14 @@ AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
   } else {
     fs::create_directories(env.work_dir);
   }
-  const std::vector<std::string> selection = resolve_selection(data, options.select, env.host_machine);
+  const std::vector<std::string> selection = resolve_selection(data, options.select, options.cpythons, env.host_machine);
   const AbiConfig* native_config = native_abi(data, env.host_machine);
   std::vector<nlohmann::json> table_failures;
   out.runs.reserve(selection.size());  // AbiRun pointers below stay valid
   for (const auto& name : selection) {
     AbiRun run;
     std::vector<AuditCase> cases;
-    const std::string repro = "build/bin/shmcheck audit --abi " + name;
+    const std::string repro = harness::replay_command("audit --abi " + harness::shell_word(name));
     if (name.rfind("cpython:", 0) == 0) {
       run.how = "cpython";
       run.python = name.substr(8);

@@ -1,12 +1,12 @@
 #pragma once
 // The portability audit as one call: select ABIs, observe each (observe.hpp), judge each
 // (judge.hpp), word the findings (findings.hpp), and return the cases and the results'
-// `audit` section. The command line (lib/harness/cli/audit.cpp) records them.
+// `audit` section. suite.hpp records them.
 #include "config.hpp"
 #include "judge.hpp"
 
-#include "implementation.hpp"
-#include "verdict.hpp"
+#include <shmcheck/harness/implementation.hpp>
+#include <shmcheck/harness/verdict.hpp>
 
 #include <functional>
 #include <string>
@@ -21,6 +21,8 @@ struct AuditOptions {
   std::vector<std::string> select = {"native"};
   std::string work_dir;  // "" : a fresh one under $TMPDIR, removed afterwards
   bool keep_work = false;
+  std::vector<std::string> cpythons;  // the interpreters "cpython" and "all" stand for
+  std::string native_probe;           // the probe built for this host (shmcheck_audit_probe)
 };
 
 struct AuditCase {
@@ -38,7 +40,7 @@ struct AuditOutcome {
 // What `select` stands for: ABI names in data order, then "cpython:PYTHON" entries.
 // ValueError for a name that is none of the above.
 std::vector<std::string> resolve_selection(const AuditData& data, const std::vector<std::string>& select,
-                                           const std::string& host_machine);
+                                           const std::vector<std::string>& cpythons, const std::string& host_machine);
 
 // Runs the audit; `progress` is called as each ABI has been observed and judged.
 AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,

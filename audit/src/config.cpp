@@ -58,11 +58,6 @@ const AbiConfig* AuditData::find(const std::string& abi) const {
   return nullptr;
 }
 
-std::string audit_dir() {
-  if (const char* d = std::getenv("SHMCHECK_AUDIT_DIR"); d && *d) return d;
-  return SHMCHECK_AUDIT_SOURCE_DIR;
-}
-
 AuditData load_data(const std::string& dir) {
   AuditData d;
   d.dir = dir;

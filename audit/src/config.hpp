@@ -51,8 +51,7 @@ struct AuditData {
   const AbiConfig* find(const std::string& abi) const;
 };
 
-// Where the data lives: $SHMCHECK_AUDIT_DIR, else the source tree shmcheck was built from.
-std::string audit_dir();
+// Reads audit_directory/data/ (the command line's locate.hpp says where audit/ is).
 AuditData load_data(const std::string& audit_directory);
 
 }  // namespace shmcheck::audit

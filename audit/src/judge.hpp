@@ -6,7 +6,7 @@
 #include "config.hpp"
 #include "observe.hpp"
 
-#include "verdict.hpp"
+#include <shmcheck/harness/verdict.hpp>
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
 #include "observe.hpp"
 
-#include "objprobe.hpp"
+#include "object_file.hpp"
 #include "process.hpp"
 
 #include <shmcheck/error.hpp>
@@ -63,16 +63,6 @@ Observation parse_probe_output(Observation o, const std::string& out) {
 }
 
 }  // namespace
-
-std::string native_probe_path() {
-  char buf[4096];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n > 0) {
-    const fs::path next_to = fs::path(std::string(buf, static_cast<std::size_t>(n))).parent_path() / "shmcheck_audit_probe";
-    if (fs::exists(next_to)) return next_to.string();
-  }
-  return SHMCHECK_AUDIT_PROBE_BIN;
-}
 
 const AbiConfig* native_abi(const AuditData& data, const std::string& host_machine) {
   for (const auto& a : data.abis)

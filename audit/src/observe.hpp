@@ -15,7 +15,7 @@ namespace shmcheck::audit {
 struct Observation {
   enum class Status { ok, unsupported, broken } status = Status::ok;
   std::string reason;     // why not ok
-  nlohmann::json probe;   // the probe's JSON (objprobe's for probed ABIs)
+  nlohmann::json probe;   // the probe's JSON (read from the object file for probed ABIs)
   std::string compiler;   // the compiler's --version line
   std::string emulator;   // the emulator's --version line ("" when native)
   std::string command;    // how the probe was run, for people
@@ -28,9 +28,6 @@ struct Environment {
   std::string work_dir;      // scratch: cross-built probes, object files, the wine prefix
   std::string host_machine;  // uname -m
 };
-
-// The probe CMake built: next to the running shmcheck, else where it was built.
-std::string native_probe_path();
 
 // The ABI whose native_machine is this host's (nullptr when none).
 const AbiConfig* native_abi(const AuditData& data, const std::string& host_machine);

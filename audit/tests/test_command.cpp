@@ -1,7 +1,7 @@
 // `shmcheck audit` end to end on this machine: the native ABI and one CPython make a
 // results.json that the report's validator accepts, with the audit section the report
 // draws; an unknown ABI is bad usage.
-#include "process.hpp"
+#include "audit/src/process.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,8 +2,8 @@
 // what they describe and fail what they do not, the counter fails only for a held lock or
 // atomic that lost updates, and the finding rules word deviations (a generic wording for
 // the ones no rule knows).
-#include "findings.hpp"
-#include "judge.hpp"
+#include "audit/src/findings.hpp"
+#include "audit/src/judge.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ using harness::Verdict;
 namespace {
 
 const AuditData& data() {
-  static const AuditData d = load_data(audit_dir());
+  static const AuditData d = load_data(SHMCHECK_AUDIT_DIR);
   return d;
 }
 

@@ -1,9 +1,9 @@
 // The probe side of the audit: the native probe agrees with the reference's own typecode
 // table, the object-file reader reads the static probe's layout and refuses anything else,
 // and missing or failing tools give unsupported or broken observations.
-#include "objprobe.hpp"
-#include "observe.hpp"
-#include "process.hpp"
+#include "audit/src/object_file.hpp"
+#include "audit/src/observe.hpp"
+#include "audit/src/process.hpp"
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/typecode.hpp>
@@ -121,8 +121,8 @@ TEST(AuditProcess, TimeoutKillsAndMissingProgramIsNotStarted) {
 }
 
 TEST(AuditObserve, MissingToolchainOrEmulatorIsUnsupportedWithTheReason) {
-  const AuditData data = load_data(audit_dir());
-  Environment env{audit_dir(), SHMCHECK_AUDIT_PROBE_BIN, std::filesystem::temp_directory_path().string(), "x86_64"};
+  const AuditData data = load_data(SHMCHECK_AUDIT_DIR);
+  Environment env{SHMCHECK_AUDIT_DIR, SHMCHECK_AUDIT_PROBE_BIN, std::filesystem::temp_directory_path().string(), "x86_64"};
   AbiConfig abi = *data.find("linux-armhf");
   abi.compiler = "shmcheck-no-such-g++";
   Observation o = observe_executed(abi, data, env);
@@ -136,9 +136,9 @@ TEST(AuditObserve, MissingToolchainOrEmulatorIsUnsupportedWithTheReason) {
 }
 
 TEST(AuditObserve, AProbeThatDoesNotRunIsBroken) {
-  const AuditData data = load_data(audit_dir());
+  const AuditData data = load_data(SHMCHECK_AUDIT_DIR);
   const std::string dir = std::filesystem::temp_directory_path().string();
-  Environment env{audit_dir(), SHMCHECK_AUDIT_PROBE_BIN, dir, "x86_64"};
+  Environment env{SHMCHECK_AUDIT_DIR, SHMCHECK_AUDIT_PROBE_BIN, dir, "x86_64"};
   AbiConfig abi = *data.find("linux-armhf");
   abi.compiler = "true";  // "builds" nothing: there is no probe to run
   abi.emulator = "";

@@ -3,7 +3,7 @@
 
     PYTHON drivers/cpython/driver.py [--start-method fork|spawn|forkserver] [--child-timeout S]
 
-Speaks drivers/PROTOCOL.md on stdin/stdout. Standard library only; CPython 2.7 and 3.6+.
+Speaks protocol/PROTOCOL.md on stdin/stdout. Standard library only; CPython 2.7 and 3.6+.
 Nothing but response lines ever reaches the real stdout: the driver keeps a private copy of
 that descriptor and points descriptor 1 (and sys.stdout) at stderr, so stray prints and the
 children it starts (spawn, forkserver, resource tracker) write to stderr.

@@ -1,14 +1,14 @@
 // shmcheck_mutant NAME: the reference implementation with one seeded fault (lib/src/fault.hpp),
 // served over the driver protocol on stdin/stdout, so that shmcheck can show that its suites
-// catch a broken implementation. It is the reference driver (RefImplementation + serve) built
-// against shmcheck_core_mutable; `shmcheck run --impl mutant:NAME` starts it.
+// catch a broken implementation. It is the reference driver (RefSession + serve) built
+// against shmcheck_ref_mutable; `shmcheck run --impl mutant:NAME` starts it.
 //
 //   shmcheck_mutant NAME     select the fault NAME, then serve (NAME "none": no fault)
 //   shmcheck_mutant --list   NAME<TAB>SUITE<TAB>DESCRIPTION, one line per fault
 //   shmcheck_mutant NAME --attach-read HANDLE   the exec'ed reader of lifetime-exec
-#include "faults.hpp"
-#include "ref/ref_implementation.hpp"
-#include "serve.hpp"
+#include <shmcheck/faults.hpp>
+#include "drivers/ref/ref_session.hpp"
+#include "drivers/common/serve.hpp"
 
 #include <shmcheck/version.hpp>
 
@@ -22,7 +22,7 @@ int usage(int status) {
   (status == 0 ? std::cout : std::cerr)
       << "usage: shmcheck_mutant NAME | --list\n"
          "Serves the reference implementation with the seeded fault NAME over the driver\n"
-         "protocol (drivers/PROTOCOL.md) on stdin/stdout. --list prints NAME, the suite\n"
+         "protocol (protocol/PROTOCOL.md) on stdin/stdout. --list prints NAME, the suite\n"
          "expected to catch it and a description, tab-separated, one fault per line.\n";
   return status;
 }
@@ -43,11 +43,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (argc == 4) return drivers::attach_read_main(argv[3]);  // the exec'ed reader of lifetime-exec
-  drivers::RefImplementation::attach_reader = {"/proc/self/exe", std::string(arg), "--attach-read"};
+  drivers::RefSession::attach_reader = {"/proc/self/exe", std::string(arg), "--attach-read"};
   const std::string version = std::string(shmcheck::version) + "+" + std::string(arg);
-  drivers::RefImplementation ref;
+  drivers::RefSession ref;
   return drivers::serve([&](const nlohmann::json& op) {
-    harness::Outcome o = ref.perform(op);
+    protocol::Outcome o = ref.perform(op);
     if (o.ok && op.value("op", "") == "hello") {
       o.result["name"] = "shmcheck-mutant";
       o.result["version"] = version;

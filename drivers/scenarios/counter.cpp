@@ -1,7 +1,7 @@
 // counter (stress/SCENARIOS.md): P workers x N increments in one of four modes.
-#include "request.hpp"
-#include "scenarios/scenarios.hpp"
-#include "scenarios/workers.hpp"
+#include "drivers/common/request.hpp"
+#include "scenarios.hpp"
+#include "workers.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,8 +1,8 @@
 // lifetime-* (stress/SCENARIOS.md): leaks over many cycles, objects whose creator is killed,
 // a child that outlives its parent, and a child started by exec.
-#include "request.hpp"
-#include "scenarios/scenarios.hpp"
-#include "scenarios/workers.hpp"
+#include "drivers/common/request.hpp"
+#include "scenarios.hpp"
+#include "workers.hpp"
 
 #include <shmcheck/census.hpp>
 

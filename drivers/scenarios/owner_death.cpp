@@ -1,7 +1,7 @@
 // owner-death (stress/SCENARIOS.md): the lock's owner is SIGKILLed; can the others acquire?
-#include "request.hpp"
-#include "scenarios/scenarios.hpp"
-#include "scenarios/workers.hpp"
+#include "drivers/common/request.hpp"
+#include "scenarios.hpp"
+#include "workers.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -70,7 +70,7 @@ json owner_death(const json& params, const Session& s) {
     const auto* me = static_cast<const Slot*>(group.slot(w));
     list.push_back({{"acquired", me->acquired == 1}, {"seconds", me->seconds}, {"exit", group.exits()[static_cast<std::size_t>(w)]}});
   }
-  const harness::Outcome deaths = s.perform({{"op", "owner_deaths"}, {"obj", h}});
+  const protocol::Outcome deaths = s.perform({{"op", "owner_deaths"}, {"obj", h}});
   json out = {{"killed", killed}, {"waiters", list}, {"finished", finished}, {"bound", bound},
               {"recoveries", deaths.ok ? deaths.result : json()}, {"value", must(s, {{"op", "value"}, {"obj", raw}})}};
   must(s, {{"op", "drop"}, {"obj", raw}});

@@ -1,8 +1,8 @@
 // ring (stress/SCENARIOS.md): the tutorial's bounded circular buffer, and a correct
 // multi-producer/multi-consumer version of it.
-#include "request.hpp"
-#include "scenarios/scenarios.hpp"
-#include "scenarios/workers.hpp"
+#include "drivers/common/request.hpp"
+#include "scenarios.hpp"
+#include "workers.hpp"
 
 #include <thread>
 

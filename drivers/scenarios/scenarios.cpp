@@ -1,6 +1,6 @@
-#include "scenarios/scenarios.hpp"
+#include "scenarios.hpp"
 
-#include "request.hpp"
+#include "drivers/common/request.hpp"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@ namespace shmcheck::drivers::scenarios {
 using nlohmann::json;
 
 json must(const Session& s, const json& op) {
-  const harness::Outcome o = s.perform(op);
+  const protocol::Outcome o = s.perform(op);
   if (!o.ok) {
     if (o.kind == "unsupported") throw Unsupported(o.message);
     throw ScenarioError(op.value("op", "?") + " failed: " + o.kind + " (" + o.type + "): " + o.message);

@@ -3,7 +3,7 @@
 // driver protocol's operations, so that ref, boost and every mutant run the same workers
 // through their own objects. The parent creates objects with protocol operations, forks
 // workers that perform operations on them, and reports what the workers saw.
-#include "implementation.hpp"
+#include <shmcheck/protocol/outcome.hpp>
 
 #include <functional>
 #include <string>
@@ -12,7 +12,7 @@ namespace shmcheck::drivers::scenarios {
 
 struct Session {
   // Performs one protocol operation on the implementation's session.
-  std::function<harness::Outcome(const nlohmann::json&)> perform;
+  std::function<protocol::Outcome(const nlohmann::json&)> perform;
   // lifetime-exec: starts a process by exec that attaches to the object `handle` and answers
   // what it read (a list of items); empty when the implementation cannot (unsupported).
   std::function<nlohmann::json(const std::string& handle)> exec_read;

@@ -1,8 +1,8 @@
 // torn (stress/SCENARIOS.md): one writer alternates two patterns, readers classify reads.
-#include "item_json.hpp"
-#include "request.hpp"
-#include "scenarios/scenarios.hpp"
-#include "scenarios/workers.hpp"
+#include <shmcheck/protocol/item_codec.hpp>
+#include "drivers/common/request.hpp"
+#include "scenarios.hpp"
+#include "workers.hpp"
 
 #include <atomic>
 #include <cstring>
@@ -27,7 +27,7 @@ struct ReaderSlot {
 // Items compare as items: an int may come as a number or as {"int": "..."}.
 bool same(const json& x, const json& y) {
   if (x.is_array() != y.is_array()) return false;
-  if (!x.is_array()) return harness::item_from_json(x) == harness::item_from_json(y);
+  if (!x.is_array()) return protocol::item_from_json(x) == protocol::item_from_json(y);
   if (x.size() != y.size()) return false;
   for (std::size_t i = 0; i < x.size(); ++i)
     if (!same(x[i], y[i])) return false;

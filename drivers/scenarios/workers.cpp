@@ -1,4 +1,4 @@
-#include "scenarios/workers.hpp"
+#include "workers.hpp"
 
 #include <shmcheck/error.hpp>
 

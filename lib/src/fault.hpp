@@ -7,15 +7,15 @@
 //
 //   if (reused && !SHMCHECK_FAULT(no_zero_fill)) std::memset(...);
 //
-// In the library (shmcheck_core) SHMCHECK_FAULT(name) is the constant false: the compiler
+// In the library (shmcheck_ref) SHMCHECK_FAULT(name) is the constant false: the compiler
 // drops the faulty branch, and the reference has no faults and no cost. In its second build
-// (shmcheck_core_mutable, compiled with -DSHMCHECK_MUTABLE, linked only into shmcheck_mutant)
+// (shmcheck_ref_mutable, compiled with -DSHMCHECK_MUTABLE, linked only into shmcheck_mutant)
 // it asks whether `name` is the one fault this process selected at start-up. Either way the
 // name must be an enumerator below, so a misspelt fault point does not compile.
 //
-// The names, descriptions and the suite expected to catch each fault are a table in
-// fault.cpp (interface: drivers/mutant/faults.hpp). A new fault needs an enumerator here, a
-// row there, and its fault points.
+// The names, descriptions and the suite expected to catch each fault are a table beside the
+// library, in lib/fault/faults.cpp (its interface: lib/fault/include/shmcheck/faults.hpp). A
+// new fault needs an enumerator here, a row there, and its fault points.
 
 namespace shmcheck::detail {
 

@@ -28,13 +28,13 @@ template <ErrorKind K>
 void expect_error(const std::function<void()>& call, const std::string& message) {
   try {
     call();
-    ADD_FAILURE() << "no error, expected " << python_exception(K) << ": " << message;
+    ADD_FAILURE() << "no error, expected kind " << static_cast<int>(K) << ": " << message;
   } catch (const KindError<K>& e) {
     EXPECT_EQ(std::string(e.what()), message);
     const Error& base = e;
     EXPECT_EQ(base.kind(), K);
   } catch (const Error& e) {
-    ADD_FAILURE() << "wrong kind " << to_string(e.kind()) << ": " << e.what() << " (expected " << message << ")";
+    ADD_FAILURE() << "wrong kind " << static_cast<int>(e.kind()) << ": " << e.what() << " (expected " << message << ")";
   }
 }
 
@@ -381,10 +381,9 @@ TEST(ObjectErrors, EveryErrorIsAnErrorOfTheRightKind) {
   for (const auto& [kind, call] : cases) {
     try {
       call();
-      ADD_FAILURE() << "no error, expected " << to_string(kind);
+      ADD_FAILURE() << "no error, expected kind " << static_cast<int>(kind);
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), kind) << e.what();
-      EXPECT_FALSE(python_exception(e.kind()).empty());
       const std::runtime_error& as_std = e;  // and a std::runtime_error, with its message
       EXPECT_STREQ(as_std.what(), e.what());
     }

@@ -166,8 +166,6 @@ TEST(Typecode, UnknownCodeIsCatchableAsError) {
     FAIL() << "no error for 'Z'";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::type);
-    EXPECT_EQ(python_exception(e.kind()), "TypeError");
-    EXPECT_EQ(to_string(e.kind()), "type_error");
   }
   // "q " and "i\0" are two characters, not a code.
   EXPECT_THROW(typecode(std::string_view("q ")), TypeError);

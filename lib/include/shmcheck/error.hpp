@@ -1,12 +1,11 @@
 #pragma once
-// The error vocabulary of shmcheck. Every failure of an operation on a shared object is an
+// The reference's errors. Every failure of an operation on a shared object is an
 // shmcheck::Error with one ErrorKind; each kind is also its own exception type, so C++ code
-// can catch exactly what Python code would catch. Drivers of other implementations normalise
-// their errors to the same kinds (the Python name of each kind is a table in error.cpp).
+// can catch exactly what Python code would catch (IndexError, TypeError, ...). How each kind
+// is reported in the driver protocol is the protocol's table (protocol/, error_kinds.hpp).
 
 #include <stdexcept>
 #include <string>
-#include <string_view>
 
 namespace shmcheck {
 
@@ -19,16 +18,7 @@ enum class ErrorKind {
   runtime,    // RuntimeError: misuse the semantics forbid (stale handle, unrecoverable lock)
   assertion,  // AssertionError: CPython's RLock released by a non-owner
   os,         // OSError: the operating system refused (no memory, no fds, ...)
-  timeout,    // a driver or an operation did not answer in time (harness side)
-  crashed,    // a process died while doing the operation (harness side)
 };
-
-// "index_error", "type_error", ...: the names used in results and the driver protocol.
-std::string_view to_string(ErrorKind kind) noexcept;
-// Parses the names above; returns false when the name is unknown.
-bool parse_error_kind(std::string_view name, ErrorKind& out) noexcept;
-// "IndexError", "TypeError", ...: what CPython raises for this kind ("" if it has none).
-std::string_view python_exception(ErrorKind kind) noexcept;
 
 class Error : public std::runtime_error {
  public:

@@ -1,0 +1,30 @@
+#pragma once
+// The subcommands of the shmcheck command line. Each registers its options on the app and
+// returns the exit status through the callback it installs.
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace shmcheck::cli {
+
+// Exit statuses, the same for every subcommand.
+enum Exit : int {
+  ok = 0,           // nothing failed or broke unexpectedly
+  failed = 1,       // something failed unexpectedly
+  usage = 2,        // bad usage or input
+  broke = 3,        // something broke (and nothing failed)
+};
+
+// The command line shmcheck was started with, as one shell-quoted string (for the results);
+// setting it also makes argv[0] the program of replay commands.
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
+
+void add_list(CLI::App& app, int& status);
+void add_run(CLI::App& app, int& status);
+void add_driver(CLI::App& app, int& status);
+void add_properties(CLI::App& app, int& status);
+void add_stress(CLI::App& app, int& status);
+void add_audit(CLI::App& app, int& status);
+
+}  // namespace shmcheck::cli

@@ -1,0 +1,21 @@
+#pragma once
+// Where shmcheck finds its programs and its data: the one place that knows the layout of a
+// build tree and of an installed tree.
+//   programs (shmcheck_mutant, shmcheck_boost_driver, shmcheck_audit_probe): next to the
+//     running shmcheck, as both trees have them;
+//   data (spec/clauses.json, drivers/cpython/, audit/, reports/, protocol/): $SHMCHECK_DATA_DIR
+//     if set, else <bin>/../share/shmcheck when shmcheck is installed, else the source tree it
+//     was built from.
+#include <string>
+
+namespace shmcheck::cli {
+
+// The running program's own path (/proc/self/exe).
+std::string self_path();
+// The path of program `name` next to the running one (it may not exist: starting it says so).
+std::string program_path(const std::string& name);
+// The data directory, and a path in it ("drivers/cpython/driver.py").
+std::string data_dir();
+std::string data_path(const std::string& relative);
+
+}  // namespace shmcheck::cli

@@ -1,0 +1,60 @@
+// shmcheck properties: the model-based property suite against implementations, or two
+// implementations against each other (--diff).
+#include "commands.hpp"
+#include "suites.hpp"
+
+#include <shmcheck/version.hpp>
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+namespace shmcheck::cli {
+namespace {
+
+struct PropertiesCli {
+  Common common{{}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
+  PropertyOptions options;
+  std::string json_out;
+};
+
+int run_properties(PropertiesCli o) {
+  if (o.common.impls.empty() && o.options.diff.empty()) o.common.impls = {"ref"};
+  std::cout << fmt::format("shmcheck {} properties seed {} cases {}\n", version, o.common.seed, o.options.settings.cases);
+  harness::Results results = make_results(o.json_out, o.common.seed);
+  property_suite(o.common, o.options, results);
+  results.print_summary(property_labels(o.common, o.options));
+  return results.exit_status();
+}
+
+}  // namespace
+
+void add_properties(CLI::App& app, int& status) {
+  auto o = std::make_shared<PropertiesCli>();
+  auto& s = o->options.settings;
+  auto* cmd = app.add_subcommand("properties", "Run the model-based property suite against implementations, or two against each other");
+  cmd->add_option("--impl", o->common.impls, "Implementation spec, as for run (default: ref)");
+  cmd->add_option("--diff", o->options.diff, "Differential mode: A,B runs every generated case on both and fails on any difference");
+  cmd->add_option("--property", s.only, "Run only these property ids");
+  cmd->add_option("--cases", s.cases, "Generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
+  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
+  cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file, or 'none' (default: drivers/cpython/ or drivers/boost/expectations.json)");
+  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")->capture_default_str();
+  auto list = std::make_shared<bool>(false);
+  cmd->add_flag("--list", *list, "List the properties and exit");
+  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
+              "3 something broke (and nothing failed).");
+  cmd->callback([&status, o, list] {
+    if (*list) {
+      for (const auto& p : properties::all_properties()) std::cout << fmt::format("{:<34} {}\n", p.id, p.description);
+      status = ok;
+      return;
+    }
+    status = run_properties(*o);
+  });
+}
+
+}  // namespace shmcheck::cli

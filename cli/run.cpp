@@ -1,0 +1,121 @@
+// shmcheck run: runs suites against implementations into one results.json, prints a summary,
+// and with --out DIR writes the report (index.html, junit.xml) next to it.
+#include "commands.hpp"
+#include "locate.hpp"
+#include "registry.hpp"
+#include "suites.hpp"
+
+#include <shmcheck/error.hpp>
+#include <shmcheck/version.hpp>
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+namespace shmcheck::cli {
+namespace {
+
+struct RunOptions {
+  Common common{{"ref"}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
+  std::vector<std::string> suites{"spec"};
+  SpecOptions spec;
+  PropertyOptions property;
+  stress::StressSettings stress;
+  AuditOptions audit;
+  std::string json_out, out_dir;
+};
+
+// The report of DIR/results.json: Debian's python3 and the reports package (reports/README.md).
+int render_report(const std::string& dir) {
+  const char* python = std::getenv("SHMCHECK_REPORT_PYTHON");
+  const std::string py = python && *python ? python : "/usr/bin/python3";
+  const std::string reports_root = data_dir();  // the reports package is data_dir()/reports
+  std::cout << std::flush;                      // before the child writes to the same stdout
+  const pid_t pid = fork();
+  if (pid < 0) throw OSError(errno, "fork for the report");
+  if (pid == 0) {
+    setenv("PYTHONPATH", reports_root.c_str(), 1);
+    execl(py.c_str(), py.c_str(), "-m", "reports", "all", (dir + "/results.json").c_str(), "-o", dir.c_str(), nullptr);
+    std::cerr << "shmcheck: cannot run " << py << " for the report\n";
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run(RunOptions o) {
+  std::vector<std::string> suites;
+  for (const auto& suite : o.suites) {
+    // The audit is in `all` at its native size (this machine's C ABI and every CPython's
+    // ctypes, seconds); `shmcheck audit --abi all` is the cross-ABI one (ci/audit).
+    if (suite == "all") suites.insert(suites.end(), {"spec", "property", "stress", "audit"});
+    else if (suite == "spec" || suite == "property" || suite == "stress" || suite == "audit") suites.push_back(suite);
+    else throw ValueError("unknown suite '" + suite + "' (spec, property, stress, audit or all)");
+  }
+  std::string json_out = o.json_out;
+  if (!o.out_dir.empty()) {
+    if (mkdir(o.out_dir.c_str(), 0777) != 0 && errno != EEXIST) throw OSError(errno, "creating " + o.out_dir);
+    if (json_out.empty()) json_out = o.out_dir + "/results.json";
+  }
+  std::cout << fmt::format("shmcheck {} seed {} suites {}\n", version, o.common.seed, fmt::join(suites, ","));
+  harness::Results results = make_results(json_out, o.common.seed);
+  std::vector<std::string> audited;
+  for (const auto& suite : suites) {
+    if (suite == "spec") spec_suite(o.common, o.spec, results);
+    if (suite == "property") property_suite(o.common, o.property, results);
+    if (suite == "stress") stress_suite(o.common, o.stress, results);
+    if (suite == "audit") audited = audit_suite(o.audit, results).impls;
+  }
+  std::vector<std::string> summarized = expand_specs(o.common.impls);
+  for (const auto& impl : audited)
+    if (std::find(summarized.begin(), summarized.end(), impl) == summarized.end()) summarized.push_back(impl);
+  results.print_summary(summarized);
+  int status = results.exit_status();
+  if (!o.out_dir.empty()) {
+    const int rendered = render_report(o.out_dir);
+    if (rendered != 0) {
+      std::cerr << fmt::format("shmcheck: the report of {} could not be written (status {})\n", json_out, rendered);
+      if (status == 0) status = broke;
+    } else {
+      std::cout << fmt::format("report: {}/index.html (JUnit: {}/junit.xml)\n", o.out_dir, o.out_dir);
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, int& status) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Run suites against implementations into one results.json, and a report with --out");
+  cmd->add_option("--impl", o->common.impls,
+                  "Implementation to check: ref, boost, exec:CMD, cpython[:PYTHON][@METHOD], cpython:all, mutant:NAME, mutant:all")
+      ->capture_default_str();
+  cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, audit (native ABI and CPython's ctypes), or all")->capture_default_str();
+  cmd->add_option("--case", o->spec.cases, "Spec suite: run only these case ids");
+  cmd->add_option("--clauses", o->spec.clauses, "Spec suite: the clauses file (default: spec/clauses.json of shmcheck's data)");
+  cmd->add_option("--cases", o->property.settings.cases, "Property suite: generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
+  cmd->add_option("--size", o->stress.options.size, "Stress suite: quick, ci or thorough")->capture_default_str();
+  cmd->add_option("--audit-abi", o->audit.select, "Audit suite: ABIs as `shmcheck audit --abi` takes them")
+      ->capture_default_str();
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every result)");
+  cmd->add_option("--out", o->out_dir, "Write DIR/results.json, DIR/index.html and DIR/junit.xml");
+  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver; past it the driver is broken")
+      ->capture_default_str();
+  cmd->add_option("--expect", o->common.expect,
+                  "Expected-failures file, or 'none' (default: drivers/cpython/ or drivers/boost/expectations.json)");
+  cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)");
+  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
+              "3 something broke (and nothing failed), or the report could not be written.");
+  cmd->callback([&status, o] { status = run(*o); });
+}
+
+}  // namespace shmcheck::cli

@@ -1,0 +1,67 @@
+// shmcheck stress: the multiprocess scenarios (stress/SCENARIOS.md) against implementations.
+#include "commands.hpp"
+#include "registry.hpp"
+#include "suites.hpp"
+
+#include <shmcheck/version.hpp>
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+
+namespace shmcheck::cli {
+namespace {
+
+struct StressCli {
+  Common common{{}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
+  stress::StressSettings settings;
+  std::string json_out;
+};
+
+int run_stress(StressCli o) {
+  if (o.common.impls.empty()) o.common.impls = {"ref"};
+  std::cout << fmt::format("shmcheck {} stress seed {} size {} ({} cases)\n", version, o.common.seed, o.settings.options.size,
+                           stress::select_cases(o.settings).size());
+  harness::Results results = make_results(o.json_out, o.common.seed);
+  stress_suite(o.common, o.settings, results);
+  results.print_summary(expand_specs(o.common.impls));
+  return results.exit_status();
+}
+
+}  // namespace
+
+void add_stress(CLI::App& app, int& status) {
+  auto o = std::make_shared<StressCli>();
+  auto& options = o->settings.options;
+  auto* cmd = app.add_subcommand("stress", "Run the multiprocess stress and lifetime scenarios against implementations");
+  cmd->add_option("scenario", o->settings.selected, "Scenarios (counter, torn, ring, owner-death, lifetime) or case ids; default all");
+  cmd->add_option("--case", o->settings.selected, "A case id (as printed in replay commands)");
+  cmd->add_option("--impl", o->common.impls, "Implementation spec, as for run (default: ref)");
+  cmd->add_option("--size", options.size, "quick, ci or thorough")->capture_default_str();
+  cmd->add_option("--procs", options.procs, "Worker processes (default by size)")->check(CLI::Range(1, 256));
+  cmd->add_option("--ops", options.ops, "Increments per worker (default by size)")->check(CLI::Range(1, 100000000));
+  cmd->add_option("--trials", options.trials, "Trials per case (default by size)")->check(CLI::Range(1, 10000));
+  cmd->add_flag("--pin", options.pin, "Pin worker w to CPU w mod ncpu");
+  cmd->add_option("--spacing", options.spacing, "Array counters: packed (heartbeats share the counter's cache line) or padded")
+      ->check(CLI::IsMember({"packed", "padded"}));
+  cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)");
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)");
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file, or 'none' (default: drivers/cpython/expectations.json for cpython specs)");
+  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")->capture_default_str();
+  auto list = std::make_shared<bool>(false);
+  cmd->add_flag("--list", *list, "List the cases at this size and exit");
+  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
+              "3 something broke (and nothing failed).");
+  cmd->callback([&status, o, list] {
+    if (*list) {
+      for (const auto& c : stress::stress_cases(o->settings.options))
+        std::cout << fmt::format("{:<26} {} trial(s)  {}\n", c.id, c.trials, c.claim);
+      status = ok;
+      return;
+    }
+    status = run_stress(*o);
+  });
+}
+
+}  // namespace shmcheck::cli

@@ -1,0 +1,101 @@
+// The property suite under GoogleTest: one test per implementation x property. A property
+// must pass, or fail in a way the implementation's expectations file lists (CPython's known
+// failures, with their reasons). A failure prints the shrunk counterexample (`shmcheck
+// properties --impl SPEC --property ID --seed S` replays it). It sits with the command line
+// because it opens implementations through its registry. Seed: SHMCHECK_SEED (default 1, so that CI runs are repeatable); cases:
+// SHMCHECK_CASES (default 100).
+#include "cli/registry.hpp"
+#include "properties/runner.hpp"
+
+#include <shmcheck/harness/expectations.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace shmcheck::properties {
+namespace {
+
+struct Target {
+  std::string name;  // for the test name
+  std::string spec;  // implementation spec
+};
+void PrintTo(const Target& t, std::ostream* os) { *os << t.spec; }
+
+std::vector<Target> targets() {
+  std::vector<Target> t{{"ref", "ref"}, {"boost", "boost"}};
+  for (const auto& [name, python] : {std::pair{"cpython_3_8", SHMCHECK_PYTHON_3_8}, {"cpython_3_11", SHMCHECK_PYTHON_3_11},
+                                     {"cpython_3_13", SHMCHECK_PYTHON_3_13}})
+    t.push_back({name, std::string("cpython:") + python});
+  return t;
+}
+
+std::uint64_t env_number(const char* name, std::uint64_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::strtoull(v, nullptr, 10) : fallback;
+}
+
+// One implementation per spec for the whole test program (starting a CPython costs ~50 ms).
+harness::Implementation& implementation(const std::string& spec) {
+  static std::map<std::string, std::unique_ptr<harness::Implementation>> open;
+  auto& slot = open[spec];
+  if (!slot) slot = cli::open_implementation(spec);
+  return *slot;
+}
+
+class PropertyTest : public testing::TestWithParam<std::tuple<Target, std::string>> {};
+
+TEST_P(PropertyTest, HoldsOrIsAnExpectedFailure) {
+  const auto& [target, id] = GetParam();
+  harness::Implementation* impl = nullptr;
+  try {
+    impl = &implementation(target.spec);
+  } catch (const std::exception& e) {
+    FAIL() << target.spec << " could not be started: " << e.what();
+  }
+  const harness::Expectations expectations = cli::expectations_for("", target.spec);
+  const std::string& version = impl->describe().version;
+  RunSettings settings;
+  settings.seed = env_number("SHMCHECK_SEED", 1);
+  settings.cases = static_cast<int>(env_number("SHMCHECK_CASES", 100));
+  settings.dialect = expectations.dialect(version);
+  const auto& all = all_properties();
+  const auto property = std::find_if(all.begin(), all.end(), [&](const Property& p) { return p.id == id; });
+  ASSERT_NE(property, all.end());
+  const PropertyResult result = run_property({impl}, settings, *property);
+  const auto& r = result.result;
+  const auto* expected = expectations.find(version, "property", id);
+  RecordProperty("verdict", std::string(harness::to_string(r.verdict)));
+  RecordProperty("seed", std::to_string(settings.seed));
+  if (expected) {
+    EXPECT_EQ(r.verdict, harness::Verdict::fail)
+        << target.spec << " " << version << " is expected to fail " << id << " (" << expected->reason << ") but: " << harness::to_string(r.verdict)
+        << " " << r.message;
+    return;
+  }
+  EXPECT_EQ(r.verdict, harness::Verdict::pass) << target.spec << " " << version << ": " << harness::to_string(r.verdict) << ": " << r.message
+                                               << "\ncounterexample:\n" << result.counterexample;
+}
+
+std::vector<std::string> property_ids() {
+  std::vector<std::string> ids;
+  for (const auto& p : all_properties()) ids.push_back(p.id);
+  return ids;
+}
+
+std::string test_name(const testing::TestParamInfo<PropertyTest::ParamType>& info) {
+  std::string id = std::get<1>(info.param);
+  for (char& c : id)
+    if (c == '-') c = '_';
+  return std::get<0>(info.param).name + "__" + id;
+}
+
+INSTANTIATE_TEST_SUITE_P(Properties, PropertyTest, testing::Combine(testing::ValuesIn(targets()), testing::ValuesIn(property_ids())),
+                         test_name);
+
+}  // namespace
+}  // namespace shmcheck::properties

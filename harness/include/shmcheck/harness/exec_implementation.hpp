@@ -1,0 +1,70 @@
+#pragma once
+// exec: drivers: any program that speaks the driver protocol (protocol/PROTOCOL.md) on its
+// standard input and output. The program runs in a process group of its own; a request that
+// is not answered within the timeout, an exit, a line that is not a response, or a response
+// the protocol does not allow makes the implementation Broken, and its whole process group
+// is killed. Its stderr is kept (the last 64 KiB) for the reason.
+//
+// Nothing it makes outlives it: it gets a /dev/shm name prefix of its own in
+// SHMCHECK_SHM_PREFIX (the C++ drivers name their shm_open segments with it), and when it is
+// stopped every /dev/shm entry with that prefix is removed and reported on stderr.
+#include <shmcheck/harness/implementation.hpp>
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace shmcheck::harness {
+
+class ExecImplementation : public Implementation {
+ public:
+  // Starts `argv` and performs the hello handshake (Broken if it fails).
+  ExecImplementation(std::string spec, std::vector<std::string> argv,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~ExecImplementation() override;
+  ExecImplementation(const ExecImplementation&) = delete;
+  ExecImplementation& operator=(const ExecImplementation&) = delete;
+
+  const Description& describe() const override { return description_; }
+  // One round trip: the operations travel as one batch request.
+  std::vector<Outcome> run(const nlohmann::json& ops) override;
+  // Sends bye and waits (briefly) for a clean exit; the process group is killed regardless.
+  void close();
+
+  pid_t pid() const noexcept { return pid_; }
+  void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+  bool kill_now() override;
+  int process_group() const override { return pid_; }
+  // The prefix it was given, "shmcheck-<harness pid>-<counter>-".
+  const std::string& shm_prefix() const noexcept { return shm_prefix_; }
+  // The /dev/shm entries it left behind, removed when it was stopped (names, without /dev/shm/).
+  const std::vector<std::string>& shm_leftovers() const noexcept { return shm_leftovers_; }
+
+ private:
+  nlohmann::json request(nlohmann::json req);  // returns the response's outcome object
+  void write_line(const std::string& line, std::chrono::steady_clock::time_point deadline);
+  std::string read_line(std::chrono::steady_clock::time_point deadline);
+  std::string how_it_ended(const std::string& otherwise);  // "exited early (status 1)", ...
+  void drain_stderr();
+  [[noreturn]] void broken(const std::string& reason);
+  void kill_group();
+  void remove_shm_leftovers();
+
+  std::string spec_;
+  std::vector<std::string> argv_;
+  std::chrono::milliseconds timeout_;
+  pid_t pid_ = -1;
+  int to_child_ = -1, from_child_ = -1, child_err_ = -1;
+  std::string out_buffer_;
+  std::string err_tail_;
+  long long next_id_ = 0;
+  bool dead_ = false;
+  bool group_gone_ = false;  // its process group is empty: never signal its id again
+  Description description_;
+  std::string shm_prefix_;
+  std::vector<std::string> shm_leftovers_;
+};
+
+}  // namespace shmcheck::harness

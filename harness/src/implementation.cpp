@@ -1,0 +1,15 @@
+#include <shmcheck/harness/implementation.hpp>
+
+#include <algorithm>
+
+namespace shmcheck::harness {
+
+std::string reason_with_stderr(const Broken& e) {
+  constexpr std::size_t kShown = 2000;  // enough for a traceback's end, short enough to read
+  const std::string& t = e.tail();
+  if (t.empty()) return e.what();
+  return std::string(e.what()) + "\n  stderr (last " + std::to_string(std::min(t.size(), kShown)) + " bytes):\n" +
+         t.substr(t.size() > kShown ? t.size() - kShown : 0);
+}
+
+}  // namespace shmcheck::harness

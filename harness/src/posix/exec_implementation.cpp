@@ -1,0 +1,317 @@
+#include <shmcheck/harness/exec_implementation.hpp>
+
+#include <shmcheck/protocol/item_codec.hpp>
+#include <shmcheck/protocol/result_shapes.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+extern char** environ;
+
+namespace shmcheck::harness {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxLine = 16u << 20;   // a longer line is a flood
+constexpr std::size_t kErrTail = 64u << 10;   // stderr kept for diagnostics
+
+void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+std::string quote_argv(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+// This process's environment with SHMCHECK_SHM_PREFIX set to `prefix`; built before fork,
+// since the child may only call async-signal-safe functions until it execs.
+std::vector<std::string> environment_with_prefix(const std::string& prefix) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "SHMCHECK_SHM_PREFIX=", 20) != 0) env.emplace_back(*e);
+  env.push_back("SHMCHECK_SHM_PREFIX=" + prefix);
+  return env;
+}
+
+std::atomic<unsigned> drivers_started{0};
+
+// Whether process group `pgid` has a member that is not a zombie (a zombie runs no more; it
+// waits for init to reap it).
+bool group_running(pid_t pgid) {
+  if (kill(-pgid, 0) != 0) return false;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so parse after the last ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    if (rest >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z' && state != 'X') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout)
+    : spec_(std::move(spec)), argv_(std::move(argv)), timeout_(timeout) {
+  if (argv_.empty()) throw Broken(spec_ + ": no command to run");
+  shm_prefix_ = "shmcheck-" + std::to_string(getpid()) + "-" + std::to_string(++drivers_started) + "-";
+  std::vector<std::string> env = environment_with_prefix(shm_prefix_);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (auto& a : argv_) args.push_back(a.data());
+  args.push_back(nullptr);
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+    throw Broken(spec_ + ": cannot create pipes: " + std::strerror(errno));
+  // An exec'ed program that dies must not take us with it through SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+  pid_ = fork();
+  if (pid_ < 0) throw Broken(spec_ + ": fork failed: " + std::strerror(errno));
+  if (pid_ == 0) {
+    setpgid(0, 0);  // its own group: killing it kills everything it started
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execvpe(args[0], args.data(), envp.data());
+    const std::string msg = "cannot execute " + argv_[0] + ": " + std::strerror(errno) + "\n";
+    (void)!write(2, msg.data(), msg.size());
+    _exit(127);
+  }
+  setpgid(pid_, pid_);  // also from here, so that it holds before either side goes on
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  to_child_ = in[1];
+  from_child_ = out[0];
+  child_err_ = err[0];
+  set_nonblocking(from_child_);
+  set_nonblocking(child_err_);
+  set_nonblocking(to_child_);  // a driver that stops reading must not block us past the deadline
+
+  const json hello = request({{"op", "hello"}, {"protocol", 1}});
+  const Outcome o = Outcome::from_json(hello);
+  if (!o.ok) broken("handshake refused: " + o.kind + ": " + o.message);
+  const json& h = o.result;
+  try {
+    if (h.at("protocol") != 1) broken("protocol version mismatch: it speaks " + h.at("protocol").dump() + ", shmcheck 1");
+    description_ = Description::from_hello(spec_, h);
+  } catch (const json::exception& e) {
+    broken(std::string("malformed hello: ") + e.what() + ": " + h.dump().substr(0, 300));
+  }
+}
+
+ExecImplementation::~ExecImplementation() {
+  if (!dead_) close();
+  kill_group();
+  for (int fd : {to_child_, from_child_, child_err_})
+    if (fd >= 0) ::close(fd);
+}
+
+void ExecImplementation::close() {
+  if (dead_) return;
+  try {
+    request({{"op", "bye"}});
+  } catch (const Broken&) {
+  }
+  ::close(to_child_);
+  to_child_ = -1;
+  // A clean exit within 5 s, then the group is killed whatever it does.
+  for (int i = 0; i < 500; ++i) {
+    if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      dead_ = true;
+      break;
+    }
+    usleep(10000);
+  }
+  kill_group();
+}
+
+void ExecImplementation::kill_group() {
+  if (pid_ <= 0 || group_gone_) return;
+  kill(-pid_, SIGKILL);  // the whole group: the driver and anything it started
+  if (!dead_) {
+    waitpid(pid_, nullptr, 0);
+    dead_ = true;
+  }
+  // Its children die a moment later; until they have, one could still be finishing a
+  // shm_open. Wait (up to 2 s) for the group to be empty, then clean up. Once it is, its id
+  // may be reused by someone else's group: it is not signalled again.
+  for (int i = 0; i < 200 && group_running(pid_); ++i) usleep(10000);
+  group_gone_ = !group_running(pid_);
+  remove_shm_leftovers();
+}
+
+void ExecImplementation::remove_shm_leftovers() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> removed;
+  for (const auto& e : fs::directory_iterator("/dev/shm", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(shm_prefix_, 0) == 0 && fs::remove(e.path(), ec)) removed.push_back(name);
+  }
+  if (removed.empty()) return;
+  std::string list;
+  for (const auto& n : removed) list += " " + n;
+  std::cerr << "shmcheck: " << spec_ << " left " << removed.size() << " /dev/shm entr" << (removed.size() == 1 ? "y" : "ies")
+            << " behind; removed:" << list << "\n";
+  shm_leftovers_.insert(shm_leftovers_.end(), removed.begin(), removed.end());
+}
+
+bool ExecImplementation::kill_now() {
+  kill_group();
+  return true;
+}
+
+void ExecImplementation::broken(const std::string& reason) {
+  drain_stderr();
+  kill_group();
+  throw Broken(spec_ + " (" + quote_argv(argv_) + "): " + reason, err_tail_);
+}
+
+void ExecImplementation::drain_stderr() {
+  char buf[8192];
+  while (child_err_ >= 0) {
+    const ssize_t n = read(child_err_, buf, sizeof buf);
+    if (n == 0) {  // its stderr is closed: stop polling it
+      ::close(child_err_);
+      child_err_ = -1;
+    }
+    if (n <= 0) break;
+    err_tail_.append(buf, static_cast<std::size_t>(n));
+    if (err_tail_.size() > kErrTail) err_tail_.erase(0, err_tail_.size() - kErrTail);
+  }
+}
+
+std::string ExecImplementation::how_it_ended(const std::string& otherwise) {
+  // Its pipes closed; the exit itself may follow a moment later. Wait up to 1 s for it so
+  // that the reason can say how it ended.
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      dead_ = true;
+      return WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")"
+                                 : "exited early (status " + std::to_string(WEXITSTATUS(status)) + ")";
+    }
+    usleep(10000);
+  }
+  return otherwise;
+}
+
+std::string ExecImplementation::read_line(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto nl = out_buffer_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = out_buffer_.substr(0, nl);
+      out_buffer_.erase(0, nl + 1);
+      return line;
+    }
+    if (out_buffer_.size() > kMaxLine) broken("flooded its output: a line longer than 16 MiB");
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) broken("timed out: no answer within " + std::to_string(timeout_.count()) + " ms");
+    pollfd fds[2] = {{from_child_, POLLIN, 0}, {child_err_, POLLIN, 0}};
+    const int r = poll(fds, 2, static_cast<int>(left.count()));
+    if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[1].revents) drain_stderr();
+    if (fds[0].revents & (POLLIN | POLLHUP)) {
+      char buf[65536];
+      const ssize_t n = read(from_child_, buf, sizeof buf);
+      if (n > 0) out_buffer_.append(buf, static_cast<std::size_t>(n));
+      else if (n == 0) {
+        broken(how_it_ended("closed its output") + " before answering");
+      }
+    }
+  }
+}
+
+void ExecImplementation::write_line(const std::string& line, std::chrono::steady_clock::time_point deadline) {
+  std::size_t off = 0;
+  while (off < line.size()) {
+    const ssize_t n = write(to_child_, line.data() + off, line.size() - off);
+    if (n > 0) {
+      off += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      broken(how_it_ended(std::string("stopped reading its input: ") + std::strerror(errno)));
+    // The pipe is full: wait until it reads, keeping its stderr drained (it may be blocked
+    // writing there), and no longer than the request's deadline.
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      broken("timed out writing a request: it read " + std::to_string(off) + " of " + std::to_string(line.size()) +
+             " bytes within " + std::to_string(timeout_.count()) + " ms");
+    pollfd fds[2] = {{to_child_, POLLOUT, 0}, {child_err_, POLLIN, 0}};
+    const int r = poll(fds, 2, static_cast<int>(left.count()));
+    if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));
+    if (fds[1].revents) drain_stderr();
+    if (fds[0].revents & (POLLERR | POLLHUP)) broken(how_it_ended("closed its input") + " before reading a request");
+  }
+}
+
+json ExecImplementation::request(json req) {
+  if (dead_) throw Broken(spec_ + ": the driver is no longer running", err_tail_);
+  const long long id = next_id_++;
+  req["id"] = id;
+  // One deadline for the whole round trip: writing the request and reading the answer.
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  write_line(req.dump() + "\n", deadline);
+  const std::string answer = read_line(deadline);
+  json resp = protocol::parse_message(answer);  // big ints stay ints
+  if (resp.is_discarded() || !resp.is_object())
+    broken("answered with something that is not a JSON object: '" + answer.substr(0, 200) + "'");
+  if (!resp.contains("id") || resp.at("id") != id)
+    broken("answered request " + std::to_string(id) + " with id " + (resp.contains("id") ? resp.at("id").dump() : "none"));
+  try {
+    Outcome::from_json(resp);  // validates the outcome's shape
+  } catch (const protocol::Violation& e) {
+    broken(std::string("answered outside the protocol: ") + e.what());
+  }
+  return resp;
+}
+
+std::vector<Outcome> ExecImplementation::run(const json& ops) {
+  const json resp = request({{"op", "batch"}, {"ops", ops}});
+  const Outcome batch = Outcome::from_json(resp);
+  if (!batch.ok) broken("refused a batch: " + batch.kind + ": " + batch.message);
+  if (!batch.result.is_array() || batch.result.size() != ops.size())
+    broken("answered a batch of " + std::to_string(ops.size()) + " with " +
+           (batch.result.is_array() ? std::to_string(batch.result.size()) + " outcomes" : "no list"));
+  std::vector<Outcome> out;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    try {
+      out.push_back(Outcome::from_json(batch.result[i]));
+    } catch (const protocol::Violation& e) {
+      broken(std::string("answered outside the protocol: ") + e.what());
+    }
+    // A result of the wrong shape is not an observation to judge: the driver is broken.
+    try {
+      if (out.back().ok) protocol::validate_result(ops[i], out.back().result);
+    } catch (const protocol::Violation& e) {
+      broken(e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace shmcheck::harness

@@ -1,0 +1,140 @@
+#include <shmcheck/harness/results.hpp>
+
+#include <shmcheck/error.hpp>
+#include <shmcheck/version.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace shmcheck::harness {
+
+Results::Results(std::string json_path, std::uint64_t seed, std::string command, nlohmann::json host)
+    : path_(std::move(json_path)), started_(std::chrono::steady_clock::now()), progress_(isatty(STDERR_FILENO) == 1) {
+  const std::time_t t = std::time(nullptr);
+  char when[32];
+  std::strftime(when, sizeof when, "%FT%TZ", std::gmtime(&t));
+  doc_["schema"] = "shmcheck-results/1";
+  doc_["run"] = {{"started", when},      {"duration_seconds", nullptr}, {"seed", seed},     {"command", command},
+                 {"git", git_revision}, {"shmcheck", version},         {"host", std::move(host)}};
+  doc_["implementations"] = nlohmann::json::array();
+  doc_["results"] = nlohmann::json::array();
+  save();
+}
+
+void Results::implementation(const Description& d) {
+  for (const auto& known : doc_["implementations"])
+    if (known.at("spec") == d.spec) return;
+  const auto& c = d.capabilities;
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const auto& [code, sa] : c.sizes) sizes[std::string(1, code)] = {sa.first, sa.second};
+  doc_["implementations"].push_back({{"spec", d.spec},
+                                     {"name", d.name},
+                                     {"version", d.version},
+                                     {"platform", d.platform},
+                                     {"capabilities",
+                                      {{"typecodes", c.typecodes},
+                                       {"sizes", sizes},
+                                       {"robust_lock", c.robust_lock},
+                                       {"atomic_ops", c.atomic_ops},
+                                       {"child", c.child},
+                                       {"async_child", c.async_child},
+                                       {"start_methods", c.start_methods},
+                                       {"scenarios", c.scenarios}}}});
+  save();
+}
+
+void Results::broken_implementation(const std::string& spec, const std::string& reason) {
+  for (const auto& known : doc_["implementations"])
+    if (known.at("spec") == spec) return;
+  doc_["implementations"].push_back({{"spec", spec}, {"broken", reason}});
+  save();
+}
+
+void Results::begin(const std::string& impl, const CaseResult& r) {
+  doc_["run"]["running"] = {{"impl", impl}, {"suite", r.suite}, {"case", r.id}, {"repro", r.repro}};
+  if (progress_)
+    std::cerr << fmt::format("\r\033[K[{} done] {} {} {}", doc_["results"].size(), r.suite, impl, r.id) << std::flush;
+  save();
+}
+
+void Results::section(const std::string& name, const std::string& list, const nlohmann::json& row) {
+  doc_[name][list].push_back(row);
+  save();
+}
+
+void Results::set_section(const std::string& name, const nlohmann::json& section) {
+  doc_[name] = section;
+  save();
+}
+
+void Results::record(const std::string& impl, const std::string& impl_version, const Expectations& expectations,
+                     CaseResult r, const nlohmann::json& extra) {
+  if (const auto* e = expectations.find(impl_version, r.suite, r.id)) {
+    r.expected = true;
+    r.expectation = e->reason;
+  }
+  if (r.verdict == Verdict::fail && !r.expected) ++unexpected_failures_;
+  if (r.verdict == Verdict::broken && !r.expected) ++unexpected_broken_;
+  if (progress_) std::cerr << "\r\033[K" << std::flush;
+  if (r.verdict == Verdict::pass && r.expected)
+    std::cout << fmt::format("{:<12} {} {}: passes, but {} expects it to fail: {}\n", "unexpected", impl, r.id,
+                             expectations.source(), r.expectation);
+  else if (r.verdict != Verdict::pass)
+    std::cout << fmt::format("{:<12} {} {}: {}{}\n  replay: {}\n", to_string(r.verdict), impl, r.id, r.message,
+                             r.expected ? "\n  expected: " + r.expectation : "", r.repro);
+  nlohmann::json j = {{"impl", impl}, {"suite", r.suite}, {"case", r.id}, {"source", r.source},
+                      {"verdict", to_string(r.verdict)}, {"expected", r.expected}, {"expectation", r.expectation},
+                      {"message", r.message}, {"repro", r.repro}, {"seconds", r.seconds}};
+  j.update(extra);
+  doc_["results"].push_back(j);
+  doc_["run"].erase("running");
+  results_.emplace_back(impl, std::move(r));
+  save();
+}
+
+void Results::print_summary(const std::vector<std::string>& impls) {
+  for (const char* suite : {"spec", "property", "stress", "lifetime", "audit"})
+    for (const auto& impl : impls) {
+      Tally t;
+      std::size_t expected_fails = 0, n = 0;
+      for (const auto& [name, r] : results_)
+        if (name == impl && r.suite == suite) {
+          t.add(r.verdict);
+          ++n;
+          expected_fails += r.verdict == Verdict::fail && r.expected;
+        }
+      if (n == 0) continue;
+      std::cout << fmt::format("{} suite on {}: {} pass, {} fail ({} expected), {} inconclusive, {} broken, {} unsupported\n",
+                               suite, impl, t.of(Verdict::pass), t.of(Verdict::fail), expected_fails,
+                               t.of(Verdict::inconclusive), t.of(Verdict::broken), t.of(Verdict::unsupported));
+    }
+  doc_["run"]["duration_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  save();
+  if (!path_.empty()) std::cout << "results: " << path_ << "\n";
+}
+
+int Results::exit_status() const {
+  // Only what nobody expected decides the exit status.
+  if (unexpected_failures_) return 1;
+  if (unexpected_broken_) return 3;
+  return 0;
+}
+
+void Results::save() const {
+  if (path_.empty()) return;
+  const std::string tmp = path_ + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << doc_.dump(2) << "\n";
+    if (!out) throw OSError(errno, "writing " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path_.c_str()) != 0) throw OSError(errno, "renaming " + tmp + " to " + path_);
+}
+
+}  // namespace shmcheck::harness

@@ -1,0 +1,83 @@
+#include <shmcheck/harness/replay.hpp>
+#include <shmcheck/harness/suite.hpp>
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <optional>
+
+namespace shmcheck::harness {
+
+Description Suite::describe(const Subject&, const std::vector<Implementation*>& impls) const { return impls.at(0)->describe(); }
+
+namespace {
+
+// The subject's implementations, opened together (all or none).
+std::vector<std::unique_ptr<Implementation>> open_all(const Subject& s, const Opener& open) {
+  std::vector<std::unique_ptr<Implementation>> out;
+  for (const auto& spec : s.specs) out.push_back(open(spec));
+  return out;
+}
+
+std::vector<Implementation*> pointers(const std::vector<std::unique_ptr<Implementation>>& owned) {
+  std::vector<Implementation*> out;
+  for (const auto& i : owned) out.push_back(i.get());
+  return out;
+}
+
+}  // namespace
+
+void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener& open, Results& results) {
+  const std::vector<CaseInfo> cases = suite.cases();
+  for (const Subject& subject : subjects) {
+    std::vector<std::unique_ptr<Implementation>> owned;
+    std::optional<Description> description;
+    std::string gave_up;  // why it could not be (re)started: every case left is broken with it
+    try {
+      owned = open_all(subject, open);
+      description = suite.describe(subject, pointers(owned));
+      results.implementation(*description);
+      for (const auto& impl : owned) std::cout << fmt::format("{}: {} {}\n", impl->describe().spec, impl->describe().name, impl->describe().version);
+    } catch (const Broken& e) {
+      gave_up = "could not be started: " + reason_with_stderr(e);
+      results.broken_implementation(subject.label, reason_with_stderr(e));
+    }
+    const std::string version = description ? description->version : "";
+    for (const CaseInfo& c : cases) {
+      Judged judged;
+      CaseResult& r = judged.result;
+      r.suite = c.suite;
+      r.id = c.id;
+      r.source = c.source;
+      r.repro = replay_command(suite.replay_arguments(subject, c));
+      if (owned.empty() && gave_up.empty()) {
+        // It broke on an earlier case and was stopped (its process group killed, its /dev/shm
+        // names removed): a fresh one runs the next case.
+        try {
+          owned = open_all(subject, open);
+          std::cout << fmt::format("{}: restarted after it broke\n", subject.label);
+        } catch (const Broken& e) {
+          gave_up = "could not be restarted after it broke: " + reason_with_stderr(e);
+        }
+      }
+      if (!owned.empty()) {
+        results.begin(subject.label, r);  // on disk before it runs: a crash leaves the replay command
+        Session session{subject, pointers(owned), *description};
+        const CaseResult started = r;
+        judged = suite.run(session, c, results);
+        CaseResult& j = judged.result;  // what the suite left unsaid is the case's own
+        if (j.suite.empty()) j.suite = started.suite;
+        if (j.id.empty()) j.id = started.id;
+        if (j.source.empty()) j.source = started.source;
+        if (j.repro.empty()) j.repro = started.repro;
+        if (j.implementation_broke) owned.clear();
+      } else {
+        r.verdict = Verdict::broken;
+        r.message = gave_up;
+      }
+      results.record(subject.label, version, subject.expectations, judged.result, judged.extra);
+    }
+  }
+}
+
+}  // namespace shmcheck::harness

@@ -1,0 +1,153 @@
+// The harness survives its implementations: each misbehaving driver of the catalog
+// (misbehaving/misbehave.py) is reported Broken with a reason that names what it did, and
+// nothing it started is left running.
+#include <shmcheck/harness/exec_implementation.hpp>
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+using shmcheck::harness::ExecImplementation;
+using shmcheck::harness::Broken;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Case {
+  const char* mode;
+  const char* reason;  // a substring the Broken reason must contain
+};
+
+bool process_gone(pid_t pid) {
+  // Gone, or a zombie waiting for its (new) parent to reap it: either way it runs no more.
+  if (kill(pid, 0) != 0) return true;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_s, comm, state;
+  stat >> pid_s >> comm >> state;
+  return state == "Z" || state == "X";
+}
+
+std::vector<pid_t> recorded_pids(const std::string& file) {
+  std::ifstream in(file);
+  std::vector<pid_t> pids;
+  for (pid_t p; in >> p;) pids.push_back(p);
+  return pids;
+}
+
+class Misbehaving : public ::testing::TestWithParam<Case> {};
+
+}  // namespace
+
+TEST_P(Misbehaving, IsBrokenWithItsReasonAndLeavesNothingRunning) {
+  const Case c = GetParam();
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-" + c.mode + ".pids";
+  std::remove(pidfile.c_str());
+  const std::vector<std::string> argv{SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, c.mode, pidfile};
+  std::string reason;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    ExecImplementation impl(std::string("exec:misbehave ") + c.mode, argv, 3000ms);
+    impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+    impl.close();
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  EXPECT_NE(reason.find(c.reason), std::string::npos) << c.mode << ": reason was '" << reason << "'";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s) << "the harness waited too long";
+  const auto pids = recorded_pids(pidfile);
+  EXPECT_FALSE(pids.empty()) << "the driver never started";
+  for (int i = 0; i < 200; ++i) {
+    bool all_gone = true;
+    for (pid_t p : pids) all_gone = all_gone && process_gone(p);
+    if (all_gone) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  for (pid_t p : pids) EXPECT_TRUE(process_gone(p)) << c.mode << ": process " << p << " is still running";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Catalog, Misbehaving,
+    ::testing::Values(Case{"exit-before-hello", "exited early (status 3)"},
+                      Case{"garbage-hello", "not a JSON object: 'Welcome to my driver!'"},
+                      Case{"wrong-protocol", "protocol version mismatch"},
+                      Case{"slow-hello", "timed out"},
+                      Case{"crash", "crashed (signal 11)"},
+                      Case{"exit-early", "exited early"},
+                      Case{"hang", "timed out"},
+                      Case{"garbage", "not a JSON object: 'Traceback"},
+                      Case{"wrong-id", "with id"},
+                      Case{"wrong-schema", "outside the protocol"},
+                      Case{"wrong-result", "answers with the wrong schema: 'len' answered \"three\""},
+                      Case{"wrong-count", "answered a batch of 1 with 0 outcomes"},
+                      Case{"flood", "flooded its output"}),
+    [](const auto& info) {
+      std::string n = info.param.mode;
+      for (auto& ch : n) if (ch == '-') ch = '_';
+      return n;
+    });
+
+TEST(Misbehaving, NoiseOnStderrIsAllowedAndKeptForDiagnostics) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-noise.pids";
+  ExecImplementation impl("exec:misbehave stderr-noise", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "stderr-noise", pidfile}, 5000ms);
+  const auto out = impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].ok);
+  impl.close();
+}
+
+TEST(Misbehaving, ACommandThatDoesNotExistIsBrokenNotACrash) {
+  try {
+    ExecImplementation impl("exec:/no/such/driver", {"/no/such/driver"}, 2000ms);
+    FAIL() << "a missing program passed the handshake";
+  } catch (const Broken& e) {
+    EXPECT_NE(std::string(e.what()).find("exited early (status 127)"), std::string::npos) << e.what();
+    EXPECT_NE(e.tail().find("cannot execute /no/such/driver"), std::string::npos) << e.tail();
+  }
+}
+
+TEST(Misbehaving, ADriverThatStopsReadingIsBrokenWithinTheDeadline) {
+  // A request bigger than the pipe's buffer: writing it blocks until the driver reads.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-deaf.pids";
+  std::remove(pidfile.c_str());
+  std::string reason;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    ExecImplementation impl("exec:misbehave deaf", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "deaf", pidfile}, 1000ms);
+    impl.run(nlohmann::json::array({{{"op", "create"}, {"shape", "value"}, {"tc", "u"}, {"as", std::string(1 << 20, 'x')}}}));
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  EXPECT_NE(reason.find("timed out writing a request"), std::string::npos) << reason;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s) << "the write ignored the deadline";
+  for (pid_t p : recorded_pids(pidfile)) EXPECT_TRUE(process_gone(p)) << "process " << p << " is still running";
+}
+
+TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
+  // Python's json writes 2**64 + 5 as a bare literal; nlohmann alone would read a double.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-bigint.pids";
+  ExecImplementation impl("exec:misbehave bare-big-int", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "bare-big-int", pidfile}, 5000ms);
+  const auto out = impl.run(nlohmann::json::array({{{"op", "value"}, {"obj", "a"}}}));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0].ok) << out[0].message;
+  EXPECT_EQ(out[0].result, nlohmann::json({{"int", "18446744073709551621"}}));
+  impl.close();
+}
+
+TEST(Misbehaving, WhatADriverLeavesInDevShmUnderItsPrefixIsRemovedAndReported) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm.pids";
+  ExecImplementation impl("exec:misbehave shm-leak", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-leak", pidfile}, 5000ms);
+  EXPECT_EQ(impl.shm_prefix().rfind("shmcheck-" + std::to_string(getpid()) + "-", 0), 0u) << impl.shm_prefix();
+  impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  const std::filesystem::path leaked = "/dev/shm/" + impl.shm_prefix() + "leaked";
+  EXPECT_TRUE(std::filesystem::exists(leaked)) << "the driver did not get its prefix";
+  impl.close();
+  EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
+  EXPECT_EQ(impl.shm_leftovers(), std::vector<std::string>{impl.shm_prefix() + "leaked"});
+}

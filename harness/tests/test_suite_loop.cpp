@@ -1,0 +1,134 @@
+// The suite loop with fake implementations: cases are recorded in order with their replay
+// commands, a broken implementation is opened again for the next case, one that cannot be
+// opened makes every case broken, and expectations decide what counts.
+#include <shmcheck/harness/suite.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace h = shmcheck::harness;
+using nlohmann::json;
+
+namespace {
+
+class Fake : public h::Implementation {
+ public:
+  explicit Fake(const std::string& spec) {
+    d_.spec = spec;
+    d_.name = "fake";
+    d_.version = "1.0";
+  }
+  const h::Description& describe() const override { return d_; }
+  std::vector<h::Outcome> run(const json&) override { return {}; }
+
+ private:
+  h::Description d_;
+};
+
+// Three cases; "breaks" breaks the implementation it runs on, "fails" fails.
+class Toy : public h::Suite {
+ public:
+  std::vector<h::CaseInfo> cases() const override {
+    return {{"spec", "first", "a"}, {"spec", "breaks", "b"}, {"spec", "fails", "c"}};
+  }
+  std::string replay_arguments(const h::Subject& s, const h::CaseInfo& c) const override {
+    return "run --impl " + s.label + " --case " + c.id;
+  }
+  h::Judged run(h::Session& session, const h::CaseInfo& c, h::Results&) override {
+    ran.push_back(session.subject.label + "/" + c.id);
+    h::Judged j;
+    if (c.id == "breaks") {
+      j.result.verdict = h::Verdict::broken;
+      j.result.message = "it broke";
+      j.result.implementation_broke = true;
+    }
+    if (c.id == "fails") j.result.verdict = h::Verdict::fail;
+    return j;
+  }
+  std::vector<std::string> ran;
+};
+
+json load(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+std::string temp_json(const char* name) { return (std::filesystem::path(::testing::TempDir()) / name).string(); }
+
+}  // namespace
+
+TEST(SuiteLoop, RecordsEveryCaseAndRestartsWhatBroke) {
+  const std::string path = temp_json("suite-loop-restart.json");
+  h::Results results(path, 7, "test", json::object());
+  std::map<std::string, int> opened;
+  Toy toy;
+  h::run_suite(toy, {{"good", {"good"}, {}}}, [&](const std::string& spec) {
+    ++opened[spec];
+    return std::make_unique<Fake>(spec);
+  }, results);
+  EXPECT_EQ(toy.ran, (std::vector<std::string>{"good/first", "good/breaks", "good/fails"}));
+  EXPECT_EQ(opened["good"], 2) << "opened once, and again after it broke";
+  const json doc = load(path);
+  ASSERT_EQ(doc.at("results").size(), 3u);
+  EXPECT_EQ(doc["results"][0]["verdict"], "pass");
+  EXPECT_EQ(doc["results"][1]["verdict"], "broken");
+  EXPECT_EQ(doc["results"][2]["verdict"], "fail");
+  EXPECT_EQ(doc["results"][2]["source"], "c");
+  EXPECT_NE(doc["results"][2]["repro"].get<std::string>().find("run --impl good --case fails"), std::string::npos);
+  EXPECT_EQ(doc.at("implementations").at(0).at("name"), "fake");
+  EXPECT_EQ(results.exit_status(), 1);
+}
+
+TEST(SuiteLoop, WhatCannotBeOpenedIsBrokenForEveryCaseAndTheNextSubjectStillRuns) {
+  const std::string path = temp_json("suite-loop-broken.json");
+  h::Results results(path, 7, "test", json::object());
+  Toy toy;
+  h::run_suite(toy, {{"dead", {"dead"}, {}}, {"good", {"good"}, {}}}, [&](const std::string& spec) -> std::unique_ptr<h::Implementation> {
+    if (spec == "dead") throw h::Broken("no such program", "last words");
+    return std::make_unique<Fake>(spec);
+  }, results);
+  const json doc = load(path);
+  ASSERT_EQ(doc.at("results").size(), 6u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(doc["results"][i]["impl"], "dead");
+    EXPECT_EQ(doc["results"][i]["verdict"], "broken");
+    EXPECT_NE(doc["results"][i]["message"].get<std::string>().find("could not be started: no such program"), std::string::npos);
+  }
+  EXPECT_EQ(doc["implementations"][0]["broken"].get<std::string>().substr(0, 15), "no such program");
+  EXPECT_EQ(toy.ran.size(), 3u) << "the second subject ran all its cases";
+}
+
+TEST(SuiteLoop, AnImplementationThatCannotBeRestartedBreaksTheRestWithTheReason) {
+  const std::string path = temp_json("suite-loop-no-restart.json");
+  h::Results results(path, 7, "test", json::object());
+  int opened = 0;
+  Toy toy;
+  h::run_suite(toy, {{"once", {"once"}, {}}}, [&](const std::string& spec) -> std::unique_ptr<h::Implementation> {
+    if (opened++ > 0) throw h::Broken("it will not start again");
+    return std::make_unique<Fake>(spec);
+  }, results);
+  const json doc = load(path);
+  ASSERT_EQ(doc.at("results").size(), 3u);
+  EXPECT_EQ(doc["results"][2]["verdict"], "broken");
+  EXPECT_NE(doc["results"][2]["message"].get<std::string>().find("could not be restarted after it broke: it will not start again"),
+            std::string::npos);
+  EXPECT_EQ(toy.ran.size(), 2u);
+}
+
+TEST(SuiteLoop, AnExpectedFailureDoesNotFailTheRun) {
+  const std::string path = temp_json("suite-loop-expected.json");
+  const std::string expect = temp_json("suite-loop-expectations.json");
+  std::ofstream(expect) << R"({"implementation": "fake", "expected_failures": [
+      {"suite": "spec", "case": "fails", "reason": "known"}, {"suite": "spec", "case": "breaks", "reason": "known too"}]})";
+  h::Results results(path, 7, "test", json::object());
+  Toy toy;
+  h::run_suite(toy, {{"good", {"good"}, h::Expectations::load(expect)}}, [](const std::string& spec) { return std::make_unique<Fake>(spec); },
+               results);
+  EXPECT_EQ(results.exit_status(), 0);
+  const json doc = load(path);
+  EXPECT_TRUE(doc["results"][2]["expected"].get<bool>());
+  EXPECT_EQ(doc["results"][2]["expectation"], "known");
+}

@@ -1,0 +1,65 @@
+#include "suite.hpp"
+
+#include <shmcheck/error.hpp>
+#include <shmcheck/harness/replay.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+
+namespace shmcheck::properties {
+
+PropertySuite::PropertySuite(PropertySettings settings) : settings_(std::move(settings)) {
+  const auto& all = all_properties();
+  for (const auto& id : settings_.only)
+    if (std::none_of(all.begin(), all.end(), [&](const Property& p) { return p.id == id; }))
+      throw ValueError("no property '" + id + "' (shmcheck properties --list lists them)");
+}
+
+std::vector<harness::CaseInfo> PropertySuite::cases() const {
+  std::vector<harness::CaseInfo> out;
+  for (const Property& p : all_properties())
+    if (settings_.only.empty() || std::find(settings_.only.begin(), settings_.only.end(), p.id) != settings_.only.end())
+      out.push_back({"property", p.id, p.description});
+  return out;
+}
+
+std::string PropertySuite::replay_arguments(const harness::Subject& s, const harness::CaseInfo& c) const {
+  const std::string subject = s.specs.size() == 2 ? "--diff " + harness::shell_word(s.specs[0] + "," + s.specs[1])
+                                                  : "--impl " + harness::shell_word(s.label);
+  return fmt::format("properties {} --property {} --seed {} --cases {}", subject, c.id, settings_.seed, settings_.cases);
+}
+
+harness::Description PropertySuite::describe(const harness::Subject& s, const std::vector<harness::Implementation*>& impls) const {
+  if (impls.size() == 1) return impls[0]->describe();
+  harness::Description d = impls[0]->describe();
+  d.spec = s.label;
+  d.name = "differential";
+  d.version = impls[0]->describe().version + " vs " + impls[1]->describe().version;
+  d.capabilities = generation_capabilities(impls);
+  return d;
+}
+
+harness::Judged PropertySuite::run(harness::Session& session, const harness::CaseInfo& c, harness::Results&) {
+  const auto& all = all_properties();
+  const auto p = std::find_if(all.begin(), all.end(), [&](const Property& x) { return x.id == c.id; });
+  // The dialect of one implementation's version; a difference between two has none.
+  const nlohmann::json dialect =
+      session.impls.size() == 1 ? session.subject.expectations.dialect(session.description.version) : nlohmann::json::object();
+  const PropertyResult pr = run_property(session.impls, {settings_.seed, settings_.cases, settings_.reproduce, dialect}, *p);
+  harness::Judged j{pr.result, {{"seed", settings_.seed}}};
+  if (!pr.counterexample.empty()) {
+    std::cout << "counterexample (" << pr.result.id << "):\n" << pr.counterexample;
+    j.extra["counterexample"] = pr.counterexample;
+  }
+  if (!pr.reproduce.empty()) {
+    j.extra["reproduce"] = pr.reproduce;
+    j.result.repro = harness::replay_command(replay_arguments(session.subject, c)) + " --reproduce " + pr.reproduce;
+  }
+  // Broken means it stopped speaking the protocol (or the property could not run): stop it.
+  j.result.implementation_broke = j.result.verdict == harness::Verdict::broken;
+  return j;
+}
+
+}  // namespace shmcheck::properties

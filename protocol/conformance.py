@@ -1,0 +1,171 @@
+"""Protocol conformance checks for a driver: what every driver must do, whatever it
+implements. Usage: conformance.py [--record FILE] DRIVER-COMMAND...
+
+It speaks raw lines to the driver (so that it can also send what shmcheck never would: bad
+JSON, unknown ops) and checks the answers' shapes and error kinds against
+protocol/PROTOCOL.md. Exit status 0 when every check passes; each failure is printed.
+
+--record FILE writes the traffic to FILE, one JSON object a line: {"request": LINE} or
+{"response": LINE}, and "invalid": true on the requests it sends invalid on purpose
+(schema_traffic.py validates the rest against the schema)."""
+from __future__ import print_function
+
+import json
+import subprocess
+import sys
+import time
+
+KINDS = {"index_error", "type_error", "value_error", "overflow_error", "attribute_error", "runtime_error",
+         "assertion_error", "os_error", "timeout", "crashed", "unsupported", "other"}
+failures = []
+passes = [0]
+
+
+def check(cond, what):
+    if cond:
+        passes[0] += 1
+    else:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+class Driver(object):
+    def __init__(self, argv, record=None):
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True)
+        self.next_id = 0
+        self.record = record
+
+    def log(self, entry):
+        if self.record:
+            self.record.write(json.dumps(entry) + "\n")
+
+    def raw(self, line, invalid=False):
+        self.log({"request": line, "invalid": invalid})
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        answer = self.p.stdout.readline()
+        self.log({"response": answer.rstrip("\n")})
+        check(answer.endswith("\n"), "an answer is one whole line, got %r" % answer[:200])
+        return json.loads(answer)
+
+    def send(self, invalid=False, **req):
+        req["id"] = self.next_id
+        self.next_id += 1
+        resp = self.raw(json.dumps(req), invalid)
+        check(resp.get("id") == req["id"], "answer to %s carries its id, got %r" % (req["op"], resp.get("id")))
+        check_outcome(resp, req["op"])
+        return resp
+
+
+def check_outcome(o, what):
+    check(isinstance(o, dict) and isinstance(o.get("ok"), bool), "%s: outcome has a boolean ok: %r" % (what, o))
+    if o.get("ok"):
+        check("result" in o, "%s: a successful outcome has a result" % what)
+    else:
+        e = o.get("error", {})
+        check(e.get("kind") in KINDS, "%s: error kind %r is in the vocabulary" % (what, e.get("kind")))
+        check(isinstance(e.get("message"), str) or e.get("message") is None or str(type(e.get("message"))) == "<type 'unicode'>",
+              "%s: error message is text" % what)
+
+
+def kind(resp):
+    return None if resp.get("ok") else resp["error"]["kind"]
+
+
+def main(argv):
+    record = None
+    if argv[:1] == ["--record"]:
+        record = open(argv[1], "w")
+        argv = argv[2:]
+    d = Driver(argv, record)
+    hello = d.send(op="hello", protocol=1)
+    check(hello["ok"], "hello succeeds")
+    h = hello.get("result", {})
+    check(h.get("protocol") == 1, "hello says protocol 1")
+    for key in ("name", "version", "platform", "capabilities"):
+        check(key in h, "hello has " + key)
+    caps = h.get("capabilities", {})
+    tcs = caps.get("typecodes", "")
+    check(len(tcs) >= 12 and "i" in tcs and "d" in tcs, "typecodes listed: %r" % tcs)
+    for code in tcs:
+        size = caps.get("sizes", {}).get(code)
+        check(size and size[0] >= 1 and size[1] >= 1, "size and alignment for %r: %r" % (code, size))
+
+    bad = d.raw("this is not json", invalid=True)
+    check(bad.get("id") is None and kind(bad) == "other", "a line that is not JSON is answered with id null: %r" % bad)
+    check(kind(d.send(op="no-such-op", invalid=True)) == "other", "an unknown op is refused as malformed")
+    check(kind(d.send(op="get", obj="nobody", index=0)) == "other", "an unknown handle is refused as malformed")
+
+    a = d.send(op="create", shape="array", tc="i", size=3, **{"as": "a"})
+    check(a["ok"], "create an array")
+    check(kind(d.send(op="get", obj="a", index=3)) == "index_error", "index past the end is index_error")
+    check(kind(d.send(op="set", obj="a", index=0, item=1.5)) == "type_error", "a float into 'i' is type_error")
+    check(kind(d.send(op="get_slice", obj="a", slice=[None, None, 0])) == "value_error", "slice step 0 is value_error")
+    check(kind(d.send(op="create", shape="value", tc="x")) == "type_error", "a bad typecode is type_error")
+
+    batch = d.send(op="batch", ops=[{"op": "set", "obj": "a", "index": 0, "item": 4294967301},
+                                    {"op": "get", "obj": "a", "index": 9},
+                                    {"op": "get_slice", "obj": "a", "slice": [None, None, None]}])
+    res = batch.get("result", [])
+    check(len(res) == 3, "a batch of 3 answers 3 outcomes")
+    if len(res) == 3:
+        for o in res:
+            check_outcome(o, "batch item")
+        check(kind(res[1]) == "index_error", "an error inside a batch is an outcome, not the batch's")
+        check(res[2].get("result") == [5, 0, 0], "the batch went on after the error: %r" % res[2])
+
+    child = d.send(op="child", ops=[{"op": "set", "obj": "a", "index": 1, "item": 7}])
+    if child["ok"]:
+        r = child["result"]
+        check(isinstance(r, dict) and r.get("exit") == {"code": 0}, "child result has exit code 0: %r" % r)
+        check(len(r.get("outcomes", [])) == 1, "child result has one outcome per op")
+        check(d.send(op="get", obj="a", index=1).get("result") == 7, "the parent sees the child's write")
+    else:
+        check(kind(child) == "unsupported", "child is done or unsupported")
+
+    # Python's json writes an int beyond 64 bits as a bare literal: it is an int all the same.
+    d.send(op="create", shape="value", tc="Q", init=2 ** 64 + 5, **{"as": "big"})
+    check(d.send(op="value", obj="big").get("result") == 5, "a bare 2**64 + 5 stored into 'Q' wraps to 5")
+    stress = d.send(op="stress", scenario="no-such-scenario", params={})
+    check(kind(stress) == "unsupported", "a stress scenario the driver lacks is unsupported: %r" % stress)
+
+    nbytes = d.send(op="nbytes", obj="a")
+    check(nbytes.get("result") == 3 * caps.get("sizes", {}).get("i", [0])[0],
+          "nbytes of 3 'i' elements is 3 x their size: %r" % nbytes)
+
+    if caps.get("async_child"):
+        d.send(op="create", shape="value", tc="i", **{"as": "flag"})
+        started = d.send(op="child_start", ops=[{"op": "wait_for", "obj": "flag", "item": 1, "timeout": 5},
+                                                {"op": "get", "obj": "a", "index": 2}], **{"as": "kid"})
+        check(started.get("result") == "kid", "child_start answers with the child's handle: %r" % started)
+        d.send(op="set", obj="a", index=2, item=99)  # after the child started
+        d.send(op="set_value", obj="flag", item=1)
+        waited = d.send(op="child_wait", obj="kid").get("result", {})
+        outs = waited.get("outcomes", [])
+        check(len(outs) == 2 and outs[0].get("result") is True and outs[1].get("result") == 99,
+              "a started child sees a write its parent made after it started: %r" % waited)
+        check(kind(d.send(op="child_wait", obj="kid")) == "other", "a child is waited for once")
+        quick = d.send(op="wait_for", obj="flag", item=2, timeout=0.05)
+        check(quick.get("result") is False, "wait_for answers false when the time is up: %r" % quick)
+    else:
+        check(kind(d.send(op="child_start", ops=[])) in ("other", "unsupported"),
+              "without async_child, child_start is refused")
+
+    bye = d.send(op="bye")
+    check(bye["ok"], "bye succeeds")
+    d.p.stdin.close()
+    for _ in range(500):
+        if d.p.poll() is not None:
+            break
+        time.sleep(0.01)
+    check(d.p.poll() == 0, "the driver exits 0 after bye (got %r)" % d.p.poll())
+    if d.p.poll() is None:
+        d.p.kill()
+    if record:
+        record.close()
+    print("conformance of %s: %d checks passed, %d failed" % (" ".join(argv), passes[0], len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

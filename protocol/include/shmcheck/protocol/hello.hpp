@@ -1,0 +1,34 @@
+#pragma once
+// What a driver says of itself in its hello (PROTOCOL.md §4.1): name, version, platform and
+// capabilities, and the spec it was started by.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace shmcheck::protocol {
+
+struct Capabilities {
+  std::string typecodes;                      // e.g. "cubBhHiIlLqQfd"
+  std::map<char, std::pair<int, int>> sizes;  // typecode -> (size, alignment)
+  bool robust_lock = false;                   // recovers a lock whose owner died
+  bool atomic_ops = false;                    // lock-free fetch_add
+  bool child = false;                         // can run operations in a child process
+  bool async_child = false;                   // child_start / child_wait / wait_for
+  std::vector<std::string> start_methods;     // fork, spawn, forkserver, exec
+  std::vector<std::string> scenarios;         // stress scenarios it runs itself
+};
+
+struct Description {
+  std::string spec;      // how it was named on the command line: "ref", "cpython:/usr/bin/python3.11"
+  std::string name;      // what it says it is: "cpython"
+  std::string version;   // "3.11.7"
+  nlohmann::json platform;
+  Capabilities capabilities;
+  // From a hello result; json exceptions when it is malformed.
+  static Description from_hello(const std::string& spec, const nlohmann::json& hello);
+};
+
+}  // namespace shmcheck::protocol

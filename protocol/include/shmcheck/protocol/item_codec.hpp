@@ -1,0 +1,30 @@
+#pragma once
+// The item codec: how an Item is written in JSON, here and in the driver protocol: null,
+// true/false and numbers as themselves (a number with a fraction or exponent is a float, anything else an
+// int), and the kinds JSON lacks as one-key objects:
+//   {"int": "18446744073709551616"}   an int beyond 64 bits (decimal text)
+//   {"float": "inf"} / "-inf" / "nan"   non-finite floats
+//   {"bytes": "ab\u0000"}             bytes: each character is one byte (U+0000..U+00FF)
+//   {"str": "a"}                      str (a surrogate or a code point past U+10FFFF, which JSON
+//                                     cannot carry, is written as U+FFFD)
+#include <shmcheck/item.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace shmcheck::protocol {
+
+Item item_from_json(const nlohmann::json& j);  // throws ValueError naming what it got
+nlohmann::json item_to_json(const Item& item);
+
+// The protocol says a bare integer literal is an int, however long (Python's json writes big
+// ints bare), but nlohmann reads one that fits in neither int64 nor uint64 as a double. This
+// rewrites such literals outside strings as {"int": "..."} items; everything else is unchanged.
+std::string big_ints_as_items(std::string_view text);
+// Parses one protocol message (or any JSON text shmcheck reads) with big ints kept as ints.
+// Without exceptions, text that is not JSON gives a discarded value.
+nlohmann::json parse_message(std::string_view text, bool allow_exceptions = false);
+
+}  // namespace shmcheck::protocol
