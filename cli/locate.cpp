@@ -1,6 +1,5 @@
 #include "locate.hpp"
 
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>

@@ -291,27 +291,27 @@ class Session(object):
         return [self.run(op, nested=True) for op in ops]
 
     def op_stress(self, req):
-        import stress  # imported on use: the ordinary operations do not need it
-        import stress_more
+        # Imported on use: the ordinary operations do not need them.
+        import stress_counter, stress_lifetime, stress_owner_death, stress_ring, stress_torn
         name = self._arg(req, 'scenario', lambda v: isinstance(v, TEXT), 'a string')
         params = self._arg(req, 'params', lambda v: isinstance(v, dict), 'an object', {})
         if self.in_child:
             raise Unsupported('stress scenarios run from the driver, not from a child')
         ctx = self.ctx or multiprocessing
         if name == 'counter':
-            return stress.counter(ctx, params)
+            return stress_counter.counter(ctx, params)
         if name == 'torn':
-            return stress.torn(ctx, params)
+            return stress_torn.torn(ctx, params)
         if name == 'ring':
-            return stress_more.ring(ctx, params)
+            return stress_ring.ring(ctx, params)
         if name == 'owner-death':
-            return stress_more.owner_death(ctx, params)
+            return stress_owner_death.owner_death(ctx, params)
         if name == 'lifetime-cycles':
-            return stress_more.lifetime_cycles(ctx, params)
+            return stress_lifetime.lifetime_cycles(ctx, params)
         if name == 'lifetime-outlive':
-            return stress_more.lifetime_outlive(ctx, params, self.start_method)
+            return stress_lifetime.lifetime_outlive(ctx, params, self.start_method)
         if name == 'lifetime-exec':
-            return stress_more.lifetime_exec(params)
+            return stress_lifetime.lifetime_exec(params)
         if name == 'lifetime-create':
             count = params.get('objects', 100)
             for i in range(count):
