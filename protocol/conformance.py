@@ -1,22 +1,54 @@
 """Protocol conformance checks for a driver: what every driver must do, whatever it
-implements. Usage: conformance.py [--record FILE] DRIVER-COMMAND...
+implements. Usage: conformance.py [--record FILE] [--schema FILE] DRIVER-COMMAND...
 
 It speaks raw lines to the driver (so that it can also send what shmcheck never would: bad
 JSON, unknown ops) and checks the answers' shapes and error kinds against
-protocol/PROTOCOL.md. Exit status 0 when every check passes; each failure is printed.
+protocol/PROTOCOL.md. The error kinds and the fields each stress observation requires are read
+from the schema (--schema, by default driver-protocol.schema.json next to this file). Each
+scenario the driver lists in its hello is run once with tiny params. Exit status 0 when every
+check passes; each failure is printed. Standard library only; Python 2.7 and 3.x.
 
 --record FILE writes the traffic to FILE, one JSON object a line: {"request": LINE} or
 {"response": LINE}, and "invalid": true on the requests it sends invalid on purpose
 (schema_traffic.py validates the rest against the schema)."""
 from __future__ import print_function
 
+import io
 import json
+import os
 import subprocess
 import sys
 import time
 
-KINDS = {"index_error", "type_error", "value_error", "overflow_error", "attribute_error", "runtime_error",
-         "assertion_error", "os_error", "timeout", "crashed", "unsupported", "other"}
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "driver-protocol.schema.json")
+TEXT = (str, type(u""))
+KINDS = set()  # the schema's $defs/error_kind, read by main()
+OBSERVATIONS = {}  # scenario -> the fields its observation requires ($defs/observations)
+
+# One small, fast run of each scenario: observations of the real shape, in well under a second
+# each (owner-death waits its bound when the lock is not recovered).
+STRESS_PROBES = {
+    "counter": {"shape": "array", "mode": "held", "procs": 2, "ops": 100, "history_every": 10, "timeout": 5},
+    "torn": {"target": "slice", "k": 4, "locked": True, "readers": 1, "writes": 100, "min_reads": 10, "timeout": 5},
+    "ring": {"variant": "mpmc", "producers": 2, "consumers": 2, "items": 20, "size": 5, "timeout": 5},
+    "owner-death": {"waiters": 1, "bound": 0.2, "timeout": 5},
+    "lifetime-cycles": {"cycles": 20, "warmup": 10, "size": 16, "timeout": 5},
+    "lifetime-create": {"objects": 2},
+    "lifetime-outlive": {"timeout": 5},
+    "lifetime-exec": {"timeout": 5},
+}
+
+
+def load_schema(path):
+    """The error kinds and the observations' required fields, from the schema."""
+    with io.open(path, encoding="utf-8") as f:
+        defs = json.load(f)["$defs"]
+    KINDS.update(row["const"] for row in defs["error_kind"]["oneOf"])
+    for scenario, definition in defs["observations"].items():
+        if isinstance(definition, dict):
+            OBSERVATIONS[scenario] = definition.get("required", [])
+
+
 failures = []
 passes = [0]
 
@@ -64,8 +96,7 @@ def check_outcome(o, what):
     else:
         e = o.get("error", {})
         check(e.get("kind") in KINDS, "%s: error kind %r is in the vocabulary" % (what, e.get("kind")))
-        check(isinstance(e.get("message"), str) or e.get("message") is None or str(type(e.get("message"))) == "<type 'unicode'>",
-              "%s: error message is text" % what)
+        check(isinstance(e.get("message"), TEXT), "%s: error message is text" % what)
 
 
 def kind(resp):
@@ -73,10 +104,14 @@ def kind(resp):
 
 
 def main(argv):
-    record = None
-    if argv[:1] == ["--record"]:
-        record = open(argv[1], "w")
+    record, schema = None, SCHEMA
+    while argv[:1] in (["--record"], ["--schema"]):
+        if argv[0] == "--record":
+            record = open(argv[1], "w")
+        else:
+            schema = argv[1]
         argv = argv[2:]
+    load_schema(schema)
     d = Driver(argv, record)
     hello = d.send(op="hello", protocol=1)
     check(hello["ok"], "hello succeeds")
@@ -114,6 +149,30 @@ def main(argv):
         check(kind(res[1]) == "index_error", "an error inside a batch is an outcome, not the batch's")
         check(res[2].get("result") == [5, 0, 0], "the batch went on after the error: %r" % res[2])
 
+    # The other operations once each, so that schema_traffic.py checks their results' shapes.
+    more = d.send(op="batch", ops=[{"op": "len", "obj": "a"},
+                                   {"op": "get_obj", "obj": "a", "as": "a_raw"},
+                                   {"op": "copy", "obj": "a_raw", "as": "a_copy"},
+                                   {"op": "synchronized", "obj": "a_copy", "as": "a_sync"},
+                                   {"op": "acquire", "obj": "a_sync", "blocking": True, "timeout": 1},
+                                   {"op": "release", "obj": "a_sync"},
+                                   {"op": "drop", "obj": "a_sync"},
+                                   {"op": "create", "shape": "array", "tc": "c", "size": 2, "as": "chars"},
+                                   {"op": "set_raw", "obj": "chars", "item": {"bytes": "ab"}},
+                                   {"op": "raw", "obj": "chars"},
+                                   {"op": "fetch_add", "obj": "a", "index": 2, "item": 0},
+                                   {"op": "owner_deaths", "obj": "a"}]).get("result", [])
+    check(len(more) == 12, "a batch of 12 answers 12 outcomes")
+    if len(more) == 12:
+        for o in more:
+            check_outcome(o, "batch item")
+        check(more[0].get("result") == 3, "len of a 3-element array is 3: %r" % more[0])
+        check(more[4].get("result") is True, "acquire of a free lock answers true: %r" % more[4])
+        check(more[10]["ok"] if caps.get("atomic_ops") else kind(more[10]) == "unsupported",
+              "fetch_add works with atomic_ops, and is unsupported without: %r" % more[10])
+        check(more[11]["ok"] or kind(more[11]) == "unsupported",
+              "owner_deaths answers a count, or unsupported: %r" % more[11])
+
     child = d.send(op="child", ops=[{"op": "set", "obj": "a", "index": 1, "item": 7}])
     if child["ok"]:
         r = child["result"]
@@ -124,10 +183,23 @@ def main(argv):
         check(kind(child) == "unsupported", "child is done or unsupported")
 
     # Python's json writes an int beyond 64 bits as a bare literal: it is an int all the same.
-    d.send(op="create", shape="value", tc="Q", init=2 ** 64 + 5, **{"as": "big"})
-    check(d.send(op="value", obj="big").get("result") == 5, "a bare 2**64 + 5 stored into 'Q' wraps to 5")
+    if "Q" in tcs:  # CPython before 3.7 has no 'Q'
+        d.send(op="create", shape="value", tc="Q", init=2 ** 64 + 5, **{"as": "big"})
+        check(d.send(op="value", obj="big").get("result") == 5, "a bare 2**64 + 5 stored into 'Q' wraps to 5")
     stress = d.send(op="stress", scenario="no-such-scenario", params={})
     check(kind(stress) == "unsupported", "a stress scenario the driver lacks is unsupported: %r" % stress)
+    for scenario in caps.get("scenarios", []):
+        check(scenario in OBSERVATIONS, "the scenario %r is one of the schema's $defs/observations" % scenario)
+        if scenario not in STRESS_PROBES:
+            continue
+        ran = d.send(op="stress", scenario=scenario, params=STRESS_PROBES[scenario])
+        if not ran["ok"]:
+            check(kind(ran) == "unsupported", "stress %s answers an observation or unsupported: %r" % (scenario, ran))
+            continue
+        seen = ran["result"]
+        missing = [f for f in OBSERVATIONS.get(scenario, []) if f not in seen] if isinstance(seen, dict) else "all"
+        check(not missing, "the %s observation is an object with the fields the schema requires (missing %s): %r"
+              % (scenario, missing, seen))
 
     nbytes = d.send(op="nbytes", obj="a")
     check(nbytes.get("result") == 3 * caps.get("sizes", {}).get("i", [0])[0],

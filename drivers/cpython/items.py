@@ -4,19 +4,27 @@ Standard library only; runs on CPython 2.7 and 3.6+.
 """
 from __future__ import print_function, division
 
+import io
 import json
 import math
+import os
 import re
 import sys
 
 PY2 = sys.version_info[0] == 2
 
 if PY2:  # pragma: no cover - exercised on 2.7 only
+    import __builtin__ as builtins
     TEXT = unicode  # noqa: F821
     INTS = (int, long)  # noqa: F821
 else:
+    import builtins
     TEXT = str
     INTS = (int,)
+
+# The protocol's one table of error kinds is the schema's $defs/error_kind.
+SCHEMA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'protocol',
+                                      'driver-protocol.schema.json'))
 
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
@@ -90,16 +98,36 @@ def encode_sequence(v):
     return [encode(e) for e in v]
 
 
-_KINDS = [
-    (IndexError, 'index_error'),
-    (TypeError, 'type_error'),
-    (ValueError, 'value_error'),
-    (OverflowError, 'overflow_error'),
-    (AttributeError, 'attribute_error'),
-    (RuntimeError, 'runtime_error'),
-    (AssertionError, 'assertion_error'),
-    (EnvironmentError, 'os_error'),  # OSError on 3.x; IOError, mmap.error etc. on 2.7
-]
+def _load_kinds(path):
+    """[(exception class, kind)] in the schema's table order, from each kind's x-python names
+    (builtins). A name this Python lacks is skipped: the table may name exceptions of newer
+    versions. On 2.7, EnvironmentError is the base of OSError, IOError, mmap.error etc.
+
+    Raises when the schema cannot be read or has no such table: the driver then does not
+    start, and shmcheck reports it broken with this error on its stderr."""
+    try:
+        with io.open(path, encoding='utf-8') as f:
+            rows = json.load(f)['$defs']['error_kind']['oneOf']
+        kinds = set(row['const'] for row in rows)
+    except (EnvironmentError, ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError('cannot read the error kinds ($defs/error_kind) from %s: %s' % (path, exc))
+    missing = set(['other', 'unsupported']) - kinds
+    if missing:
+        raise RuntimeError('%s lacks the error kinds %s' % (path, ', '.join(sorted(missing))))
+    table = []
+    for row in rows:
+        for name in row.get('x-python', []):
+            cls = getattr(builtins, name, None)
+            if cls is None:
+                continue
+            if not (isinstance(cls, type) and issubclass(cls, BaseException)):
+                raise RuntimeError('%s: x-python name %r of %r is not an exception' % (path, name, row['const']))
+            if all(cls is not known for known, _ in table):  # OSError is EnvironmentError on 3.x
+                table.append((cls, str(row['const'])))
+    return table
+
+
+_KINDS = _load_kinds(SCHEMA)
 
 
 def _text(x):

@@ -79,7 +79,7 @@ class Session(object):
     OPS = ('hello', 'create', 'get', 'set', 'get_slice', 'set_slice', 'len', 'value',
            'set_value', 'raw', 'set_raw', 'get_obj', 'copy', 'synchronized', 'drop',
            'acquire', 'release', 'batch', 'child', 'child_start', 'child_wait', 'wait_for',
-           'nbytes', 'stress', 'bye')
+           'nbytes', 'fetch_add', 'owner_deaths', 'stress', 'bye')
 
     def __init__(self, start_method='fork', child_timeout=8.0, in_child=False):
         self.start_method = start_method
@@ -285,6 +285,14 @@ class Session(object):
     def op_release(self, req):
         self._obj(req).get_lock().release()
         return None
+
+    def op_fetch_add(self, req):
+        # sharedctypes has no lock-free add (capability atomic_ops is false).
+        raise Unsupported('multiprocessing.sharedctypes has no lock-free fetch_add')
+
+    def op_owner_deaths(self, req):
+        # Its locks are semaphores with no owner (capability robust_lock is false).
+        raise Unsupported("multiprocessing's locks do not detect or count dead owners")
 
     def op_batch(self, req):
         ops = self._arg(req, 'ops', lambda v: isinstance(v, list), 'a list of requests')
