@@ -67,7 +67,7 @@ int run_audit_command(const AuditCli& o) {
   if (select.empty()) select = {"native"};
   std::cout << fmt::format("shmcheck {} audit: {}\n", version, fmt::join(select, ","));
   harness::Results results = make_results(o.json_out, 0);
-  const audit::AuditRan ran = audit_suite({select, o.work_dir, o.keep_work}, results);
+  const audit::AuditRan ran = audit_suite({select, o.work_dir, o.keep_work, {}}, results);
   const nlohmann::json& section = ran.section;
   print_table(section);
   std::cout << "\nfindings:\n";
@@ -88,7 +88,7 @@ void add_audit(CLI::App& app, int& status) {
   auto o = std::make_shared<AuditCli>();
   auto* cmd = app.add_subcommand("audit", "Portability audit: typecode sizes and shared-memory behaviour across ABIs");
   cmd->add_option("--abi", o->abis,
-                  "native (default), executed, probed, cpython, cpython:PYTHON, all, or ABI names (--list); "
+                  "native (default), executed, probed, python (every Python's ctypes; also cpython), python:PYTHON, all, or ABI names (--list); "
                   "comma-separated or repeated. The baseline ABI is always audited.");
   cmd->add_option("--json", o->json_out, "Write results JSON (schema v1, with the audit section) here");
   cmd->add_option("--work-dir", o->work_dir, "Build the probes here and keep them (default: a scratch directory, removed)");

@@ -68,7 +68,7 @@ std::map<std::string, MutantInfo> mutant_infos(const std::vector<std::string>& s
 }
 
 int list_impls(std::vector<std::string> specs, int timeout_ms) {
-  if (specs.empty()) specs = {"ref", "boost", "cpython:all", "mutant:all"};
+  if (specs.empty()) specs = {"ref", "boost", "python:all", "mutant:all"};
   int status = ok;
   specs = expand_specs(specs);
   const auto mutants = mutant_infos(specs);
@@ -76,7 +76,7 @@ int list_impls(std::vector<std::string> specs, int timeout_ms) {
     try {
       auto impl = open_implementation(spec, std::chrono::milliseconds(timeout_ms));
       const auto& d = impl->describe();
-      std::cout << fmt::format("{:<44} {} {}\n{:<44} {}\n", spec, d.name, d.version, "", capability_text(d.capabilities));
+      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, d.label(), "", capability_text(d.capabilities));
     } catch (const harness::Broken& e) {
       status = broke;
       std::cout << fmt::format("{:<44} broken: {}\n", spec, harness::reason_with_stderr(e));
@@ -102,7 +102,7 @@ void add_list(CLI::App& app, int& status) {
   auto* impls = list->add_subcommand("impls", "Start each implementation, shake hands, and print its version and capabilities");
   auto specs = std::make_shared<std::vector<std::string>>();
   auto timeout_ms = std::make_shared<int>(10000);
-  impls->add_option("--impl", *specs, "Implementation spec (default: ref, boost, cpython:all and mutant:all)");
+  impls->add_option("--impl", *specs, "Implementation spec (default: ref, boost, python:all and mutant:all)");
   impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str();
   impls->callback([&status, specs, timeout_ms] { status = list_impls(*specs, *timeout_ms); });
 }

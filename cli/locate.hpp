@@ -3,7 +3,7 @@
 // build tree and of an installed tree.
 //   programs (shmcheck_mutant, shmcheck_boost_driver, shmcheck_audit_probe): next to the
 //     running shmcheck, as both trees have them;
-//   data (spec/clauses.json, drivers/cpython/, audit/, reports/, protocol/): $SHMCHECK_DATA_DIR
+//   data (spec/clauses.json, drivers/python/, audit/, reports/, protocol/): $SHMCHECK_DATA_DIR
 //     if set, else <bin>/../share/shmcheck when shmcheck is installed, else the source tree it
 //     was built from.
 #include <string>
@@ -14,7 +14,7 @@ namespace shmcheck::cli {
 std::string self_path();
 // The path of program `name` next to the running one (it may not exist: starting it says so).
 std::string program_path(const std::string& name);
-// The data directory, and a path in it ("drivers/cpython/driver.py").
+// The data directory, and a path in it ("drivers/python/driver.py").
 std::string data_dir();
 std::string data_path(const std::string& relative);
 

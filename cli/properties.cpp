@@ -41,7 +41,7 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
   cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
-  cmd->add_option("--expect", o->common.expect, "Expected-failures file, or 'none' (default: drivers/cpython/ or drivers/boost/expectations.json)");
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")->capture_default_str();
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the properties and exit");

@@ -72,7 +72,13 @@ int run(RunOptions o) {
     if (suite == "spec") spec_suite(o.common, o.spec, results);
     if (suite == "property") property_suite(o.common, o.property, results);
     if (suite == "stress") stress_suite(o.common, o.stress, results);
-    if (suite == "audit") audited = audit_suite(o.audit, results).impls;
+    if (suite == "audit") {
+      // Its Python part is each Python under test: its ctypes against this machine's C ABI.
+      AuditOptions audit = o.audit;
+      audit.pythons = pythons_under_test(o.common.impls);
+      if (audit.pythons.empty()) std::erase(audit.select, "python");
+      audited = audit_suite(audit, results).impls;
+    }
   }
   std::vector<std::string> summarized = expand_specs(o.common.impls);
   for (const auto& impl : audited)
@@ -97,7 +103,7 @@ void add_run(CLI::App& app, int& status) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Run suites against implementations into one results.json, and a report with --out");
   cmd->add_option("--impl", o->common.impls,
-                  "Implementation to check: ref, boost, exec:CMD, cpython[:PYTHON][@METHOD], cpython:all, mutant:NAME, mutant:all")
+                  "Implementation to check: ref, boost, exec:CMD, python[:PYTHON][+MODULE][@METHOD], python:all, cpython:all, mutant:NAME, mutant:all")
       ->capture_default_str();
   cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, audit (native ABI and CPython's ctypes), or all")->capture_default_str();
   cmd->add_option("--case", o->spec.cases, "Spec suite: run only these case ids");
@@ -111,7 +117,7 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver; past it the driver is broken")
       ->capture_default_str();
   cmd->add_option("--expect", o->common.expect,
-                  "Expected-failures file, or 'none' (default: drivers/cpython/ or drivers/boost/expectations.json)");
+                  "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
   cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)");
   cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
               "3 something broke (and nothing failed), or the report could not be written.");

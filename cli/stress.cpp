@@ -47,7 +47,7 @@ void add_stress(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"packed", "padded"}));
   cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)");
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)");
-  cmd->add_option("--expect", o->common.expect, "Expected-failures file, or 'none' (default: drivers/cpython/expectations.json for cpython specs)");
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")->capture_default_str();
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the cases at this size and exit");

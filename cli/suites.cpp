@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "locate.hpp"
+#include "pythons.hpp"
 #include "registry.hpp"
 
 #include "spec/spec_suite.hpp"
@@ -72,12 +73,22 @@ void stress_suite(const Common& common, const stress::StressSettings& s, harness
   harness::run_suite(suite, subjects_of(common.impls, common.expect), opener(timeout), results);
 }
 
+std::vector<std::string> pythons_under_test(const std::vector<std::string>& specs) {
+  std::vector<std::string> out;
+  for (const auto& spec : expand_specs(specs))
+    if (is_python_spec(spec)) {
+      const std::string python = parse_python_spec(spec).python;
+      if (std::find(out.begin(), out.end(), python) == out.end()) out.push_back(python);
+    }
+  return out;
+}
+
 audit::AuditRan audit_suite(const AuditOptions& o, harness::Results& results) {
   audit::AuditOptions options;
   options.select = o.select;
   options.work_dir = o.work_dir;
   options.keep_work = o.keep_work;
-  options.cpythons = find_cpythons();
+  options.cpythons = o.pythons.empty() ? find_pythons() : o.pythons;
   options.native_probe = program_path("shmcheck_audit_probe");
   return audit::audit_suite(data_path("audit"), options, results);
 }

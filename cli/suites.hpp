@@ -16,7 +16,7 @@ namespace shmcheck::cli {
 
 // What every suite that runs implementations takes from the command line.
 struct Common {
-  std::vector<std::string> impls;  // as given (cpython:all, mutant:all are expanded by the registry)
+  std::vector<std::string> impls;  // as given (python:all, mutant:all are expanded by the registry)
   std::uint64_t seed = 0;
   std::string expect;              // "", a file, or "none"
   int timeout_ms = 10000;
@@ -33,10 +33,16 @@ struct PropertyOptions {
 };
 
 struct AuditOptions {
-  std::vector<std::string> select = {"native", "cpython"};  // as `shmcheck audit --abi`
+  std::vector<std::string> select = {"native", "python"};  // as `shmcheck audit --abi`
   std::string work_dir;
   bool keep_work = false;
+  // The interpreters "python" stands for: the Pythons under test in a run; empty: every one
+  // on the machine (`shmcheck audit`).
+  std::vector<std::string> pythons;
 };
+
+// The interpreters of the Python implementations among `specs` (expanded), once each.
+std::vector<std::string> pythons_under_test(const std::vector<std::string>& specs);
 
 // A seed from the system, for runs that were given none (it is printed and recorded).
 std::uint64_t fresh_seed();

@@ -46,7 +46,7 @@ harness::Judged PropertySuite::run(harness::Session& session, const harness::Cas
   const auto p = std::find_if(all.begin(), all.end(), [&](const Property& x) { return x.id == c.id; });
   // The dialect of one implementation's version; a difference between two has none.
   const nlohmann::json dialect =
-      session.impls.size() == 1 ? session.subject.expectations.dialect(session.description.version) : nlohmann::json::object();
+      session.impls.size() == 1 ? session.expectations.dialect() : nlohmann::json::object();
   const PropertyResult pr = run_property(session.impls, {settings_.seed, settings_.cases, settings_.reproduce, dialect}, *p);
   harness::Judged j{pr.result, {{"seed", settings_.seed}}};
   if (!pr.counterexample.empty()) {

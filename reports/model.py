@@ -91,10 +91,17 @@ def suites_of(results):
 
 
 def impl_label(impl):
+    """'cpython 3.11.7', 'pypy 7.3.11 (python 3.9.16)', 'cpython 3.11.2 + billiard 4.1.0'."""
     if "broken" in impl:
         return impl["spec"]
-    version = f" {impl['version']}" if impl.get("version") else ""
-    return f"{impl['name']}{version}"
+    label = impl["name"] + (f" {impl['version']}" if impl.get("version") else "")
+    language = impl.get("language") or {}
+    if language.get("version") and language["version"] != impl.get("version"):
+        label += f" ({language.get('name', 'language')} {language['version']})"
+    module = impl.get("module") or {}
+    if module.get("name") and module["name"] != "multiprocessing":  # the standard module says nothing new
+        label += f" + {module['name']}" + (f" {module['version']}" if module.get("version") else "")
+    return label
 
 
 def overall(doc):

@@ -55,9 +55,11 @@ harness::Description describe_abi(const AbiRun& run) {
 
 harness::Description describe_cpython(const AbiRun& run) {
   harness::Description d;
-  d.spec = "cpython:" + run.python;
-  d.name = "cpython";
+  d.spec = "python:" + run.python;
   const auto& p = run.obs.probe;
+  // What runs the probe: CPython, PyPy... (its ctypes is what is audited).
+  d.name = run.ok() ? p.value("implementation", std::string("python")) : "python";
+  std::transform(d.name.begin(), d.name.end(), d.name.begin(), [](unsigned char c) { return std::tolower(c); });
   d.version = run.ok() ? p.value("version", std::string("unknown")) : "unknown";
   d.platform = {{"os", run.ok() ? p.value("system", std::string("unknown")) : "unknown"},
                 {"machine", run.ok() ? p.value("machine", std::string("unknown")) : "unknown"},
@@ -92,7 +94,9 @@ std::string cpython_name(const AbiRun& run, const std::vector<AbiRun>& done) {
   const auto& p = run.obs.probe;
   std::string system = p.value("system", std::string("unknown"));
   std::transform(system.begin(), system.end(), system.begin(), [](unsigned char c) { return std::tolower(c); });
-  std::string name = fmt::format("cpython-{}-{}-{}", p.value("version", std::string("?")), system, p.value("machine", std::string("?")));
+  std::string impl = p.value("implementation", std::string("python"));
+  std::transform(impl.begin(), impl.end(), impl.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string name = fmt::format("{}-{}-{}-{}", impl, p.value("version", std::string("?")), system, p.value("machine", std::string("?")));
   // Two interpreters of one version (pyenv's and the distribution's): the second is named by its path.
   for (const auto& d : done)
     if (d.name == name) return name + " (" + run.python + ")";
@@ -110,19 +114,21 @@ std::vector<std::string> resolve_selection(const AuditData& data, const std::vec
       for (const auto& a : data.abis)
         if (s == "all" || a.how == s) add(abis, a.abi);
       if (s == "all")
-        for (const auto& py : cpythons) add(pythons, "cpython:" + py);
+        for (const auto& py : cpythons) add(pythons, "python:" + py);
     } else if (s == "native") {
       add(abis, native ? native->abi : data.baseline);
-    } else if (s == "cpython") {
-      for (const auto& py : cpythons) add(pythons, "cpython:" + py);
+    } else if (s == "cpython" || s == "python") {
+      for (const auto& py : cpythons) add(pythons, "python:" + py);
     } else if (s.rfind("cpython:", 0) == 0 && s.size() > 8) {
+      add(pythons, "python:" + s.substr(8));
+    } else if (s.rfind("python:", 0) == 0 && s.size() > 7) {
       add(pythons, s);
     } else if (data.find(s)) {
       add(abis, s);
     } else {
       std::string known;
       for (const auto& a : data.abis) known += " " + a.abi;
-      throw ValueError("unknown ABI '" + s + "' (known: native, executed, probed, cpython, cpython:PYTHON, all," + known + ")");
+      throw ValueError("unknown ABI '" + s + "' (known: native, executed, probed, python (cpython), python:PYTHON, all," + known + ")");
     }
   }
   // The baseline, and the native ABI CPython is compared with, are always observed.
@@ -160,9 +166,9 @@ AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
     AbiRun run;
     std::vector<AuditCase> cases;
     const std::string repro = harness::replay_command("audit --abi " + harness::shell_word(name));
-    if (name.rfind("cpython:", 0) == 0) {
+    if (name.rfind("python:", 0) == 0) {
       run.how = "cpython";
-      run.python = name.substr(8);
+      run.python = name.substr(7);
       run.obs = observe_cpython(run.python, env);
       run.name = run.ok() ? cpython_name(run, out.runs) : name;
       const AbiRun* native = nullptr;

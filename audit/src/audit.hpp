@@ -15,7 +15,7 @@
 namespace shmcheck::audit {
 
 struct AuditOptions {
-  // Names from the command line: native, executed, probed, cpython, cpython:PYTHON, all, or
+  // Names from the command line: native, executed, probed, python (or cpython), python:PYTHON, all, or
   // ABI names of audit/data/abis.json. The baseline is always added: findings are
   // deviations from it, and CPython is compared with the native ABI.
   std::vector<std::string> select = {"native"};
@@ -37,7 +37,7 @@ struct AuditOutcome {
   std::string work_dir;    // when kept
 };
 
-// What `select` stands for: ABI names in data order, then "cpython:PYTHON" entries.
+// What `select` stands for: ABI names in data order, then "python:PYTHON" entries.
 // ValueError for a name that is none of the above.
 std::vector<std::string> resolve_selection(const AuditData& data, const std::vector<std::string>& select,
                                            const std::vector<std::string>& cpythons, const std::string& host_machine);

@@ -20,7 +20,7 @@ struct AbiRun {
   std::string name;              // "linux-armhf", "cpython-3.12.1-linux-x86_64"
   std::string how;               // executed, probed, cpython
   const AbiConfig* config = nullptr;  // nullptr for cpython
-  std::string python;            // cpython: the interpreter
+  std::string python;            // python: the interpreter (CPython, PyPy)
   Observation obs;
   bool ok() const { return obs.status == Observation::Status::ok; }
   bool emulated() const { return config && !config->emulator.empty(); }

@@ -17,7 +17,7 @@ AuditRan audit_suite(const std::string& audit_dir, const AuditOptions& options, 
     for (const auto& c : cases) {
       results.implementation(c.impl);
       if (std::find(ran.impls.begin(), ran.impls.end(), c.impl.spec) == ran.impls.end()) ran.impls.push_back(c.impl.spec);
-      results.record(c.impl.spec, c.impl.version, {}, c.result);
+      results.record(c.impl.spec, {}, c.result);
     }
   });
   results.set_section("audit", outcome.section);

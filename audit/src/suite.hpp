@@ -1,7 +1,7 @@
 #pragma once
 // The audit as a suite of the run: it observes ABIs, not implementations, so it has no
 // implementations to open and restart; each ABI (abi:NAME) and each CPython's ctypes
-// (cpython:PYTHON) is a column of the results, its judged cases recorded as they come.
+// (python:PYTHON) is a column of the results, its judged cases recorded as they come.
 #include "audit.hpp"
 
 #include <shmcheck/harness/results.hpp>
@@ -12,7 +12,7 @@
 namespace shmcheck::audit {
 
 struct AuditRan {
-  std::vector<std::string> impls;  // abi:NAME and cpython:PYTHON, in the order audited
+  std::vector<std::string> impls;  // abi:NAME and python:PYTHON, in the order audited
   nlohmann::json section;          // results.json's audit section
   std::string work_dir;            // when kept
 };

@@ -5,21 +5,63 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 namespace shmcheck::harness {
 namespace {
 
-bool version_matches(const std::vector<std::string>& versions, const std::string& version) {
-  if (versions.empty()) return true;
-  for (const auto& v : versions)
+bool prefix_matches(const std::vector<std::string>& prefixes, const std::string& version) {
+  if (prefixes.empty()) return true;
+  for (const auto& v : prefixes)
     if (version == v || version.rfind(v + ".", 0) == 0) return true;
   return false;
+}
+
+bool one_of(const std::vector<std::string>& names, const std::string& name) {
+  return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool applies_to(const Applies& a, const Description& d, const std::string& start_method) {
+  const std::string module_version = d.module.is_object() && d.module.value("version", nlohmann::json()).is_string()
+                                         ? d.module.at("version").get<std::string>()
+                                         : "";
+  return prefix_matches(a.versions, d.version) && one_of(a.implementations, d.name) &&
+         prefix_matches(a.module_versions, module_version) && one_of(a.start_methods, start_method);
+}
+
+// An entry's or a dialect's narrowing keys, checked: each is a list of strings.
+Applies applies_of(const nlohmann::json& e, const std::string& path) {
+  Applies a;
+  const std::pair<const char*, std::vector<std::string>*> keys[] = {
+      {"versions", &a.versions}, {"implementations", &a.implementations}, {"module_versions", &a.module_versions},
+      {"start_methods", &a.start_methods}};
+  for (const auto& [key, out] : keys) {
+    if (!e.contains(key)) continue;
+    const auto& v = e.at(key);
+    if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_string(); }))
+      throw ValueError("expectations file " + path + ": '" + key + "' is a list of strings: " + e.dump().substr(0, 200));
+    *out = v.get<std::vector<std::string>>();
+  }
+  return a;
 }
 
 }  // namespace
 
 Expectations Expectations::load(const std::string& path) {
+  Expectations out;
+  out.source_ = path;
+  std::vector<std::string> seen;
+  out.read(path, seen);
+  return out;
+}
+
+void Expectations::read(const std::string& path, std::vector<std::string>& seen) {
+  std::error_code ec;
+  const std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
+  if (std::find(seen.begin(), seen.end(), canonical) != seen.end())
+    throw ValueError("expectations file " + path + " includes itself (through " + seen.front() + ")");
+  seen.push_back(canonical);
   std::ifstream in(path);
   if (!in) throw ValueError("cannot read expectations file " + path);
   nlohmann::json doc;
@@ -28,65 +70,53 @@ Expectations Expectations::load(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw ValueError("expectations file " + path + " is not valid JSON: " + e.what());
   }
-  Expectations out;
-  out.source_ = path;
   if (!doc.is_object() || !doc.contains("expected_failures") || !doc.at("expected_failures").is_array())
     throw ValueError("expectations file " + path + " needs a list 'expected_failures'");
+  for (const auto& included : doc.value("include", nlohmann::json::array())) {
+    if (!included.is_string()) throw ValueError("expectations file " + path + ": 'include' is a list of file names");
+    read((std::filesystem::path(path).parent_path() / included.get<std::string>()).string(), seen);
+  }
   for (const auto& e : doc.at("expected_failures")) {
     if (!e.is_object() || !e.contains("case") || !e.contains("reason") || !e.at("case").is_string() ||
         !e.at("reason").is_string() || e.at("reason").get<std::string>().empty())
       throw ValueError("expectations file " + path + ": every entry needs a 'case' and a non-empty 'reason': " +
                        e.dump().substr(0, 200));
-    const auto strings = [](const nlohmann::json& v) {
-      return v.is_array() && std::all_of(v.begin(), v.end(), [](const nlohmann::json& x) { return x.is_string(); });
-    };
-    if ((e.contains("suite") && !e.at("suite").is_string()) || (e.contains("versions") && !strings(e.at("versions"))))
-      throw ValueError("expectations file " + path + ": 'suite' is a string and 'versions' a list of strings: " + e.dump().substr(0, 200));
-    Expectation x{e.value("suite", "spec"), e.at("case"), {}, e.at("reason"), {}};
-    if (e.contains("versions")) x.versions = e.at("versions").get<std::vector<std::string>>();
-    if (e.contains("start_methods")) {
-      if (!strings(e.at("start_methods")))
-        throw ValueError("expectations file " + path + ": 'start_methods' is a list of strings: " + e.dump().substr(0, 200));
-      x.start_methods = e.at("start_methods").get<std::vector<std::string>>();
-    }
-    out.entries_.push_back(std::move(x));
+    if (e.contains("suite") && !e.at("suite").is_string())
+      throw ValueError("expectations file " + path + ": 'suite' is a string: " + e.dump().substr(0, 200));
+    entries_.push_back({e.value("suite", "spec"), e.at("case"), e.at("reason"), applies_of(e, path), path});
   }
   for (const auto& d : doc.value("dialects", nlohmann::json::array())) {
-    if (!d.is_object() || !d.contains("reason") || !d.at("reason").is_string() ||
-        (d.contains("versions") && !d.at("versions").is_array()))
-      throw ValueError("expectations file " + path + ": every dialect needs a 'reason' (and 'versions' is a list): " +
-                       d.dump().substr(0, 200));
-    std::vector<std::string> versions;
-    for (const auto& v : d.value("versions", nlohmann::json::array())) {
-      if (!v.is_string()) throw ValueError("expectations file " + path + ": a version is a string: " + v.dump());
-      versions.push_back(v);
-    }
+    if (!d.is_object() || !d.contains("reason") || !d.at("reason").is_string())
+      throw ValueError("expectations file " + path + ": every dialect needs a 'reason': " + d.dump().substr(0, 200));
     nlohmann::json body = d;
-    body.erase("versions");
-    body.erase("reason");
-    out.dialects_.emplace_back(std::move(versions), std::move(body));
+    for (const char* key : {"versions", "implementations", "module_versions", "start_methods", "reason"}) body.erase(key);
+    dialects_.emplace_back(applies_of(d, path), std::move(body));
   }
+}
+
+Expectations Expectations::bound_to(const Description& d, const std::string& start_method) const {
+  Expectations out;
+  out.source_ = source_;
+  for (const auto& e : entries_)
+    if (applies_to(e.applies, d, start_method)) out.entries_.push_back(e);
+  for (const auto& [a, body] : dialects_)
+    if (applies_to(a, d, start_method)) out.dialects_.emplace_back(a, body);
   return out;
 }
 
-const Expectation* Expectations::find(const std::string& version, const std::string& suite, const std::string& case_id) const {
+const Expectation* Expectations::find(const std::string& suite, const std::string& case_id) const {
   for (const auto& e : entries_) {
     if (e.suite != suite) continue;
     const bool prefix = !e.case_pattern.empty() && e.case_pattern.back() == '*';
     const std::string stem = prefix ? e.case_pattern.substr(0, e.case_pattern.size() - 1) : e.case_pattern;
-    if (prefix ? case_id.rfind(stem, 0) != 0 : case_id != stem) continue;
-    if (!version_matches(e.versions, version)) continue;
-    if (!e.start_methods.empty() && std::find(e.start_methods.begin(), e.start_methods.end(), start_method_) == e.start_methods.end())
-      continue;
-    return &e;
+    if (prefix ? case_id.rfind(stem, 0) == 0 : case_id == stem) return &e;
   }
   return nullptr;
 }
 
-nlohmann::json Expectations::dialect(const std::string& version) const {
+nlohmann::json Expectations::dialect() const {
   nlohmann::json out = nlohmann::json::object();
-  for (const auto& [versions, body] : dialects_)
-    if (version_matches(versions, version)) out.merge_patch(body);
+  for (const auto& [applies, body] : dialects_) out.merge_patch(body);
   return out;
 }
 

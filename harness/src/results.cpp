@@ -33,19 +33,22 @@ void Results::implementation(const Description& d) {
   const auto& c = d.capabilities;
   nlohmann::json sizes = nlohmann::json::object();
   for (const auto& [code, sa] : c.sizes) sizes[std::string(1, code)] = {sa.first, sa.second};
-  doc_["implementations"].push_back({{"spec", d.spec},
-                                     {"name", d.name},
-                                     {"version", d.version},
-                                     {"platform", d.platform},
-                                     {"capabilities",
-                                      {{"typecodes", c.typecodes},
-                                       {"sizes", sizes},
-                                       {"robust_lock", c.robust_lock},
-                                       {"atomic_ops", c.atomic_ops},
-                                       {"child", c.child},
-                                       {"async_child", c.async_child},
-                                       {"start_methods", c.start_methods},
-                                       {"scenarios", c.scenarios}}}});
+  nlohmann::json entry = {{"spec", d.spec},
+                           {"name", d.name},
+                           {"version", d.version},
+                           {"platform", d.platform},
+                           {"capabilities",
+                            {{"typecodes", c.typecodes},
+                             {"sizes", sizes},
+                             {"robust_lock", c.robust_lock},
+                             {"atomic_ops", c.atomic_ops},
+                             {"child", c.child},
+                             {"async_child", c.async_child},
+                             {"start_methods", c.start_methods},
+                             {"scenarios", c.scenarios}}}};
+  if (!d.language.is_null()) entry["language"] = d.language;
+  if (!d.module.is_null()) entry["module"] = d.module;
+  doc_["implementations"].push_back(entry);
   save();
 }
 
@@ -73,9 +76,9 @@ void Results::set_section(const std::string& name, const nlohmann::json& section
   save();
 }
 
-void Results::record(const std::string& impl, const std::string& impl_version, const Expectations& expectations,
+void Results::record(const std::string& impl, const Expectations& expectations,
                      CaseResult r, const nlohmann::json& extra) {
-  if (const auto* e = expectations.find(impl_version, r.suite, r.id)) {
+  if (const auto* e = expectations.find(r.suite, r.id)) {
     r.expected = true;
     r.expectation = e->reason;
   }

@@ -32,17 +32,18 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
   for (const Subject& subject : subjects) {
     std::vector<std::unique_ptr<Implementation>> owned;
     std::optional<Description> description;
+    Expectations expectations;
     std::string gave_up;  // why it could not be (re)started: every case left is broken with it
     try {
       owned = open_all(subject, open);
       description = suite.describe(subject, pointers(owned));
+      if (subject.expectations) expectations = subject.expectations(*description);
       results.implementation(*description);
-      for (const auto& impl : owned) std::cout << fmt::format("{}: {} {}\n", impl->describe().spec, impl->describe().name, impl->describe().version);
+      for (const auto& impl : owned) std::cout << fmt::format("{}: {}\n", impl->describe().spec, impl->describe().label());
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
       results.broken_implementation(subject.label, reason_with_stderr(e));
     }
-    const std::string version = description ? description->version : "";
     for (const CaseInfo& c : cases) {
       Judged judged;
       CaseResult& r = judged.result;
@@ -62,7 +63,7 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       }
       if (!owned.empty()) {
         results.begin(subject.label, r);  // on disk before it runs: a crash leaves the replay command
-        Session session{subject, pointers(owned), *description};
+        Session session{subject, pointers(owned), *description, expectations};
         const CaseResult started = r;
         judged = suite.run(session, c, results);
         CaseResult& j = judged.result;  // what the suite left unsaid is the case's own
@@ -75,7 +76,7 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
         r.verdict = Verdict::broken;
         r.message = gave_up;
       }
-      results.record(subject.label, version, subject.expectations, judged.result, judged.extra);
+      results.record(subject.label, expectations, judged.result, judged.extra);
     }
   }
 }

@@ -125,8 +125,9 @@ TEST(SuiteLoop, AnExpectedFailureDoesNotFailTheRun) {
       {"suite": "spec", "case": "fails", "reason": "known"}, {"suite": "spec", "case": "breaks", "reason": "known too"}]})";
   h::Results results(path, 7, "test", json::object());
   Toy toy;
-  h::run_suite(toy, {{"good", {"good"}, h::Expectations::load(expect)}}, [](const std::string& spec) { return std::make_unique<Fake>(spec); },
-               results);
+  const h::Expectations loaded = h::Expectations::load(expect);
+  h::run_suite(toy, {{"good", {"good"}, [&](const h::Description& d) { return loaded.bound_to(d); }}},
+               [](const std::string& spec) { return std::make_unique<Fake>(spec); }, results);
   EXPECT_EQ(results.exit_status(), 0);
   const json doc = load(path);
   EXPECT_TRUE(doc["results"][2]["expected"].get<bool>());

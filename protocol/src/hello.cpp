@@ -8,6 +8,8 @@ Description Description::from_hello(const std::string& spec, const nlohmann::jso
   d.name = h.at("name").get<std::string>();
   d.version = h.at("version").get<std::string>();
   d.platform = h.at("platform");
+  if (h.contains("language") && h.at("language").is_object()) d.language = h.at("language");
+  if (h.contains("module") && h.at("module").is_object()) d.module = h.at("module");
   const nlohmann::json& c = h.at("capabilities");
   auto& caps = d.capabilities;
   caps.typecodes = c.at("typecodes").get<std::string>();
@@ -21,6 +23,18 @@ Description Description::from_hello(const std::string& spec, const nlohmann::jso
   caps.start_methods = c.value("start_methods", std::vector<std::string>{});
   caps.scenarios = c.value("scenarios", std::vector<std::string>{});
   return d;
+}
+
+std::string Description::label() const {
+  std::string out = name + (version.empty() ? "" : " " + version);
+  auto text = [](const nlohmann::json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : std::string();
+  };
+  if (const std::string v = text(language, "version"); !v.empty() && v != version)
+    out += " (" + (text(language, "name").empty() ? std::string("language") : text(language, "name")) + " " + v + ")";
+  if (const std::string m = text(module, "name"); !m.empty() && m != "multiprocessing")
+    out += " + " + m + (text(module, "version").empty() ? "" : " " + text(module, "version"));
+  return out;
 }
 
 }  // namespace shmcheck::protocol

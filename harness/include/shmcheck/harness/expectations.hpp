@@ -5,18 +5,24 @@
 //
 // File format (JSON):
 //   {"implementation": "cpython",
+//    "include": ["other.json"],
 //    "expected_failures": [
 //      {"suite": "spec", "case": "matrix-c-*", "versions": ["2.7"],
 //       "reason": "2.7's c_char takes no int"}]}
-// `case` may end in '*' (a prefix); `versions` (optional) are version prefixes of the
-// implementation ("2.7" matches "2.7.18"); absent means every version. `start_methods`
-// (optional) limits an entry to implementations started with one of them (the spec's
-// @spawn, @forkserver; no suffix is fork).
+// `case` may end in '*' (a prefix). An entry applies to every implementation the file is used
+// for unless it narrows itself with:
+//   `versions`         prefixes of the implementation's own version ("2.7" matches "2.7.18");
+//   `implementations`  its names, as its hello says ("cpython", "pypy");
+//   `module_versions`  prefixes of the version of the module under test;
+//   `start_methods`    the spec's @fork, @spawn, @forkserver (no suffix is fork).
+// `include` adds another file's entries and dialects (relative to this one): a file applies
+// nothing of another implementation's unless it says so.
 //
 // The file may also list dialects: semantics an implementation legitimately varies in, which
 // the property suite's model takes as data instead of failing every property they touch:
 //   "dialects": [{"versions": ["2.7"], "stores": {"c": ["bytes1"]}, "reason": "..."}]
-// (see properties/model.hpp for what a dialect may say).
+// (see properties/model.hpp for what a dialect may say); they narrow themselves the same way.
+#include <shmcheck/harness/implementation.hpp>
 #include <shmcheck/harness/verdict.hpp>
 
 #include <nlohmann/json.hpp>
@@ -26,32 +32,41 @@
 
 namespace shmcheck::harness {
 
+// What an entry or a dialect applies to; empty lists narrow nothing.
+struct Applies {
+  std::vector<std::string> versions;
+  std::vector<std::string> implementations;
+  std::vector<std::string> module_versions;
+  std::vector<std::string> start_methods;
+};
+
 struct Expectation {
   std::string suite;
   std::string case_pattern;
-  std::vector<std::string> versions;
   std::string reason;
-  std::vector<std::string> start_methods;
+  Applies applies;
+  std::string source;  // the file it comes from
 };
 
 class Expectations {
  public:
   Expectations() = default;
-  // ValueError naming the file and the entry when it is malformed.
+  // ValueError naming the file and the entry when it (or a file it includes) is malformed.
   static Expectations load(const std::string& path);
-  // Entries with start_methods apply only when the implementation runs with one of them.
-  void set_start_method(std::string method) { start_method_ = std::move(method); }
-  // The entry that expects `suite`/`case_id` to fail on `version`, or nullptr.
-  const Expectation* find(const std::string& version, const std::string& suite, const std::string& case_id) const;
+  // The entries and dialects that apply to `d` started with `start_method`; the others are
+  // dropped.
+  Expectations bound_to(const Description& d, const std::string& start_method = "fork") const;
+  // The entry that expects `suite`/`case_id` to fail, or nullptr.
+  const Expectation* find(const std::string& suite, const std::string& case_id) const;
   const std::string& source() const noexcept { return source_; }
-  // The dialect entries for `version`, merged into one object (later entries win).
-  nlohmann::json dialect(const std::string& version) const;
+  // The dialect entries merged into one object (later entries win).
+  nlohmann::json dialect() const;
 
  private:
+  void read(const std::string& path, std::vector<std::string>& seen);
   std::vector<Expectation> entries_;
-  std::vector<std::pair<std::vector<std::string>, nlohmann::json>> dialects_;
+  std::vector<std::pair<Applies, nlohmann::json>> dialects_;
   std::string source_;
-  std::string start_method_ = "fork";
 };
 
 }  // namespace shmcheck::harness

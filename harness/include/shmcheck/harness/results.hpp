@@ -32,7 +32,7 @@ class Results {
   // Replaces a whole section ("audit", "performance").
   void set_section(const std::string& name, const nlohmann::json& section);
   // Marks r expected or not, prints it unless it passed as expected, counts it, saves.
-  void record(const std::string& impl, const std::string& impl_version, const Expectations& expectations,
+  void record(const std::string& impl, const Expectations& expectations,
               CaseResult r, const nlohmann::json& extra = nlohmann::json::object());
   // Prints one line per implementation and suite, records the run's duration and saves.
   void print_summary(const std::vector<std::string>& impls);

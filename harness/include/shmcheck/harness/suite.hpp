@@ -20,9 +20,11 @@ namespace shmcheck::harness {
 
 // One column of the results.
 struct Subject {
-  std::string label;               // "ref", "cpython:/usr/bin/python3", "ref vs boost"
+  std::string label;               // "ref", "python:/usr/bin/python3", "ref vs boost"
   std::vector<std::string> specs;  // the implementations it opens: one, or two in differential mode
-  Expectations expectations;       // none for a pair: a difference between two is never expected
+  // Its expectations, once it has said what it is (an empty function: none; a difference
+  // between two is never expected).
+  std::function<Expectations(const Description&)> expectations;
 };
 
 // Opens one implementation by its spec (the command line's registry); Broken when it cannot.
@@ -44,7 +46,8 @@ struct Judged {
 struct Session {
   const Subject& subject;
   std::vector<Implementation*> impls;
-  const Description& description;  // as listed in the results
+  const Description& description;   // as listed in the results
+  const Expectations& expectations;  // the subject's, bound to what it said it is
 };
 
 class Suite {

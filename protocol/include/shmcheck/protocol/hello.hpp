@@ -22,13 +22,20 @@ struct Capabilities {
 };
 
 struct Description {
-  std::string spec;      // how it was named on the command line: "ref", "cpython:/usr/bin/python3.11"
-  std::string name;      // what it says it is: "cpython"
-  std::string version;   // "3.11.7"
+  std::string spec;      // how it was named on the command line: "ref", "python:/usr/bin/pypy3+billiard"
+  std::string name;      // what it says it is: "cpython", "pypy", "shmcheck-ref"
+  std::string version;   // its own version: "3.11.7", PyPy's "7.3.11"
+  // Optional in the hello (null when absent): the language it implements, {"name": "python",
+  // "version": "3.9.16"}, and the module under test, {"name": "billiard", "version": "4.1.0"}.
+  nlohmann::json language;
+  nlohmann::json module;
   nlohmann::json platform;
   Capabilities capabilities;
   // From a hello result; json exceptions when it is malformed.
   static Description from_hello(const std::string& spec, const nlohmann::json& hello);
+  // What it is, for people: "cpython 3.11.7", "pypy 7.3.11 (python 3.9.16) + billiard 4.1.0"
+  // (the standard module goes unsaid).
+  std::string label() const;
 };
 
 }  // namespace shmcheck::protocol

@@ -1,8 +1,12 @@
 #!/usr/bin/env python
-"""shmcheck driver for CPython's multiprocessing.sharedctypes (driver protocol version 1).
+"""shmcheck driver for Python's multiprocessing.sharedctypes and the modules that offer its
+API (driver protocol version 1).
 
-    PYTHON drivers/cpython/driver.py [--start-method fork|spawn|forkserver] [--child-timeout S]
+    PYTHON drivers/python/driver.py [--module NAME] [--start-method fork|spawn|forkserver]
+                                    [--child-timeout S]
 
+--module names the module under test: multiprocessing (the default), billiard, multiprocess,
+or any module with the same API and a NAME.sharedctypes. PYTHON may be CPython or PyPy.
 Speaks protocol/PROTOCOL.md on stdin/stdout. Standard library only; CPython 2.7 and 3.6+.
 Nothing but response lines ever reaches the real stdout: the driver keeps a private copy of
 that descriptor and points descriptor 1 (and sys.stdout) at stderr, so stray prints and the
@@ -26,17 +30,25 @@ def _write_all(fd, data):
 
 
 def main(argv=None):
-    # Imported here so that a spawn child re-importing this file as __mp_main__ does nothing.
-    import session
-    from items import ProtocolError, is_int, error_outcome, dumps
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--module', default='multiprocessing',
+                        help='the module under test (default: multiprocessing)')
     parser.add_argument('--start-method', default='fork',
                         help='start method for objects and children (default: fork)')
     parser.add_argument('--child-timeout', type=float, default=8.0,
                         help='seconds a child may take before it is killed (default: 8, '
                              'below shmcheck\'s default 10 s request deadline)')
     args = parser.parse_args(argv)
+    # Before anything imports the module under test (under_test.py), and inherited by every
+    # process the session starts.
+    os.environ['SHMCHECK_MP_MODULE'] = args.module
+    # Imported here so that a spawn child re-importing this file as __mp_main__ does nothing.
+    try:
+        import session
+    except ImportError as exc:
+        sys.stderr.write('driver.py: cannot import the module under test %r: %s\n' % (args.module, exc))
+        return 2
+    from items import ProtocolError, is_int, error_outcome, dumps
     if args.start_method not in session.start_methods():
         sys.stderr.write('driver.py: start method %r is not available; have %s\n'
                          % (args.start_method, ', '.join(session.start_methods())))

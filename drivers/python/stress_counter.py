@@ -4,7 +4,7 @@ Standard library only; CPython 2.7 and 3.6+.
 """
 from __future__ import print_function, division
 
-import multiprocessing.sharedctypes as sharedctypes
+from under_test import sharedctypes
 
 from items import ProtocolError, Unsupported, encode
 from stress_workers import HAVE_CTX, Runner, _ns

@@ -6,7 +6,7 @@ from __future__ import print_function, division
 
 import time
 
-import multiprocessing.sharedctypes as sharedctypes
+from under_test import sharedctypes
 
 from stress_workers import Runner, _now, _kill, _ctx_kw
 

@@ -7,7 +7,7 @@ from __future__ import print_function, division
 
 import time
 
-import multiprocessing.sharedctypes as sharedctypes
+from under_test import sharedctypes
 
 from items import ProtocolError
 from stress_workers import Runner, _ctx_kw

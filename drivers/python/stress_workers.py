@@ -14,7 +14,7 @@ import os
 import signal
 import time
 
-import multiprocessing
+from under_test import multiprocessing
 
 HAVE_CTX = hasattr(multiprocessing, 'get_context')
 _now = getattr(time, 'monotonic', time.time)

@@ -7,8 +7,7 @@ from __future__ import print_function, division
 import os
 import time
 
-import multiprocessing
-import multiprocessing.sharedctypes as sharedctypes
+from under_test import multiprocessing, sharedctypes
 
 from items import Unsupported
 from stress_workers import HAVE_CTX, Runner, _now, _ctx_kw

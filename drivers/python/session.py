@@ -13,8 +13,8 @@ import signal
 import sys
 import time
 
-import multiprocessing
-import multiprocessing.sharedctypes as sharedctypes
+import under_test
+from under_test import multiprocessing, sharedctypes
 
 from items import (ProtocolError, Unsupported, TEXT, is_int, is_number, decode, encode,
                    encode_sequence, error, error_outcome, dumps)
@@ -35,6 +35,19 @@ def start_methods():
     return ['fork']
 
 
+def implementation_name():
+    """What runs the driver: "cpython", "pypy", ..."""
+    return platform.python_implementation().lower()
+
+
+def implementation_version():
+    """The implementation's own version: PyPy's is not the Python version it implements."""
+    info = getattr(sys, 'pypy_version_info', None)
+    if info is not None:
+        return '%d.%d.%d' % tuple(info[:3])
+    return platform.python_version()
+
+
 def hello_result():
     tcs = [c for c in TYPECODES if c in sharedctypes.typecode_to_type]
     sizes = {}
@@ -44,7 +57,10 @@ def hello_result():
     detail = '%s; %s %s' % (platform.platform(), platform.python_implementation(),
                             ' '.join(sys.version.split()))
     return {
-        'protocol': PROTOCOL, 'name': 'cpython', 'version': platform.python_version(),
+        'protocol': PROTOCOL, 'name': implementation_name(), 'version': implementation_version(),
+        'language': {'name': 'python', 'version': platform.python_version()},
+        # The standard library's module has no version of its own: it is the interpreter's.
+        'module': {'name': under_test.NAME, 'version': under_test.version() or platform.python_version()},
         'platform': {'os': platform.system().lower(), 'machine': platform.machine(),
                      'detail': detail},
         'capabilities': {
