@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 
-
 namespace shmcheck::cli {
 namespace {
 

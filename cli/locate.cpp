@@ -1,6 +1,5 @@
 #include "locate.hpp"
 
-
 #include <cstdlib>
 #include <filesystem>
 

@@ -1,8 +1,9 @@
 // Stores and loads of single elements: conversion (wrap-around, float32 rounding, one byte,
 // one wchar_t), wrong kinds, and indices.
-#include <shmcheck/protocol/item_codec.hpp>
 #include "ops.hpp"
 #include "property.hpp"
+
+#include <shmcheck/protocol/item_codec.hpp>
 
 #include <cmath>
 #include <limits>

@@ -1,8 +1,9 @@
 // What objects are beyond their elements: 'c' and 'u' strings, copies, views of the same
 // memory (get_obj, synchronized), and how many bytes an element takes.
-#include <shmcheck/protocol/item_codec.hpp>
 #include "ops.hpp"
 #include "property.hpp"
+
+#include <shmcheck/protocol/item_codec.hpp>
 
 namespace shmcheck::properties {
 

@@ -2,9 +2,10 @@
 // elements, slices, strings, views, copies, locks, children) generated with rc::state from a
 // state that knows which handles exist, run as one batch, and checked step by step against
 // the model. Preconditions keep shrunk sequences meaningful (no step on a dropped handle).
-#include <shmcheck/protocol/item_codec.hpp>
 #include "ops.hpp"
 #include "property.hpp"
+
+#include <shmcheck/protocol/item_codec.hpp>
 
 #include <rapidcheck/state.h>
 

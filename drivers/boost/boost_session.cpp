@@ -2,7 +2,6 @@
 
 #include "boost_memory.hpp"
 
-#include <shmcheck/protocol/item_codec.hpp>
 #include "drivers/common/children.hpp"
 #include "drivers/common/request.hpp"
 #include "drivers/scenarios/scenarios.hpp"
@@ -10,6 +9,7 @@
 #include <shmcheck/detail/element.hpp>  // checked_bytes and the slice/byte-string errors
 #include <shmcheck/error.hpp>
 #include <shmcheck/item.hpp>
+#include <shmcheck/protocol/item_codec.hpp>
 #include <shmcheck/slice.hpp>
 
 #include <boost/interprocess/exceptions.hpp>

@@ -1,9 +1,9 @@
 #include "children.hpp"
 
-#include <shmcheck/protocol/item_codec.hpp>
 #include "request.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/protocol/item_codec.hpp>
 
 #include <poll.h>
 #include <signal.h>

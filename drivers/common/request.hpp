@@ -44,7 +44,6 @@ nlohmann::json items_json(const std::vector<Item>& items);
 // op["tc"] as one character; a longer string is the TypeError typecode() gives for it.
 char typecode_arg(const nlohmann::json& op);
 
-
 // Runs `perform` and maps what it throws onto the outcome: shmcheck::Error -> its kind and
 // Python exception name; ImplementationError -> its kind and type; Unsupported ->
 // "unsupported"; any other std::exception (ProtocolError, json type errors) -> kind "other",

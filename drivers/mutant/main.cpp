@@ -6,10 +6,10 @@
 //   shmcheck_mutant NAME     select the fault NAME, then serve (NAME "none": no fault)
 //   shmcheck_mutant --list   NAME<TAB>SUITE<TAB>DESCRIPTION, one line per fault
 //   shmcheck_mutant NAME --attach-read HANDLE   the exec'ed reader of lifetime-exec
-#include <shmcheck/faults.hpp>
-#include "drivers/ref/ref_session.hpp"
 #include "drivers/common/serve.hpp"
+#include "drivers/ref/ref_session.hpp"
 
+#include <shmcheck/faults.hpp>
 #include <shmcheck/version.hpp>
 
 #include <iostream>

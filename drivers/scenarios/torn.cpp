@@ -1,8 +1,9 @@
 // torn (stress/SCENARIOS.md): one writer alternates two patterns, readers classify reads.
-#include <shmcheck/protocol/item_codec.hpp>
 #include "drivers/common/request.hpp"
 #include "scenarios.hpp"
 #include "workers.hpp"
+
+#include <shmcheck/protocol/item_codec.hpp>
 
 #include <atomic>
 #include <cstring>
