@@ -190,6 +190,7 @@ Expected Model::in_child(const json& ops, const std::map<std::string, Obj>& seen
 Expected Model::apply(const json& op) {
   const std::string name = op.at("op");
   if (name == "create") return create(op);
+  if (name == "collect") return Expected::value(nullptr);  // reclaims memory: no element changes
   if (name == "child") return in_child(op.at("ops"), objects_);
   if (name == "child_start") {
     started_[op.at("as")] = Started{op.at("ops"), objects_};
@@ -281,7 +282,7 @@ Expected Model::object_op(const std::string& name, const json& op, Obj& o) {
   if (name == "nbytes") return Expected::value(n * static_cast<std::size_t>(bits(o.tc) / 8));
   if (name == "wait_for") {  // nobody else writes while the parent waits: the answer is now
     const Item now = op.contains("index") ? elems.at(static_cast<std::size_t>(op.at("index").get<std::int64_t>())) : elems.at(0);
-    return Expected::value(now == item(op.at("item")));
+    return Expected::value(protocol::same_item(now, item(op.at("item"))));
   }
   if (name == "copy") {
     if (!o.lock_id.empty()) return Expected::error("type_error");  // CPython: "this type has no size"
@@ -354,7 +355,7 @@ std::string compare_results(const json& e, const json& a) {
     if (e.is_array() && a.is_array()) {
       if (e.size() != a.size()) return differ(e, a);
       for (std::size_t i = 0; i < e.size(); ++i)
-        if (!(item(e[i]) == item(a[i]))) return differ(e, a);
+        if (!protocol::same_item(item(e[i]), item(a[i]))) return differ(e, a);
       return "";
     }
     if (e.is_boolean() || a.is_boolean()) return e == a ? "" : differ(e, a);
@@ -370,7 +371,7 @@ std::string compare_results(const json& e, const json& a) {
       }
       return "";
     }
-    return item(e) == item(a) ? "" : differ(e, a);
+    return protocol::same_item(item(e), item(a)) ? "" : differ(e, a);
   } catch (const Error&) {
     return differ(e, a) + " (not an item)";
   } catch (const protocol::Violation& b) {

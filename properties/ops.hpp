@@ -39,6 +39,8 @@ inline json on(const char* name, const std::string& obj, json fields = json::obj
 inline json whole() { return json::array({nullptr, nullptr, nullptr}); }
 inline json read_all(const std::string& obj) { return on("get_slice", obj, {{"slice", whole()}}); }
 inline json drop(const std::string& obj) { return on("drop", obj); }
+// The implementation reclaims what it can now (a garbage collector's deferred frees).
+inline json collect() { return op("collect"); }
 // Children get 3 s (not the drivers' 8): a property's child does a few operations, and a
 // child that waits on a lock it should have got costs this much per shrinking step.
 constexpr double child_seconds = 3.0;

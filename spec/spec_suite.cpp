@@ -38,15 +38,16 @@ nlohmann::json operation_of(const json& step) {
   return op;
 }
 
-// Compares a result with the step's expectation: items by Item equality (so 3 and 3.0
-// differ, as int and float do), lists of items element by element, anything else as JSON.
+// Compares a result with the step's expectation: items as the protocol compares them (so 3
+// and 3.5 differ, and 3 for an expected 3.0 is the same item: only float typecodes expect
+// floats), lists of items element by element, anything else as JSON.
 bool matches(const std::string& op, const json& result, const json& expected) {
   try {
-    if (op == "get" || op == "value" || op == "raw") return item_from_json(result) == item_from_json(expected);
+    if (op == "get" || op == "value" || op == "raw") return protocol::same_item(item_from_json(result), item_from_json(expected));
     if (op == "get_slice") {
       if (!result.is_array() || !expected.is_array() || result.size() != expected.size()) return false;
       for (std::size_t i = 0; i < result.size(); ++i)
-        if (!(item_from_json(result[i]) == item_from_json(expected[i]))) return false;
+        if (!protocol::same_item(item_from_json(result[i]), item_from_json(expected[i]))) return false;
       return true;
     }
   } catch (const Error&) {

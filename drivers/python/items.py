@@ -28,6 +28,7 @@ SCHEMA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)
 
 INT64_MIN = -(1 << 63)
 INT64_MAX = (1 << 63) - 1
+EXACT_IN_JSON = 1 << 53
 _INT_TEXT = re.compile(r'^-?[0-9]+$')
 
 
@@ -75,7 +76,9 @@ def encode(v):
     if v is None or isinstance(v, bool):
         return v
     if is_int(v):
-        if INT64_MIN <= v <= INT64_MAX:
+        # Beyond 2^53 a JSON number is not exact where every number is a double (PROTOCOL.md
+        # section 3): such ints travel as text.
+        if -EXACT_IN_JSON <= v <= EXACT_IN_JSON:
             return int(v)
         return {'int': str(v)}
     if isinstance(v, float):

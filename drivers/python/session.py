@@ -6,6 +6,7 @@ import cleanly under spawn/forkserver (no side effects at import time).
 from __future__ import print_function, division
 
 import ctypes
+import gc
 import json
 import os
 import platform
@@ -95,7 +96,7 @@ class Session(object):
     OPS = ('hello', 'create', 'get', 'set', 'get_slice', 'set_slice', 'len', 'value',
            'set_value', 'raw', 'set_raw', 'get_obj', 'copy', 'synchronized', 'drop',
            'acquire', 'release', 'batch', 'child', 'child_start', 'child_wait', 'wait_for',
-           'nbytes', 'fetch_add', 'owner_deaths', 'stress', 'bye')
+           'nbytes', 'fetch_add', 'owner_deaths', 'collect', 'stress', 'bye')
 
     def __init__(self, start_method='fork', child_timeout=8.0, in_child=False):
         self.start_method = start_method
@@ -300,6 +301,12 @@ class Session(object):
 
     def op_release(self, req):
         self._obj(req).get_lock().release()
+        return None
+
+    def op_collect(self, req):
+        # A dropped object's memory comes back when the collector runs (at once on CPython by
+        # reference counting, later on PyPy): shmcheck asks before it counts or reuses memory.
+        gc.collect()
         return None
 
     def op_fetch_add(self, req):

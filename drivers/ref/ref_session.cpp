@@ -69,6 +69,7 @@ json RefSession::dispatch(const json& op) {
   const std::string name = need(op, "op").get<std::string>();
   if (name == "hello") return ref_hello();
   if (name == "bye") return nullptr;
+  if (name == "collect") return nullptr;  // memory comes back at the last drop, not later
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
   if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, [this](const std::string& h) { return exec_read(h); }});

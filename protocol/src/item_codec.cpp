@@ -153,9 +153,7 @@ nlohmann::json item_to_json(const Item& item) {
   if (item.is_none()) return nullptr;
   if (item.is_int()) {
     const Int v = item.as_int();
-    if (v >= std::numeric_limits<std::int64_t>::min() && v <= std::numeric_limits<std::int64_t>::max())
-      return static_cast<std::int64_t>(v);
-    if (v >= 0 && v <= std::numeric_limits<std::uint64_t>::max()) return static_cast<std::uint64_t>(v);
+    if (v >= -kExactInJson && v <= kExactInJson) return static_cast<std::int64_t>(v);
     return {{"int", to_string(v)}};
   }
   if (item.is_float()) {
@@ -170,6 +168,50 @@ nlohmann::json item_to_json(const Item& item) {
     return {{"bytes", utf8(wide)}};
   }
   return {{"str", utf8(item.as_str())}};
+}
+
+namespace {
+
+nlohmann::json portable_item(nlohmann::json j) {
+  if (j.is_number_integer() && !j.is_number_unsigned()) {
+    const std::int64_t v = j.get<std::int64_t>();
+    if (v < -kExactInJson || v > kExactInJson) return {{"int", std::to_string(v)}};
+  } else if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(kExactInJson)) {
+    return {{"int", std::to_string(j.get<std::uint64_t>())}};
+  }
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json portable_items(nlohmann::json request) {
+  if (request.is_array()) {
+    for (auto& op : request) op = portable_items(std::move(op));
+    return request;
+  }
+  if (!request.is_object()) return request;
+  if (request.contains("item")) request["item"] = portable_item(request["item"]);
+  for (const char* list : {"items", "init"}) {
+    if (!request.contains(list)) continue;
+    auto& v = request[list];
+    if (v.is_array())
+      for (auto& x : v) x = portable_item(x);
+    else
+      v = portable_item(v);
+  }
+  if (request.contains("ops")) request["ops"] = portable_items(std::move(request["ops"]));
+  return request;
+}
+
+bool same_item(const Item& a, const Item& b) {
+  if (a == b) return true;
+  const Item& f = a.is_float() ? a : b;
+  const Item& i = a.is_float() ? b : a;
+  if (!f.is_float() || !i.is_int()) return false;
+  const double d = f.as_float();
+  // Exactly the int's value: finite, integral, in range, and +0.0 for 0 (-0.0 is not 0's).
+  if (!std::isfinite(d) || std::trunc(d) != d || std::fabs(d) > 1.7e38 || (d == 0 && std::signbit(d))) return false;
+  return static_cast<Int>(d) == i.as_int();
 }
 
 }  // namespace shmcheck::protocol

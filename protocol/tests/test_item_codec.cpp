@@ -64,3 +64,35 @@ TEST(ItemJson, WhatFitsInSixtyFourBitsStringsAndNonJsonAreLeftAlone) {
   EXPECT_TRUE(parse_message("not json 123456789012345678901234567890").is_discarded());
   EXPECT_THROW(parse_message("[1,", true), json::exception);
 }
+
+TEST(ItemJson, IntsBeyondTwoToTheFiftyThreeAreWrittenAsTextSoEveryDriverReadsThemExactly) {
+  constexpr Int two53 = Int(1) << 53;
+  EXPECT_EQ(item_to_json(Item(two53)), json(std::int64_t{1} << 53));
+  EXPECT_EQ(item_to_json(Item(-two53)), json(-(std::int64_t{1} << 53)));
+  EXPECT_EQ(item_to_json(Item(two53 + 1)), json({{"int", "9007199254740993"}}));
+  EXPECT_EQ(item_to_json(Item(-(Int(1) << 63))), json({{"int", "-9223372036854775808"}}));
+  // What shmcheck sends: every item of a request, in batches and children too; nothing else.
+  const json sent = shmcheck::protocol::portable_items(json::parse(R"([
+      {"op": "set", "obj": "a", "index": 9007199254740993, "item": -9223372036854775808},
+      {"op": "set_slice", "obj": "a", "slice": [0, 2, 1], "items": [1, 18446744073709551615]},
+      {"op": "create", "shape": "array", "tc": "q", "init": [9007199254740992, 9007199254740993]},
+      {"op": "child", "ops": [{"op": "set_value", "obj": "v", "item": 2.5e20}, {"op": "set_value", "obj": "v", "item": 9007199254740994}]}])"));
+  EXPECT_EQ(sent[0]["index"], json(9007199254740993));  // not an item
+  EXPECT_EQ(sent[0]["item"], json({{"int", "-9223372036854775808"}}));
+  EXPECT_EQ(sent[1]["items"], json::parse(R"([1, {"int": "18446744073709551615"}])"));
+  EXPECT_EQ(sent[2]["init"], json::parse(R"([9007199254740992, {"int": "9007199254740993"}])"));
+  EXPECT_EQ(sent[3]["ops"][0]["item"], json(2.5e20));  // a float stays a float
+  EXPECT_EQ(sent[3]["ops"][1]["item"], json({{"int", "9007199254740994"}}));
+}
+
+TEST(ItemJson, AnIntegerValuedNumberIsTheSameItemAsTheFloatOfItsValue) {
+  using shmcheck::protocol::same_item;
+  EXPECT_TRUE(same_item(Item(0.0), Item(0)));
+  EXPECT_TRUE(same_item(Item(3), Item(3.0)));
+  EXPECT_TRUE(same_item(Item(-1e15), Item(Int(-1000000000000000))));
+  EXPECT_FALSE(same_item(Item(-0.0), Item(0))) << "-0.0 is not 0's float";
+  EXPECT_FALSE(same_item(Item(3.5), Item(3)));
+  EXPECT_FALSE(same_item(Item(std::numeric_limits<double>::infinity()), Item(0)));
+  EXPECT_FALSE(same_item(Item(1), Item::bytes("\x01")));
+  EXPECT_TRUE(same_item(Item::str(U"a"), Item::str(U"a")));
+}

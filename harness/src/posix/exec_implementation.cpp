@@ -291,7 +291,7 @@ json ExecImplementation::request(json req) {
 }
 
 std::vector<Outcome> ExecImplementation::run(const json& ops) {
-  const json resp = request({{"op", "batch"}, {"ops", ops}});
+  const json resp = request({{"op", "batch"}, {"ops", protocol::portable_items(ops)}});
   const Outcome batch = Outcome::from_json(resp);
   if (!batch.ok) broken("refused a batch: " + batch.kind + ": " + batch.message);
   if (!batch.result.is_array() || batch.result.size() != ops.size())

@@ -35,6 +35,7 @@ class ExecImplementation : public Implementation {
 
   pid_t pid() const noexcept { return pid_; }
   void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
+  std::chrono::milliseconds timeout() const override { return timeout_; }
   bool kill_now() override;
   int process_group() const override { return pid_; }
   // The prefix it was given, "shmcheck-<harness pid>-<counter>-".

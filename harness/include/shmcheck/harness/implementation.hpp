@@ -49,6 +49,7 @@ class Implementation {
   // The deadline of each request from now on (a stress scenario runs for longer than an
   // ordinary request may); in-process implementations have none.
   virtual void set_timeout(std::chrono::milliseconds) {}
+  virtual std::chrono::milliseconds timeout() const { return std::chrono::milliseconds::zero(); }
   // Kills every process of the implementation at once, as a crash would (SIGKILL of its
   // process group); false when it runs inside shmcheck and cannot be killed alone.
   virtual bool kill_now() { return false; }

@@ -11,13 +11,27 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace shmcheck::protocol {
 
 Item item_from_json(const nlohmann::json& j);  // throws ValueError naming what it got
+// An int beyond 2^53 is written {"int": "..."}: a JSON number past that cannot be read
+// exactly where every number is a double (JavaScript), so it travels as text both ways.
 nlohmann::json item_to_json(const Item& item);
+
+// The largest magnitude of an int written as a bare JSON number.
+inline constexpr std::int64_t kExactInJson = std::int64_t{1} << 53;
+// A request (or a list of them, as batch and child carry) with every item that is an int
+// beyond 2^53 written {"int": "..."}: the items shmcheck sends are exact for every driver.
+nlohmann::json portable_items(nlohmann::json request);
+
+// Items as the protocol compares them: equal, or a float and an int of exactly its value (for
+// a float typecode an integer-valued JSON number is the same item: some languages cannot
+// write 0.0 apart from 0).
+bool same_item(const Item& a, const Item& b);
 
 // The protocol says a bare integer literal is an int, however long (Python's json writes big
 // ints bare), but nlohmann reads one that fits in neither int64 nor uint64 as a double. This
