@@ -71,6 +71,20 @@ void Results::section(const std::string& name, const std::string& list, const nl
   save();
 }
 
+void Results::leftovers(const std::string& impl, const std::string& suite, const Leftovers& left) {
+  if (left.empty()) return;
+  if (progress_) std::cerr << "\r\033[K" << std::flush;
+  if (!left.dev_shm.empty())
+    std::cout << fmt::format("{:<12} {} left {} /dev/shm entr{} behind in the {} suite, removed: {}\n", "leftovers", impl, left.dev_shm.size(),
+                             left.dev_shm.size() == 1 ? "y" : "ies", suite, fmt::join(left.dev_shm, ", "));
+  if (!left.appeared.empty())
+    std::cout << fmt::format("{:<12} {} appeared in the machine's shared namespaces while the {} suite ran on {} (not known to be "
+                             "its own, left alone): {}\n",
+                             "leftovers", left.appeared.size(), suite, impl, fmt::join(left.appeared, ", "));
+  doc_["leftovers"].push_back({{"impl", impl}, {"suite", suite}, {"dev_shm", left.dev_shm}, {"appeared", left.appeared}});
+  save();
+}
+
 void Results::set_section(const std::string& name, const nlohmann::json& section) {
   doc_[name] = section;
   save();

@@ -25,11 +25,30 @@ std::vector<Implementation*> pointers(const std::vector<std::unique_ptr<Implemen
   return out;
 }
 
+// "stress/lifetime": the suites the cases count in, in order.
+std::string suites_of(const std::vector<CaseInfo>& cases) {
+  std::string out;
+  for (const auto& c : cases)
+    if (("/" + out + "/").find("/" + c.suite + "/") == std::string::npos) out += (out.empty() ? "" : "/") + c.suite;
+  return out;
+}
+
+// Stops every implementation of a subject; what they were given in /dev/shm and left is
+// added to `removed`.
+void stop_all(std::vector<std::unique_ptr<Implementation>>& owned, std::vector<std::string>& removed) {
+  for (auto& impl : owned)
+    for (auto& name : impl->stop()) removed.push_back(std::move(name));
+  owned.clear();
+}
+
 }  // namespace
 
 void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener& open, Results& results) {
   const std::vector<CaseInfo> cases = suite.cases();
   for (const Subject& subject : subjects) {
+    // Whatever the implementation leaves behind, from its first start to its last stop.
+    LeftoverWatch watch;
+    std::vector<std::string> removed;
     std::vector<std::unique_ptr<Implementation>> owned;
     std::optional<Description> description;
     Expectations expectations;
@@ -71,13 +90,15 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
         if (j.id.empty()) j.id = started.id;
         if (j.source.empty()) j.source = started.source;
         if (j.repro.empty()) j.repro = started.repro;
-        if (j.implementation_broke) owned.clear();
+        if (j.implementation_broke) stop_all(owned, removed);
       } else {
         r.verdict = Verdict::broken;
         r.message = gave_up;
       }
       results.record(subject.label, expectations, judged.result, judged.extra);
     }
+    stop_all(owned, removed);
+    results.leftovers(subject.label, suites_of(cases), watch.collect(removed));
   }
 }
 

@@ -151,3 +151,14 @@ TEST(Misbehaving, WhatADriverLeavesInDevShmUnderItsPrefixIsRemovedAndReported) {
   EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
   EXPECT_EQ(impl.shm_leftovers(), std::vector<std::string>{impl.shm_prefix() + "leaked"});
 }
+
+// Not its prefix, but held by its process when it is stopped: its own too, removed.
+TEST(Misbehaving, WhatItHoldsWhenStoppedAndLeavesIsRemovedAsItsOwn) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm-held.pids";
+  ExecImplementation impl("exec:misbehave shm-held", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-held", pidfile}, 5000ms);
+  impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  const std::string name = "shmcheck-test-held-" + std::to_string(impl.pid());
+  EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + name));
+  EXPECT_EQ(impl.stop(), std::vector<std::string>{name});
+  EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));
+}

@@ -3,6 +3,8 @@
 // opened makes every case broken, and expectations decide what counts.
 #include <shmcheck/harness/suite.hpp>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -132,4 +134,39 @@ TEST(SuiteLoop, AnExpectedFailureDoesNotFailTheRun) {
   const json doc = load(path);
   EXPECT_TRUE(doc["results"][2]["expected"].get<bool>());
   EXPECT_EQ(doc["results"][2]["expectation"], "known");
+}
+
+// What the implementation leaves behind is named in results.json; what it was given and left
+// is removed by stopping it, anything else that appeared meanwhile is only named.
+class Leaky : public Fake {
+ public:
+  Leaky(const std::string& spec, std::string name) : Fake(spec), name_(std::move(name)) {}
+  std::vector<std::string> stop() override {
+    std::filesystem::remove("/dev/shm/" + name_);
+    return {name_};
+  }
+
+ private:
+  std::string name_;
+};
+
+TEST(SuiteLoop, LeftoversAreNamedAndCounted) {
+  const std::string path = temp_json("suite-loop-leftovers.json");
+  const std::string own = "shmcheck-test-own-" + std::to_string(getpid()), other = "shmcheck-test-other-" + std::to_string(getpid());
+  h::Results results(path, 7, "test", json::object());
+  Toy toy;
+  h::run_suite(toy, {{"leaky", {"leaky"}, {}}}, [&](const std::string& spec) {
+    std::ofstream("/dev/shm/" + own) << "x";
+    std::ofstream("/dev/shm/" + other) << "x";
+    return std::make_unique<Leaky>(spec, own);
+  }, results);
+  const json doc = load(path);
+  ASSERT_EQ(doc.at("leftovers").size(), 1u) << doc.dump();
+  const json& row = doc["leftovers"][0];
+  EXPECT_EQ(row["impl"], "leaky");
+  EXPECT_EQ(row["suite"], "spec");
+  EXPECT_EQ(row["dev_shm"], json::array({own, own})) << "stopped twice: after the break and at the end";
+  EXPECT_NE(std::find(row["appeared"].begin(), row["appeared"].end(), "/dev/shm/" + other), row["appeared"].end()) << row.dump();
+  EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + other)) << "what is not known to be its own is left alone";
+  std::filesystem::remove("/dev/shm/" + other);
 }

@@ -1,4 +1,5 @@
 #include <shmcheck/harness/exec_implementation.hpp>
+#include <shmcheck/harness/leftovers.hpp>
 
 #include <shmcheck/protocol/item_codec.hpp>
 #include <shmcheck/protocol/result_shapes.hpp>
@@ -130,6 +131,9 @@ ExecImplementation::~ExecImplementation() {
 
 void ExecImplementation::close() {
   if (dead_) return;
+  // What its processes hold now is its own: whatever of it is still in /dev/shm once they
+  // are all gone was left behind (kill_group removes it with the prefixed names).
+  held_at_stop_ = dev_shm_held_by_group(pid_);
   try {
     request({{"op", "bye"}});
   } catch (const Broken&) {
@@ -144,6 +148,10 @@ void ExecImplementation::close() {
     }
     usleep(10000);
   }
+  // What it started may still be finishing (Python's resource tracker unlinks the semaphores
+  // its users leaked when the last of them is gone): up to 2 s more before the SIGKILL, which
+  // would leave them in /dev/shm.
+  for (int i = 0; dead_ && i < 200 && group_running(pid_); ++i) usleep(10000);
   kill_group();
 }
 
@@ -168,13 +176,9 @@ void ExecImplementation::remove_shm_leftovers() {
   std::vector<std::string> removed;
   for (const auto& e : fs::directory_iterator("/dev/shm", ec)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind(shm_prefix_, 0) == 0 && fs::remove(e.path(), ec)) removed.push_back(name);
+    if ((name.rfind(shm_prefix_, 0) == 0 || held_at_stop_.count(name)) && fs::remove(e.path(), ec)) removed.push_back(name);
   }
-  if (removed.empty()) return;
-  std::string list;
-  for (const auto& n : removed) list += " " + n;
-  std::cerr << "shmcheck: " << spec_ << " left " << removed.size() << " /dev/shm entr" << (removed.size() == 1 ? "y" : "ies")
-            << " behind; removed:" << list << "\n";
+  // The suite loop names them (stop()); the results count them.
   shm_leftovers_.insert(shm_leftovers_.end(), removed.begin(), removed.end());
 }
 
@@ -185,6 +189,9 @@ bool ExecImplementation::kill_now() {
 
 void ExecImplementation::broken(const std::string& reason) {
   drain_stderr();
+  // As at a stop: what it holds is its own (not at kill_now(), a crash on purpose, whose
+  // leftovers are the observation).
+  if (!dead_ && !group_gone_) held_at_stop_ = dev_shm_held_by_group(pid_);
   kill_group();
   throw Broken(spec_ + " (" + quote_argv(argv_) + "): " + reason, err_tail_);
 }

@@ -79,6 +79,10 @@ for line in sys.stdin:
     elif mode == "shm-leak":  # leaves a /dev/shm entry behind, named with the prefix it was given
         open("/dev/shm/" + os.environ["SHMCHECK_SHM_PREFIX"] + "leaked", "w").close()
         answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
+    elif mode == "shm-held":  # keeps a /dev/shm entry of any name open, then leaves it: its own all the same
+        if "held" not in globals():
+            globals()["held"] = open("/dev/shm/shmcheck-test-held-%d" % os.getpid(), "w")
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "wrong-count":
         answer(req["id"], [])
     elif mode == "flood":

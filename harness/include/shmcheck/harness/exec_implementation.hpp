@@ -7,12 +7,14 @@
 //
 // Nothing it makes outlives it: it gets a /dev/shm name prefix of its own in
 // SHMCHECK_SHM_PREFIX (the C++ drivers name their shm_open segments with it), and when it is
-// stopped every /dev/shm entry with that prefix is removed and reported on stderr.
+// stopped every /dev/shm entry with that prefix, or held by its processes when it was asked to
+// stop and still there when they are gone, is removed and returned by stop().
 #include <shmcheck/harness/implementation.hpp>
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,8 +32,13 @@ class ExecImplementation : public Implementation {
   const Description& describe() const override { return description_; }
   // One round trip: the operations travel as one batch request.
   std::vector<Outcome> run(const nlohmann::json& ops) override;
-  // Sends bye and waits (briefly) for a clean exit; the process group is killed regardless.
+  // Sends bye and waits (briefly) for a clean exit, and for what it started to finish (a
+  // resource tracker unlinking what its users leaked); the process group is killed regardless.
   void close();
+  std::vector<std::string> stop() override {
+    close();
+    return shm_leftovers_;
+  }
 
   pid_t pid() const noexcept { return pid_; }
   void set_timeout(std::chrono::milliseconds timeout) override { timeout_ = timeout; }
@@ -65,6 +72,7 @@ class ExecImplementation : public Implementation {
   bool group_gone_ = false;  // its process group is empty: never signal its id again
   Description description_;
   std::string shm_prefix_;
+  std::set<std::string> held_at_stop_;  // /dev/shm names its processes held when it was stopped
   std::vector<std::string> shm_leftovers_;
 };
 

@@ -55,6 +55,9 @@ class Implementation {
   virtual bool kill_now() { return false; }
   // The process group kill_now() kills (0 when there is none).
   virtual int process_group() const { return 0; }
+  // Stops it (politely, then for good) and returns the /dev/shm names it was given and left,
+  // which stopping removed. Nothing is left running afterwards.
+  virtual std::vector<std::string> stop() { return {}; }
 };
 
 }  // namespace shmcheck::harness

@@ -4,6 +4,7 @@
 // version 1), rewritten after every result so that a crash loses nothing already judged.
 #include <shmcheck/harness/expectations.hpp>
 #include <shmcheck/harness/implementation.hpp>
+#include <shmcheck/harness/leftovers.hpp>
 #include <shmcheck/harness/verdict.hpp>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,9 @@ class Results {
   void section(const std::string& name, const std::string& list, const nlohmann::json& row);
   // Replaces a whole section ("audit", "performance").
   void set_section(const std::string& name, const nlohmann::json& section);
+  // What an implementation left behind while a suite ran on it (leftovers.hpp): named on the
+  // console and counted in results.json's leftovers; nothing when there is nothing.
+  void leftovers(const std::string& impl, const std::string& suite, const Leftovers& left);
   // Marks r expected or not, prints it unless it passed as expected, counts it, saves.
   void record(const std::string& impl, const Expectations& expectations,
               CaseResult r, const nlohmann::json& extra = nlohmann::json::object());
