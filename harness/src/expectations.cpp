@@ -76,6 +76,18 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
     if (!included.is_string()) throw ValueError("expectations file " + path + ": 'include' is a list of file names");
     read((std::filesystem::path(path).parent_path() / included.get<std::string>()).string(), seen);
   }
+  // The file's own implementation ("implementation": "cpython") narrows every entry and
+  // dialect that names none: what one file says of CPython never applies to PyPy, even when
+  // another file includes it.
+  std::vector<std::string> whose;
+  if (doc.contains("implementation")) {
+    if (!doc.at("implementation").is_string()) throw ValueError("expectations file " + path + ": 'implementation' is a string");
+    whose = {doc.at("implementation").get<std::string>()};
+  }
+  auto narrowed = [&](Applies a) {
+    if (a.implementations.empty()) a.implementations = whose;
+    return a;
+  };
   for (const auto& e : doc.at("expected_failures")) {
     if (!e.is_object() || !e.contains("case") || !e.contains("reason") || !e.at("case").is_string() ||
         !e.at("reason").is_string() || e.at("reason").get<std::string>().empty())
@@ -83,14 +95,14 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
                        e.dump().substr(0, 200));
     if (e.contains("suite") && !e.at("suite").is_string())
       throw ValueError("expectations file " + path + ": 'suite' is a string: " + e.dump().substr(0, 200));
-    entries_.push_back({e.value("suite", "spec"), e.at("case"), e.at("reason"), applies_of(e, path), path});
+    entries_.push_back({e.value("suite", "spec"), e.at("case"), e.at("reason"), narrowed(applies_of(e, path)), path});
   }
   for (const auto& d : doc.value("dialects", nlohmann::json::array())) {
     if (!d.is_object() || !d.contains("reason") || !d.at("reason").is_string())
       throw ValueError("expectations file " + path + ": every dialect needs a 'reason': " + d.dump().substr(0, 200));
     nlohmann::json body = d;
-    for (const char* key : {"versions", "implementations", "module_versions", "start_methods", "reason"}) body.erase(key);
-    dialects_.emplace_back(applies_of(d, path), std::move(body));
+    for (const char* key : {"versions", "implementations", "module_versions", "start_methods", "reason", "reproduction"}) body.erase(key);
+    dialects_.emplace_back(narrowed(applies_of(d, path)), std::move(body));
   }
 }
 

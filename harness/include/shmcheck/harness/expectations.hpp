@@ -8,15 +8,19 @@
 //    "include": ["other.json"],
 //    "expected_failures": [
 //      {"suite": "spec", "case": "matrix-c-*", "versions": ["2.7"],
-//       "reason": "2.7's c_char takes no int"}]}
+//       "reason": "2.7's c_char takes no int",
+//       "reproduction": "import ctypes; ctypes.c_char(66)  # TypeError"}]}
+// A real bug's entry carries a short standalone `reproduction`.
 // `case` may end in '*' (a prefix). An entry applies to every implementation the file is used
 // for unless it narrows itself with:
 //   `versions`         prefixes of the implementation's own version ("2.7" matches "2.7.18");
 //   `implementations`  its names, as its hello says ("cpython", "pypy");
 //   `module_versions`  prefixes of the version of the module under test;
 //   `start_methods`    the spec's @fork, @spawn, @forkserver (no suffix is fork).
-// `include` adds another file's entries and dialects (relative to this one): a file applies
-// nothing of another implementation's unless it says so.
+// `implementation` (the file's own) narrows every entry that names no `implementations`, so
+// what a file says of CPython never applies to PyPy. `include` adds another file's entries and
+// dialects (relative to this one), narrowed as that file says: a file applies nothing of
+// another implementation's unless it says so.
 //
 // The file may also list dialects: semantics an implementation legitimately varies in, which
 // the property suite's model takes as data instead of failing every property they touch:
