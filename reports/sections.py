@@ -128,9 +128,12 @@ CENSUS_COUNTS = ("fds", "mappings")
 
 
 def lifetime_view(doc):
+    """The lifetime cases' censuses, and what each implementation left behind while any suite
+    ran on it (results.json's leftovers)."""
     section = doc.get("lifetime")
+    leftovers = [{**row, "removed": row.get("dev_shm", [])} for row in doc.get("leftovers", [])]
     if not section or not section.get("cases"):
-        return None
+        return {"rows": [], "leaks": 0, "leftovers": leftovers} if leftovers else None
     rows = []
     for c in section["cases"]:
         diff = c["diff"]
@@ -139,7 +142,7 @@ def lifetime_view(doc):
         rows.append({"case": c, "clean": not left and not grew, "left": left, "grew": grew,
                      "counts": [(k, len(c["before"][k]), len(c["after"][k])) for k in CENSUS_LISTS]
                      + [(k, c["before"][k], c["after"][k]) for k in CENSUS_COUNTS]})
-    return {"rows": rows, "leaks": sum(not r["clean"] for r in rows)}
+    return {"rows": rows, "leaks": sum(not r["clean"] for r in rows), "leftovers": leftovers}
 
 
 def performance_view(doc):

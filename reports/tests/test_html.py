@@ -139,6 +139,16 @@ class Sections(unittest.TestCase):
         self.assertIn("psm_3f9a2c", lifetime)
         self.assertEqual(lifetime.count('<tr class="leak">'), 1)
 
+    def test_what_implementations_left_while_the_suites_ran_is_listed(self):
+        doc = dict(self.doc, leftovers=[{"impl": "cpython:/usr/bin/python3@spawn", "suite": "stress/lifetime",
+                                         "dev_shm": ["sem.mp-l3ft0v3r"], "appeared": ["/dev/shm/somebody-else"]}])
+        page = render(doc)
+        lifetime = page[page.index('<h2 id="lifetime">'):page.index('<h2 id="performance">')]
+        self.assertIn('id="leftovers"', lifetime)
+        self.assertIn("sem.mp-l3ft0v3r", lifetime)
+        self.assertIn("/dev/shm/somebody-else", lifetime)
+        self.assertIn("stress/lifetime", lifetime)
+
     def test_environment_shows_host_seed_command_and_git(self):
         env = self.page[self.page.index('<h2 id="environment">'):]
         for text in ("Intel(R) Xeon(R) Platinum 8375C", "GCC 12.2.0", "glibc 2.36", "13bd1bd05511", "--suite all --seed 1"):
