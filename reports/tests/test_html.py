@@ -140,7 +140,7 @@ class Sections(unittest.TestCase):
         self.assertEqual(lifetime.count('<tr class="leak">'), 1)
 
     def test_what_implementations_left_while_the_suites_ran_is_listed(self):
-        doc = dict(self.doc, leftovers=[{"impl": "cpython:/usr/bin/python3@spawn", "suite": "stress/lifetime",
+        doc = dict(helpers.full(), leftovers=[{"impl": "cpython:/usr/bin/python3@spawn", "suite": "stress/lifetime",
                                          "dev_shm": ["sem.mp-l3ft0v3r"], "appeared": ["/dev/shm/somebody-else"]}])
         page = render(doc)
         lifetime = page[page.index('<h2 id="lifetime">'):page.index('<h2 id="performance">')]
