@@ -82,7 +82,9 @@ std::vector<Property> process_properties() {
                   const char tc = *gen::typecode(caps);
                   const int n = *rc::gen::inRange(1, 12);
                   const auto lock = *gen::lock_mode();
-                  json ops = json::array({array("a", tc, lock, storable_items(tc, caps, n)), value("flag", 'i', "none")});
+                  // Garbage of earlier cases first: freed by the collect below together with
+                  // "a", it would merge with its block and hand the new objects other memory.
+                  json ops = json::array({collect(), array("a", tc, lock, storable_items(tc, caps, n)), value("flag", 'i', "none")});
                   ops.push_back(child_start("kid", json::array({on("wait_for", "flag", {{"item", 1}, {"timeout", 2}}), read_all("a")})));
                   ops.push_back(drop("a"));
                   // Where memory comes back only when a collector runs (PyPy), now: else the

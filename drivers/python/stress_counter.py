@@ -40,7 +40,7 @@ def _count(index, obj, mode, is_value, ops, beat, history_every):
 def counter(ctx, params):
     mode = params.get('mode', 'held')
     if mode == 'atomic':
-        raise Unsupported('CPython has no lock-free fetch-and-add on sharedctypes objects')
+        raise Unsupported('multiprocessing.sharedctypes has no lock-free fetch-and-add')
     if mode not in ('raw', 'per-op', 'held'):
         raise ProtocolError('counter: unknown mode %r' % mode)
     is_value = params.get('shape', 'value') == 'value'
