@@ -10,9 +10,12 @@
 #include <shmcheck/harness/in_process.hpp>
 #include <shmcheck/harness/replay.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 
 namespace shmcheck::cli {
@@ -106,13 +109,27 @@ std::unique_ptr<harness::Implementation> open_killable(const std::string& spec, 
   return open_implementation(spec, timeout);
 }
 
+namespace {
+
+// A file whose own "implementation" is not the one its driver says it is applies nothing; say so
+// rather than let every expected failure turn into an unexpected one without a word.
+harness::Expectations bound(const harness::Expectations& file, const harness::Description& d, const std::string& method) {
+  if (!file.implementation().empty() && file.implementation() != d.name)
+    std::cerr << fmt::format("shmcheck: warning: {} is for the implementation '{}', but the driver says it is '{}': none of its "
+                             "entries apply\n",
+                             file.source(), file.implementation(), d.name);
+  return file.bound_to(d, method);
+}
+
+}  // namespace
+
 std::function<harness::Expectations(const harness::Description&)> expectations_for(const std::string& expect_option,
                                                                                     const std::string& spec) {
   if (expect_option == "none") return {};
   const std::string method = start_method_of(spec);
   if (!expect_option.empty()) {
     const harness::Expectations file = harness::Expectations::load(expect_option);  // bad input now, not at the first case
-    return [file, method](const harness::Description& d) { return file.bound_to(d, method); };
+    return [file, method](const harness::Description& d) { return bound(file, d, method); };
   }
   const bool boost = spec == "boost", python = is_python_spec(spec);
   if (!boost && !python) return {};
@@ -127,7 +144,7 @@ std::function<harness::Expectations(const harness::Description&)> expectations_f
     }
     std::error_code ec;
     if (!fs::exists(own, ec)) return harness::Expectations{};
-    return harness::Expectations::load(own).bound_to(d, method);
+    return bound(harness::Expectations::load(own), d, method);
   };
 }
 

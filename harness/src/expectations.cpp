@@ -83,19 +83,26 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
   if (doc.contains("implementation")) {
     if (!doc.at("implementation").is_string()) throw ValueError("expectations file " + path + ": 'implementation' is a string");
     whose = {doc.at("implementation").get<std::string>()};
+    if (canonical == seen.front()) implementation_ = whose.front();  // the top file's, not an included one's
   }
   auto narrowed = [&](Applies a) {
     if (a.implementations.empty()) a.implementations = whose;
     return a;
   };
   for (const auto& e : doc.at("expected_failures")) {
-    if (!e.is_object() || !e.contains("case") || !e.contains("reason") || !e.at("case").is_string() ||
+    // "case" is one pattern or a list of them: one cause behind many cases (a start method that
+    // fails wholesale) is written, and read, once.
+    const auto is_cases = [](const nlohmann::json& c) {
+      return c.is_string() || (c.is_array() && !c.empty() && std::all_of(c.begin(), c.end(), [](const auto& x) { return x.is_string(); }));
+    };
+    if (!e.is_object() || !e.contains("case") || !e.contains("reason") || !is_cases(e.at("case")) ||
         !e.at("reason").is_string() || e.at("reason").get<std::string>().empty())
-      throw ValueError("expectations file " + path + ": every entry needs a 'case' and a non-empty 'reason': " +
+      throw ValueError("expectations file " + path + ": every entry needs a 'case' (a pattern or a list of them) and a non-empty 'reason': " +
                        e.dump().substr(0, 200));
     if (e.contains("suite") && !e.at("suite").is_string())
       throw ValueError("expectations file " + path + ": 'suite' is a string: " + e.dump().substr(0, 200));
-    entries_.push_back({e.value("suite", "spec"), e.at("case"), e.at("reason"), narrowed(applies_of(e, path)), path});
+    const auto cases = e.at("case").is_string() ? std::vector<std::string>{e.at("case")} : e.at("case").get<std::vector<std::string>>();
+    for (const auto& c : cases) entries_.push_back({e.value("suite", "spec"), c, e.at("reason"), narrowed(applies_of(e, path)), path});
   }
   for (const auto& d : doc.value("dialects", nlohmann::json::array())) {
     if (!d.is_object() || !d.contains("reason") || !d.at("reason").is_string())
@@ -109,6 +116,7 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
 Expectations Expectations::bound_to(const Description& d, const std::string& start_method) const {
   Expectations out;
   out.source_ = source_;
+  out.implementation_ = implementation_;
   for (const auto& e : entries_)
     if (applies_to(e.applies, d, start_method)) out.entries_.push_back(e);
   for (const auto& [a, body] : dialects_)

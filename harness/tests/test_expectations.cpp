@@ -49,6 +49,20 @@ TEST(Expectations, AFilesOwnImplementationNarrowsEveryEntryEvenWhenIncluded) {
   EXPECT_EQ(on_pypy.find("spec", "everywhere-in-cpython"), nullptr) << "CPython's file says nothing of PyPy";
   EXPECT_EQ(on_pypy.find("spec", "the-fork"), nullptr) << "another version of the module";
   EXPECT_EQ(on_pypy.dialect(), nlohmann::json::object());
+  EXPECT_EQ(fork.implementation(), "") << "the top file names none; the included file's is not its";
+  EXPECT_EQ(h::Expectations::load((std::filesystem::path(::testing::TempDir()) / "exp-cpython.json").string()).implementation(), "cpython");
+}
+
+TEST(Expectations, OneReasonMayCoverAListOfCases) {
+  const auto e = h::Expectations::load(write("exp-list.json", R"({"expected_failures": [
+      {"suite": "property", "case": ["alpha", "beta-*"], "start_methods": ["spawn"], "reason": "one cause"}]})"));
+  const auto spawned = e.bound_to(impl("cpython", "3.11.2"), "spawn");
+  EXPECT_NE(spawned.find("property", "alpha"), nullptr);
+  EXPECT_NE(spawned.find("property", "beta-2"), nullptr);
+  EXPECT_EQ(spawned.find("property", "gamma"), nullptr);
+  EXPECT_EQ(e.bound_to(impl("cpython", "3.11.2"), "fork").find("property", "alpha"), nullptr);
+  EXPECT_THROW(h::Expectations::load(write("exp-empty-list.json", R"({"expected_failures": [{"case": [], "reason": "r"}]})")),
+               shmcheck::ValueError);
 }
 
 TEST(Expectations, ABadFileIsBadInputNamingIt) {

@@ -11,7 +11,7 @@
 //       "reason": "2.7's c_char takes no int",
 //       "reproduction": "import ctypes; ctypes.c_char(66)  # TypeError"}]}
 // A real bug's entry carries a short standalone `reproduction`.
-// `case` may end in '*' (a prefix). An entry applies to every implementation the file is used
+// `case` may end in '*' (a prefix), or be a list of such patterns sharing one reason. An entry applies to every implementation the file is used
 // for unless it narrows itself with:
 //   `versions`         prefixes of the implementation's own version ("2.7" matches "2.7.18");
 //   `implementations`  its names, as its hello says ("cpython", "pypy");
@@ -63,6 +63,9 @@ class Expectations {
   // The entry that expects `suite`/`case_id` to fail, or nullptr.
   const Expectation* find(const std::string& suite, const std::string& case_id) const;
   const std::string& source() const noexcept { return source_; }
+  // The top file's own "implementation", or empty: a caller can tell a file that names another
+  // implementation than the one it is applied to, which would otherwise apply nothing, silently.
+  const std::string& implementation() const noexcept { return implementation_; }
   // The dialect entries merged into one object (later entries win).
   nlohmann::json dialect() const;
 
@@ -71,6 +74,7 @@ class Expectations {
   std::vector<Expectation> entries_;
   std::vector<std::pair<Applies, nlohmann::json>> dialects_;
   std::string source_;
+  std::string implementation_;
 };
 
 }  // namespace shmcheck::harness
