@@ -22,7 +22,7 @@ namespace {
 
 json census_json(std::int64_t after) {
   const Census c = take_census();
-  return {{"after", after}, {"fds", c.open_fds}, {"maps", c.map_lines}, {"dev_shm", c.dev_shm}};
+  return {{"after", after}, {"fds", c.open_fds}, {"maps", c.shared_map_lines}, {"dev_shm", c.dev_shm}};
 }
 
 json cycles(const json& params, const Session& s) {

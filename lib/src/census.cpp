@@ -30,6 +30,17 @@ std::size_t count_lines(const char* path) {
   return n;
 }
 
+std::size_t count_shared_mappings(const char* path) {
+  // Columns: address perms offset dev inode [path]; perms is "rw-s" for a shared mapping.
+  std::ifstream in(path);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto space = line.find(' ');
+    if (space != std::string::npos && space + 4 < line.size() && line[space + 4] == 's') ++n;
+  }
+  return n;
+}
+
 std::vector<std::string> sysv_segments() {
   // Columns: key shmid perms size cpid lpid nattch uid ...; keep this user's segments.
   std::vector<std::string> out;
@@ -77,6 +88,7 @@ Census take_census() {
   // Opening the directory costs a descriptor itself; it is in both counts alike.
   c.open_fds = list_dir("/proc/self/fd").size();
   c.map_lines = count_lines("/proc/self/maps");
+  c.shared_map_lines = count_shared_mappings("/proc/self/maps");
   c.dev_shm = list_dir("/dev/shm");
   c.sysv_segments = sysv_segments();
   c.children = children();
@@ -87,8 +99,9 @@ std::vector<std::string> census_growth(const Census& before, const Census& after
   std::vector<std::string> out;
   if (after.open_fds > before.open_fds)
     out.push_back("open fds " + std::to_string(before.open_fds) + " -> " + std::to_string(after.open_fds));
-  if (after.map_lines > before.map_lines)
-    out.push_back("/proc/self/maps lines " + std::to_string(before.map_lines) + " -> " + std::to_string(after.map_lines));
+  // Shared mappings only: the private ones come and go with malloc's own arenas.
+  if (after.shared_map_lines > before.shared_map_lines)
+    out.push_back("shared mappings " + std::to_string(before.shared_map_lines) + " -> " + std::to_string(after.shared_map_lines));
   report_added("/dev/shm", before.dev_shm, after.dev_shm, out);
   report_added("SysV segment", before.sysv_segments, after.sysv_segments, out);
   report_added("child process", before.children, after.children, out);

@@ -1,5 +1,6 @@
 // Block: arenas, reuse, alignment, and that creating and destroying leaves nothing behind.
 #include "support/child.hpp"
+#include "support/own_census.hpp"
 
 #include <shmcheck/array.hpp>
 #include <shmcheck/block.hpp>
@@ -82,7 +83,7 @@ TEST(Block, DistinctLiveBlocksNeverOverlap) {
 
 TEST(Block, TenThousandCreateDestroyCyclesLeaveNothingBehind) {
   heap_trim();
-  const Census before = take_census();
+  const Census before = test::own(take_census());
   for (int i = 0; i < 10000; ++i) {
     Object v = make_value('d', Item(1.5));
     Object a = make_array('i', 16);
@@ -91,10 +92,10 @@ TEST(Block, TenThousandCreateDestroyCyclesLeaveNothingBehind) {
     ASSERT_EQ(t.get(0), i);
   }
   heap_trim();
-  const Census after = take_census();
+  const Census after = test::own(take_census());
   EXPECT_EQ(census_growth(before, after), std::vector<std::string>{});
   EXPECT_EQ(after.open_fds, before.open_fds);
-  EXPECT_EQ(after.map_lines, before.map_lines);
+  EXPECT_EQ(after.shared_map_lines, before.shared_map_lines);
   EXPECT_EQ(after.dev_shm, before.dev_shm);
   EXPECT_EQ(heap_stats().arenas, 0u);
 }

@@ -1,5 +1,6 @@
 // Segment: both backends, nothing named left behind, even after SIGKILL of the creator.
 #include "support/child.hpp"
+#include "support/own_census.hpp"
 
 #include <shmcheck/census.hpp>
 #include <shmcheck/error.hpp>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -17,16 +19,28 @@ using namespace shmcheck;
 class SegmentBackends : public ::testing::TestWithParam<SegmentBackend> {};
 
 TEST_P(SegmentBackends, CreatesZeroFilledSharedMemoryWithNoName) {
-  const Census before = take_census();
+  const Census before = test::own(take_census());
   {
     Segment s = Segment::create(1 << 16, GetParam());
     ASSERT_TRUE(s);
     EXPECT_GE(s.size(), std::size_t{1} << 16);
     const auto* p = static_cast<const unsigned char*>(s.data());
     for (std::size_t i = 0; i < s.size(); i += 997) ASSERT_EQ(p[i], 0);
-    EXPECT_EQ(take_census().dev_shm, before.dev_shm) << "a name is visible in /dev/shm";
+    EXPECT_EQ(test::own(take_census()).dev_shm, before.dev_shm) << "a name is visible in /dev/shm";
   }
-  EXPECT_EQ(census_growth(before, take_census()), std::vector<std::string>{});
+  EXPECT_EQ(census_growth(before, test::own(take_census())), std::vector<std::string>{});
+}
+
+TEST_P(SegmentBackends, TheCensusCountsItsMappingAsSharedAndAPrivateArenaNot) {
+  const Census before = test::own(take_census());
+  Segment s = Segment::create(1 << 16, GetParam());
+  EXPECT_EQ(take_census().shared_map_lines, before.shared_map_lines + 1);
+  void* arena = mmap(nullptr, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(arena, MAP_FAILED);
+  const Census with_arena = test::own(take_census());
+  EXPECT_EQ(with_arena.shared_map_lines, before.shared_map_lines + 1) << "a private arena is not shared memory";
+  EXPECT_GT(with_arena.map_lines, before.map_lines);
+  munmap(arena, 1 << 20);
 }
 
 TEST_P(SegmentBackends, ForkedChildWritesAreSeen) {
@@ -40,7 +54,7 @@ TEST_P(SegmentBackends, ForkedChildWritesAreSeen) {
 }
 
 TEST_P(SegmentBackends, SigkilledCreatorLeavesNothingNamed) {
-  const Census before = take_census();
+  const Census before = test::own(take_census());
   test::Signal made;
   test::Child c([&]() -> int {
     Segment s = Segment::create(1 << 20, GetParam());
@@ -51,7 +65,7 @@ TEST_P(SegmentBackends, SigkilledCreatorLeavesNothingNamed) {
   ASSERT_TRUE(made.wait());
   c.kill(SIGKILL);
   EXPECT_EQ(c.wait().signal, SIGKILL);
-  const Census after = take_census();
+  const Census after = test::own(take_census());
   EXPECT_EQ(after.dev_shm, before.dev_shm);
   EXPECT_EQ(after.sysv_segments, before.sysv_segments);
 }

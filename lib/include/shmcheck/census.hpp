@@ -13,6 +13,9 @@ namespace shmcheck {
 struct Census {
   std::size_t open_fds = 0;               // entries in /proc/self/fd
   std::size_t map_lines = 0;              // lines in /proc/self/maps
+  // Of those, the shared ones (permissions "...s"): what a leaked segment leaves, and not what an
+  // allocator's or an interpreter's private arenas add when they grow (pymalloc maps 1 MiB at a time).
+  std::size_t shared_map_lines = 0;
   std::vector<std::string> dev_shm;       // names in /dev/shm (POSIX shm and named semaphores)
   std::vector<std::string> sysv_segments; // keys/ids in /proc/sysvipc/shm owned by this user
   std::vector<pid_t> children;            // live child processes of this process
