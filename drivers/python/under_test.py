@@ -29,3 +29,23 @@ def version():
     if v is None:
         return None
     return v if isinstance(v, str) else str(v)
+
+
+def _name_semaphores_for_the_harness():
+    """Named semaphores (spawn and forkserver locks, /dev/shm/sem.mp-*) carry the prefix the
+    harness gives this session (SHMCHECK_SHM_PREFIX), so that what the module leaves behind is
+    known to be its own and removed, never confused with another program's sem.mp-* names.
+    The prefix is the module's own setting (the current process's 'semprefix', '/mp' by
+    default); a module without it (2.7 names its semaphores in C and unlinks them at once)
+    keeps its names."""
+    prefix = os.environ.get('SHMCHECK_SHM_PREFIX')
+    if not prefix or '/' in prefix:
+        return
+    process = importlib.import_module(NAME + '.process')
+    current = getattr(process, 'current_process', lambda: None)()
+    config = getattr(current, '_config', None)
+    if isinstance(config, dict) and 'semprefix' in config:
+        config['semprefix'] = '/' + prefix + 'mp'
+
+
+_name_semaphores_for_the_harness()

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,7 +150,24 @@ TEST(Misbehaving, WhatADriverLeavesInDevShmUnderItsPrefixIsRemovedAndReported) {
   EXPECT_TRUE(std::filesystem::exists(leaked)) << "the driver did not get its prefix";
   impl.close();
   EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
-  EXPECT_EQ(impl.shm_leftovers(), std::vector<std::string>{impl.shm_prefix() + "leaked"});
+  const auto& left = impl.shm_leftovers();
+  EXPECT_EQ(std::set<std::string>(left.begin(), left.end()),
+            (std::set<std::string>{impl.shm_prefix() + "leaked", "sem." + impl.shm_prefix() + "mp-leaked"}));
+}
+
+// lifetime-creator-killed takes its census after kill_now(): what the group left is still there
+// then, and removed only when the implementation goes.
+TEST(Misbehaving, AfterKillNowWhatItLeftStaysUntilItIsGone) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm-kill.pids";
+  std::filesystem::path leaked;
+  {
+    ExecImplementation impl("exec:misbehave shm-leak", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-leak", pidfile}, 5000ms);
+    impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+    leaked = "/dev/shm/sem." + impl.shm_prefix() + "mp-leaked";
+    ASSERT_TRUE(impl.kill_now());
+    EXPECT_TRUE(std::filesystem::exists(leaked)) << "removed before the caller could count it";
+  }
+  EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
 }
 
 // Not its prefix, but held by its process when it is stopped: its own too, removed.

@@ -156,6 +156,14 @@ void ExecImplementation::close() {
 }
 
 void ExecImplementation::kill_group() {
+  stop_group();
+  if (!cleaned_up_) {
+    cleaned_up_ = true;
+    remove_shm_leftovers();
+  }
+}
+
+void ExecImplementation::stop_group() {
   if (pid_ <= 0 || group_gone_) return;
   kill(-pid_, SIGKILL);  // the whole group: the driver and anything it started
   if (!dead_) {
@@ -167,7 +175,6 @@ void ExecImplementation::kill_group() {
   // may be reused by someone else's group: it is not signalled again.
   for (int i = 0; i < 200 && group_running(pid_); ++i) usleep(10000);
   group_gone_ = !group_running(pid_);
-  remove_shm_leftovers();
 }
 
 void ExecImplementation::remove_shm_leftovers() {
@@ -176,14 +183,18 @@ void ExecImplementation::remove_shm_leftovers() {
   std::vector<std::string> removed;
   for (const auto& e : fs::directory_iterator("/dev/shm", ec)) {
     const std::string name = e.path().filename().string();
-    if ((name.rfind(shm_prefix_, 0) == 0 || held_at_stop_.count(name)) && fs::remove(e.path(), ec)) removed.push_back(name);
+    // A POSIX named semaphore NAME is /dev/shm/sem.NAME; drivers name theirs with the prefix too.
+    const bool prefixed = name.rfind(shm_prefix_, 0) == 0 || name.rfind("sem." + shm_prefix_, 0) == 0;
+    if ((prefixed || held_at_stop_.count(name)) && fs::remove(e.path(), ec)) removed.push_back(name);
   }
   // The suite loop names them (stop()); the results count them.
   shm_leftovers_.insert(shm_leftovers_.end(), removed.begin(), removed.end());
 }
 
 bool ExecImplementation::kill_now() {
-  kill_group();
+  // Killed, not cleaned up after: the caller takes its census of what the group left first;
+  // the destructor removes it.
+  stop_group();
   return true;
 }
 

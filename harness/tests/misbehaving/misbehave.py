@@ -78,6 +78,8 @@ for line in sys.stdin:
         answer(req["id"], [{"ok": True, "result": 2 ** 64 + 5}] * len(req["ops"]))
     elif mode == "shm-leak":  # leaves a /dev/shm entry behind, named with the prefix it was given
         open("/dev/shm/" + os.environ["SHMCHECK_SHM_PREFIX"] + "leaked", "w").close()
+        # and a named semaphore named with it (sem_open's file is /dev/shm/sem.NAME)
+        open("/dev/shm/sem." + os.environ["SHMCHECK_SHM_PREFIX"] + "mp-leaked", "w").close()
         answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "shm-held":  # keeps a /dev/shm entry of any name open, then leaves it: its own all the same
         if "held" not in globals():

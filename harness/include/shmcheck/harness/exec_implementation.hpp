@@ -57,7 +57,8 @@ class ExecImplementation : public Implementation {
   std::string how_it_ended(const std::string& otherwise);  // "exited early (status 1)", ...
   void drain_stderr();
   [[noreturn]] void broken(const std::string& reason);
-  void kill_group();
+  void kill_group();  // stop_group(), then remove what it left (once)
+  void stop_group();  // SIGKILL the group and wait (up to 2 s) until it is empty
   void remove_shm_leftovers();
 
   std::string spec_;
@@ -74,6 +75,7 @@ class ExecImplementation : public Implementation {
   std::string shm_prefix_;
   std::set<std::string> held_at_stop_;  // /dev/shm names its processes held when it was stopped
   std::vector<std::string> shm_leftovers_;
+  bool cleaned_up_ = false;
 };
 
 }  // namespace shmcheck::harness
