@@ -13,7 +13,14 @@ enum Exit : int {
   failed = 1,       // something failed unexpectedly
   usage = 2,        // bad usage or input
   broke = 3,        // something broke (and nothing failed)
+  // 128 + N: stopped by signal N (harness/interrupt.hpp); the results so far are kept.
 };
+
+// The exit statuses in words, for every subcommand's --help.
+inline constexpr const char* exit_status_help =
+    "Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
+    "3 something broke (and nothing failed), 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM; the results "
+    "so far are kept, marked interrupted).";
 
 // The command line shmcheck was started with, as one shell-quoted string (for the results);
 // setting it also makes argv[0] the program of replay commands.

@@ -51,8 +51,7 @@ void add_stress(CLI::App& app, int& status) {
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")->capture_default_str();
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the cases at this size and exit");
-  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
-              "3 something broke (and nothing failed).");
+  cmd->footer(exit_status_help);
   cmd->callback([&status, o, list] {
     if (*list) {
       for (const auto& c : stress::stress_cases(o->settings.options))

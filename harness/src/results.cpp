@@ -1,5 +1,7 @@
 #include <shmcheck/harness/results.hpp>
 
+#include <shmcheck/harness/interrupt.hpp>
+
 #include <shmcheck/error.hpp>
 #include <shmcheck/version.hpp>
 
@@ -27,7 +29,7 @@ Results::Results(std::string json_path, std::uint64_t seed, std::string command,
   save();
 }
 
-void Results::implementation(const Description& d) {
+void Results::implementation(const Description& d, const std::string& isolation) {
   for (const auto& known : doc_["implementations"])
     if (known.at("spec") == d.spec) return;
   const auto& c = d.capabilities;
@@ -48,6 +50,7 @@ void Results::implementation(const Description& d) {
                              {"scenarios", c.scenarios}}}};
   if (!d.language.is_null()) entry["language"] = d.language;
   if (!d.module.is_null()) entry["module"] = d.module;
+  if (!isolation.empty()) entry["isolation"] = isolation;
   doc_["implementations"].push_back(entry);
   save();
 }
@@ -116,6 +119,10 @@ void Results::record(const std::string& impl, const Expectations& expectations,
 }
 
 void Results::print_summary(const std::vector<std::string>& impls) {
+  if (interrupted()) {
+    doc_["run"]["interrupted"] = interruption();
+    std::cout << fmt::format("{}: the results are partial ({} judged)\n", interruption(), results_.size());
+  }
   for (const char* suite : {"spec", "property", "stress", "lifetime", "audit"})
     for (const auto& impl : impls) {
       Tally t;
@@ -137,6 +144,7 @@ void Results::print_summary(const std::vector<std::string>& impls) {
 }
 
 int Results::exit_status() const {
+  if (const int sig = interrupted()) return 128 + sig;  // partial results: say so first
   // Only what nobody expected decides the exit status.
   if (unexpected_failures_) return 1;
   if (unexpected_broken_) return 3;

@@ -21,6 +21,12 @@ def record(pid):
         f.write("%d\n" % pid)
 
 
+def host_pid():
+    """This process's pid as the harness sees it: in a PID namespace of its own getpid() is
+    the namespace's, but the machine's /proc (still mounted) names it by the machine's."""
+    return int(os.readlink("/proc/self"))
+
+
 def answer(req_id, result):
     out.write(json.dumps({"id": req_id, "ok": True, "result": result}) + "\n")
     out.flush()
@@ -29,7 +35,7 @@ def answer(req_id, result):
 HELLO = {"protocol": 1, "name": "misbehave-" + mode, "version": "0", "platform": {"os": "linux", "machine": "x"},
          "capabilities": {"typecodes": "i"}}
 
-record(os.getpid())
+record(host_pid())
 if mode == "exit-before-hello":
     sys.exit(3)
 if mode == "garbage-hello":
@@ -57,12 +63,16 @@ for line in sys.stdin:
         break
     # The first batch: misbehave.
     if mode == "crash":
-        os.kill(os.getpid(), 11)
+        # A real fault: as the first process of a PID namespace a driver ignores the signals
+        # it sends itself, but not the kernel's.
+        import ctypes
+        ctypes.string_at(0)
     elif mode == "exit-early":
         sys.exit(0)
     elif mode == "hang":
-        helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-        record(helper.pid)  # must die with its group
+        # It records its own pid (the machine's, see host_pid) and must die with its group.
+        subprocess.Popen([sys.executable, "-c", "import os, time; open(%r, 'a').write(os.readlink('/proc/self') + '\\n'); "
+                          "time.sleep(60)" % pidfile])
         time.sleep(60)
     elif mode == "garbage":
         out.write("Traceback (most recent call last): oops\n")
@@ -83,7 +93,12 @@ for line in sys.stdin:
         answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "shm-held":  # keeps a /dev/shm entry of any name open, then leaves it: its own all the same
         if "held" not in globals():
-            globals()["held"] = open("/dev/shm/shmcheck-test-held-%d" % os.getpid(), "w")
+            globals()["held"] = open("/dev/shm/shmcheck-test-held-%d" % host_pid(), "w")
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
+    elif mode == "setsid-child":  # starts a child that leaves its process group and session
+        subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); open(%r, 'a').write(os.readlink('/proc/self') + "
+                          "'\\n'); time.sleep(60)" % pidfile])
+        time.sleep(0.5)
         answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "wrong-count":
         answer(req["id"], [])
