@@ -38,6 +38,30 @@ void must_succeed(const harness::Outcome& o, const std::string& what) {
 // that does not know the request has nothing to reclaim.
 void collect(harness::Implementation& impl) { impl.run_one({{"op", "collect"}}); }
 
+// Without a /dev/shm of its own an implementation shares the machine's, where other programs
+// make and remove names all the time: its lifetime census counts only the names it was told to
+// make (its prefix), and says so.
+void attribute_by_prefix(json& trial, const std::string& prefix) {
+  auto own = [&](json& names) {
+    json kept = json::array();
+    for (const auto& n : names)
+      if (n.is_string()) {
+        const auto& s = n.get_ref<const std::string&>();
+        if (s.rfind(prefix, 0) == 0 || s.rfind("sem." + prefix, 0) == 0) kept.push_back(n);
+      }
+    names = kept;
+  };
+  if (!trial.is_object() || !trial.contains("census") || !trial["census"].is_array()) return;
+  for (auto& entry : trial["census"]) {
+    if (!entry.is_object()) continue;
+    if (entry.contains("dev_shm") && entry["dev_shm"].is_array()) own(entry["dev_shm"]);
+    if (entry.contains("uncollected") && entry["uncollected"].is_object() && entry["uncollected"].contains("dev_shm") &&
+        entry["uncollected"]["dev_shm"].is_array())
+      own(entry["uncollected"]["dev_shm"]);
+  }
+  trial["attributed_by_prefix"] = prefix;
+}
+
 // Runs the harness's half of lifetime-create: a fresh, killable instance makes objects, its
 // whole process group is SIGKILLed, and nothing may be left.
 json creator_killed(const StressCase& c, const RunContext& ctx) {
@@ -74,13 +98,10 @@ json creator_killed(const StressCase& c, const RunContext& ctx) {
         if (line.rfind("SysV", 0) == 0) left.push_back(line);
     return {{"created", o.result.value("created", 0)}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
   }
+  // An implementation that cannot say what is its own: the machine's census, named but never
+  // removed (another program may have made it).
   for (const auto& line : census_growth(before, after))
     if (line.rfind("open fds", 0) != 0 && line.rfind("shared mappings", 0) != 0) left.push_back(line);  // shmcheck's own, not the victim's
-  // What the victim left is recorded above; then shmcheck cleans up after it, so that a
-  // leaking implementation does not leave the machine dirty.
-  for (const auto& name : after.dev_shm)
-    if (!std::binary_search(before.dev_shm.begin(), before.dev_shm.end(), name) && unlink(("/dev/shm/" + name).c_str()) == 0)
-      cleaned.push_back(name);
   return {{"created", o.result.value("created", 0)}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
 }
 
@@ -163,6 +184,8 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
     r.message = e.what() + (e.tail().empty() ? std::string() : "\n--- its stderr, last lines ---\n" + e.tail());
   }
   const Census after = take_census();
+  if (c.scenario == "lifetime-cycles" && !impl.isolated())
+    for (auto& t : trials) attribute_by_prefix(t, impl.name_prefix());
   Judgement j;
   if (r.verdict == Verdict::pass) {
     try {

@@ -1,6 +1,7 @@
 #include <shmcheck/harness/implementation.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace shmcheck::harness {
 
@@ -10,6 +11,12 @@ std::string reason_with_stderr(const Broken& e) {
   if (t.empty()) return e.what();
   return std::string(e.what()) + "\n  stderr (last " + std::to_string(std::min(t.size(), kShown)) + " bytes):\n" +
          t.substr(t.size() > kShown ? t.size() - kShown : 0);
+}
+
+std::string Implementation::name_prefix() const {
+  // In-process, it names things as this process does (the reference reads the same variable).
+  const char* env = std::getenv("SHMCHECK_SHM_PREFIX");
+  return env && *env ? env : "shmcheck-";
 }
 
 }  // namespace shmcheck::harness

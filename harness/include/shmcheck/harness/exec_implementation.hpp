@@ -51,6 +51,7 @@ class ExecImplementation : public Implementation {
   int process_group() const override { return pid_; }
   std::optional<std::vector<std::string>> own_dev_shm() const override;
   std::string isolation() const override { return isolation_; }
+  std::string name_prefix() const override { return shm_prefix_; }
   // The prefix it was given, "shmcheck-<harness pid>-<counter>-".
   const std::string& shm_prefix() const noexcept { return shm_prefix_; }
   // The /dev/shm entries it left behind, removed when it was stopped (names, without /dev/shm/).

@@ -66,6 +66,10 @@ class Implementation {
   virtual std::optional<std::vector<std::string>> own_dev_shm() const { return std::nullopt; }
   // How it is kept apart from the machine, in words for the results.
   virtual std::string isolation() const { return "none: it runs inside shmcheck"; }
+  bool isolated() const { return isolation().rfind("namespaces", 0) == 0; }
+  // The /dev/shm name prefix it was given (SHMCHECK_SHM_PREFIX): where it shares the machine's
+  // /dev/shm, what it makes is known by it (and "sem." + it for named semaphores).
+  virtual std::string name_prefix() const;
 };
 
 }  // namespace shmcheck::harness
