@@ -7,9 +7,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 int main(int argc, char** argv) {
+  // Line-buffered stdout in every subcommand: with stdout redirected to a file (a CI log),
+  // block buffering held back what a long run had found and left a killed run's log cut
+  // mid-line. std::cout writes through stdio (synchronized), so this covers both.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   shmcheck::cli::set_command_line(argc, argv);
   CLI::App app{"shmcheck: a test-and-verification harness for shared-memory Array/Value semantics"};
   app.set_version_flag("--version", fmt::format("shmcheck {} (git {})", shmcheck::version, shmcheck::git_revision));
