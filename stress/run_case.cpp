@@ -119,7 +119,9 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
   try {
     const double seconds = c.params.value("timeout", 60.0) + 15;
     impl.set_timeout(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
-    const auto deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(ctx.budget_s));
+    // (A budget over a year stands for more: the clock's nanoseconds would overflow.)
+    const auto deadline =
+        t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(std::min(ctx.budget_s, 3.2e7)));
     for (int k = 0; k < c.trials; ++k) {
       // The first trial always runs: a case judged on nothing could only be inconclusive.
       if (k > 0 && std::chrono::steady_clock::now() >= deadline) break;
