@@ -258,8 +258,9 @@ PropertyResult run_property(const std::vector<Implementation*>& impls, const Run
                           found.refailed, found.reruns);
       else if (found.intermittent)
         how = "intermittent: ";
-      how += found.fully_shrunk ? fmt::format("shrunk in {} steps", found.shrink_steps)
-                                : fmt::format("not fully shrunk: {} steps, budget {} s", found.shrink_steps, s.shrink_budget_s);
+      if (s.reproduce) how += fmt::format("the case of the reproduce string ({} shrink steps)", found.shrink_steps);
+      else if (found.fully_shrunk) how += fmt::format("shrunk in {} steps", found.shrink_steps);
+      else how += fmt::format("not fully shrunk: {} steps, budget {} s", found.shrink_steps, s.shrink_budget_s);
       r.message = fmt::format("falsified after {} passing cases; {}: {}", found.passed, how, probe.kept_why());
       pr.counterexample = show_ops(probe.kept());
       pr.reproduce = reproduce_token(p.id, found.reproduce);
