@@ -10,7 +10,8 @@
                     the number it ran, and ends in time; so is a stress case whose budget
                     ends before its trials do.
   small-shrink      shrinking the intermittent failure of stateful-sequences ends with a
-                    case of at most a few operations.
+                    case of at most a few operations; with no shrink budget, the case found
+                    is reported, marked not fully shrunk.
   every-suite       the spec and stress suites against the mutant end with exit 1 and their
                     failures reported, each stress case within its budget.
   killed            a run killed (SIGKILL) half-way leaves a results.json that parses and
@@ -130,6 +131,16 @@ def small_shrink(shmcheck, problems):
         problems.append("small-shrink: the shrunk case has %d operations, not at most 4" % len(ops))
     if r["shrink"]["operations"] != len(ops):
         problems.append("small-shrink: results.json counts %d operations in a case of %d" % (r["shrink"]["operations"], len(ops)))
+    # No time to shrink: the failure found is the one reported, and said to be so.
+    rc, seconds, doc, out = shmcheck_json(shmcheck, ["properties", "--impl", MUTANT, "--property", "stateful-sequences", "--seed", "1",
+                                                     "--cases", "300", "--shrink-budget-s", "0"])
+    r = doc["results"][0]
+    print("small-shrink: with no shrink budget: exit %d in %.1f s: %s" % (rc, seconds, r["message"][:120]))
+    if r["verdict"] != "fail" or "not fully shrunk: 0 steps, budget 0 s" not in r["message"] or r["shrink"]["complete"]:
+        problems.append("small-shrink: a failure not shrunk for want of budget is not reported as such: %s" % r["message"])
+    found = out[out.find("found        "):out.find("  shrinking it")]
+    if r.get("counterexample", "?") not in found:
+        problems.append("small-shrink: with no shrink budget the counterexample is not the case found")
 
 
 def every_suite(shmcheck, problems):
