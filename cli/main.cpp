@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -17,6 +18,10 @@
 #include <unistd.h>
 
 int main(int argc, char** argv) {
+  // Line-buffered stdout in every subcommand: with stdout redirected to a file (a CI log),
+  // block buffering held back what a long run had found and left a killed run's log cut
+  // mid-line. std::cout writes through stdio (synchronized), so this covers both.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   shmcheck::cli::set_command_line(argc, argv);
   // A run stops cleanly on SIGINT, SIGTERM and SIGHUP (partial results, exit 128 + signal);
   // `shmcheck driver` is a driver, which its harness stops with SIGKILL.

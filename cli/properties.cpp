@@ -21,7 +21,9 @@ struct PropertiesCli {
 
 int run_properties(PropertiesCli o) {
   if (o.common.impls.empty() && o.options.diff.empty()) o.common.impls = {"ref"};
-  std::cout << fmt::format("shmcheck {} properties seed {} cases {}\n", version, o.common.seed, o.options.settings.cases);
+  const auto& s = o.options.settings;
+  std::cout << fmt::format("shmcheck {} properties seed {} cases {} budget {} s per property, {} s per shrink\n", version, o.common.seed,
+                           s.cases, s.budget_s, s.shrink_budget_s);
   harness::Results results = make_results(o.json_out, o.common.seed);
   property_suite(o.common, o.options, results);
   results.print_summary(property_labels(o.common, o.options));
@@ -39,6 +41,12 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--property", s.only, "Run only these property ids");
   cmd->add_option("--cases", s.cases, "Generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
+  cmd->add_option("--budget-s", s.budget_s, "Wall-clock budget of each property's cases, in seconds; past it the property is "
+                  "inconclusive with the number of cases it ran")->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--shrink-budget-s", s.shrink_budget_s, "Wall-clock budget for shrinking each failure, in seconds; past it the "
+                  "smallest failing case so far is reported, marked not fully shrunk")->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--reruns", s.reruns, "Runs of each shrink candidate once a failure is intermittent (it passed a re-run)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
   cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
   cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace shmcheck::cli {
 namespace {
@@ -29,6 +30,7 @@ struct RunOptions {
   stress::StressSettings stress;
   AuditOptions audit;
   std::string json_out, out_dir;
+  std::optional<double> budget_s;  // per property and per stress case; else each suite's default
 };
 
 // The report of DIR/results.json: Debian's python3 and the reports package (reports/README.md).
@@ -65,6 +67,7 @@ int run(RunOptions o) {
     if (mkdir(o.out_dir.c_str(), 0777) != 0 && errno != EEXIST) throw OSError(errno, "creating " + o.out_dir);
     if (json_out.empty()) json_out = o.out_dir + "/results.json";
   }
+  if (o.budget_s) o.property.settings.budget_s = o.stress.budget_s = *o.budget_s;
   std::cout << fmt::format("shmcheck {} seed {} suites {}\n", version, o.common.seed, fmt::join(suites, ","));
   harness::Results results = make_results(json_out, o.common.seed);
   std::vector<std::string> audited;
@@ -109,6 +112,14 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--case", o->spec.cases, "Spec suite: run only these case ids");
   cmd->add_option("--clauses", o->spec.clauses, "Spec suite: the clauses file (default: spec/clauses.json of shmcheck's data)");
   cmd->add_option("--cases", o->property.settings.cases, "Property suite: generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
+  cmd->add_option("--budget-s", o->budget_s,
+                  fmt::format("Wall-clock budget in seconds of each property (default {}) and each stress case (default {}); past it a "
+                              "property or case is inconclusive", properties::default_budget_s, stress::default_budget_s))
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--shrink-budget-s", o->property.settings.shrink_budget_s, "Property suite: wall-clock budget for shrinking each failure")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--reruns", o->property.settings.reruns, "Property suite: runs of each shrink candidate of an intermittent failure")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
   cmd->add_option("--size", o->stress.options.size, "Stress suite: quick, ci or thorough")->capture_default_str();
   cmd->add_option("--audit-abi", o->audit.select, "Audit suite: ABIs as `shmcheck audit --abi` takes them")
       ->capture_default_str();

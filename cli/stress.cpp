@@ -21,8 +21,8 @@ struct StressCli {
 
 int run_stress(StressCli o) {
   if (o.common.impls.empty()) o.common.impls = {"ref"};
-  std::cout << fmt::format("shmcheck {} stress seed {} size {} ({} cases)\n", version, o.common.seed, o.settings.options.size,
-                           stress::select_cases(o.settings).size());
+  std::cout << fmt::format("shmcheck {} stress seed {} size {} ({} cases) budget {} s per case\n", version, o.common.seed,
+                           o.settings.options.size, stress::select_cases(o.settings).size(), o.settings.budget_s);
   harness::Results results = make_results(o.json_out, o.common.seed);
   stress_suite(o.common, o.settings, results);
   results.print_summary(expand_specs(o.common.impls));
@@ -45,6 +45,8 @@ void add_stress(CLI::App& app, int& status) {
   cmd->add_flag("--pin", options.pin, "Pin worker w to CPU w mod ncpu");
   cmd->add_option("--spacing", options.spacing, "Array counters: packed (heartbeats share the counter's cache line) or padded")
       ->check(CLI::IsMember({"packed", "padded"}));
+  cmd->add_option("--budget-s", o->settings.budget_s, "Wall-clock budget of each case, in seconds: no trial starts past it, and a "
+                  "case whose trials were cut short and passed is inconclusive")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)");
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)");
   cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");

@@ -1,6 +1,7 @@
 #include "runner.hpp"
 
 #include "model.hpp"
+#include "search.hpp"
 
 #include <shmcheck/typecode.hpp>
 
@@ -21,13 +22,6 @@ using harness::Outcome;
 using harness::Verdict;
 
 namespace {
-
-class QuietListener : public rc::detail::TestListener {
- public:
-  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
-  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
-  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
-};
 
 bool on_this_platform(const harness::Description& d) {
   utsname u{};
@@ -102,9 +96,109 @@ std::string check_case(const std::vector<Implementation*>& impls, const Capabili
   return "";
 }
 
+namespace {
+
+std::string show_ops(const Case& c) {
+  std::string out;
+  for (const auto& op : c.ops) out += "    " + op.dump() + "\n";
+  return out;
+}
+
+// Runs cases on the implementations and judges them, for search.hpp: the property RapidCheck
+// generates is one case, judged here; the case is kept so that it can be run again as it was
+// generated (an intermittent failure's re-runs) without generating it again.
+class CaseProbe : public Probe {
+ public:
+  CaseProbe(const std::vector<Implementation*>& impls, const Capabilities& caps, const nlohmann::json& dialect)
+      : impls_(impls), caps_(caps), dialect_(dialect) {}
+
+  rc::detail::Property property(const rc::Gen<Case>& gen) {
+    return rc::detail::toProperty([this, gen] {
+      generated_ = false;
+      last_ = *gen;
+      generated_ = true;
+      if (smaller_only_ && last_.ops.size() >= kept_.ops.size()) RC_DISCARD("no fewer operations than the failure kept");
+      const Said x = judge(last_);
+      if (x == Said::discard) RC_DISCARD("a case the model cannot judge");
+      if (x != Said::pass) RC_FAIL(x == Said::fail ? why_ : stop_message);
+    });
+  }
+
+  Said run(const rc::Shrinkable<rc::detail::CaseDescription>& s) override {
+    const rc::detail::CaseDescription d = s.value();
+    if (stop != Verdict::pass) return Said::stop;
+    if (d.result.type == rc::detail::CaseResult::Type::Success) return Said::pass;
+    if (d.result.type == rc::detail::CaseResult::Type::Discard) return Said::discard;
+    if (!generated_) {  // the generator threw: the property, not the implementation, is at fault
+      stop = Verdict::broken;
+      stop_message = "the property's generator failed: " + d.result.description;
+      return Said::stop;
+    }
+    return Said::fail;
+  }
+  Said rerun_last() override { return judge(last_); }
+  void keep_last() override {
+    kept_ = last_;
+    kept_why_ = why_;
+  }
+  Said rerun_kept() override { return judge(kept_); }
+  void skip_unless_smaller(bool on) override { smaller_only_ = on; }
+
+  const Case& kept() const { return kept_; }
+  const std::string& kept_why() const { return kept_why_; }
+
+  Verdict stop = Verdict::pass;  // broken or unsupported: nothing more is run
+  std::string stop_message;
+  // Cases the model cannot judge are discarded, as a precondition that fails: the
+  // generators steer clear of them, but they cannot know everything the model does (e.g.
+  // that a create fails in a dialect, so a lock has one sharer fewer than they think).
+  // Too many and the search gives up: inconclusive, never a silent pass.
+  std::size_t unjudged = 0;
+  std::string unjudged_first;
+
+ private:
+  Said judge(const Case& c) {
+    try {
+      why_ = check_case(impls_, caps_, c, dialect_);
+      return why_.empty() ? Said::pass : Said::fail;
+    } catch (const harness::Broken& e) {
+      stop = Verdict::broken, stop_message = e.what();
+      if (!e.tail().empty()) stop_message += "\n--- its stderr, last lines ---\n" + e.tail();
+    } catch (const protocol::Violation& e) {  // outcomes inside a child's, read here
+      stop = Verdict::broken, stop_message = std::string("answered outside the protocol: ") + e.what();
+    } catch (const Unsupported& e) {
+      stop = Verdict::unsupported, stop_message = e.what();
+    } catch (const Unpredictable& e) {
+      if (unjudged++ == 0) unjudged_first = std::string(e.what()) + "; case: " + nlohmann::json(c.ops).dump();
+      return Said::discard;
+    } catch (const std::exception& e) {  // as RapidCheck judged a property that threw
+      why_ = std::string("exception thrown: ") + e.what();
+      return Said::fail;
+    }
+    return Said::stop;
+  }
+
+  const std::vector<Implementation*>& impls_;
+  const Capabilities& caps_;
+  const nlohmann::json& dialect_;
+  bool generated_ = false, smaller_only_ = false;
+  Case last_, kept_;
+  std::string why_, kept_why_;
+};
+
+// RapidCheck's reproduce string of one property's case: the token --reproduce takes.
+std::string reproduce_token(const std::string& id, const rc::detail::Reproduce& r) {
+  rc::detail::Configuration config;
+  config.reproduce[id] = r;
+  const std::string s = rc::detail::configToMinimalString(config);
+  // "reproduce=STRING seed=..." -> STRING: only the reproduce map replays a case.
+  const auto at = s.find("reproduce=");
+  return at == std::string::npos ? s : s.substr(at + 10, s.find(' ', at) - at - 10);
+}
+
+}  // namespace
+
 PropertyResult run_property(const std::vector<Implementation*>& impls, const RunSettings& settings, const Property& p) {
-  std::unordered_map<std::string, rc::detail::Reproduce> reproduce_map;
-  if (!settings.reproduce.empty()) reproduce_map = rc::detail::configFromString("reproduce=" + settings.reproduce).reproduce;
   const Capabilities caps = generation_capabilities(impls);
   PropertyResult pr;
   auto& r = pr.result;
@@ -112,87 +206,71 @@ PropertyResult run_property(const std::vector<Implementation*>& impls, const Run
   r.id = p.id;
   r.source = p.description;
   const auto t0 = std::chrono::steady_clock::now();
-  std::string stop_verdict;  // set once: broken or unsupported; every later evaluation just fails
-  Verdict stop = Verdict::pass;
-  std::string last_why;  // the last failing evaluation is the final, shrunk counterexample
-  // Cases the model cannot judge are discarded, as a precondition that fails: the
-  // generators steer clear of them, but they cannot know everything the model does (e.g.
-  // that a create fails in a dialect, so a lock has one sharer fewer than they think).
-  // Too many and RapidCheck gives up: inconclusive, never a silent pass.
-  std::size_t unjudged = 0;
-  std::string unjudged_first;
   if (const std::string why_not = p.unsupported_because(caps); !why_not.empty()) {
-    stop = Verdict::unsupported;
-    stop_verdict = why_not;
+    r.verdict = Verdict::unsupported;
+    r.message = why_not;
+    return pr;
   }
-  if (stop == Verdict::pass) {
-    const rc::Gen<Case> gen = p.generator(caps);
-    rc::detail::TestMetadata metadata;
-    metadata.id = p.id;
-    metadata.description = p.description;
-    rc::detail::TestParams params;
-    params.seed = settings.seed;
-    params.maxSuccess = settings.cases;
-    QuietListener listener;
-    const auto result = rc::detail::checkTestable(
-        [&] {
-          const Case c = *gen;
-          if (stop != Verdict::pass) RC_FAIL(stop_verdict);
-          std::string why;
-          bool discard = false;
-          try {
-            why = check_case(impls, caps, c, settings.dialect);
-          } catch (const harness::Broken& e) {
-            stop = Verdict::broken, stop_verdict = e.what();
-            if (!e.tail().empty()) stop_verdict += "\n--- its stderr, last lines ---\n" + e.tail();
-          } catch (const protocol::Violation& e) {  // outcomes inside a child's, read here
-            stop = Verdict::broken, stop_verdict = std::string("answered outside the protocol: ") + e.what();
-          } catch (const Unsupported& e) {
-            stop = Verdict::unsupported, stop_verdict = e.what();
-          } catch (const Unpredictable& e) {
-            discard = true;
-            if (unjudged++ == 0) unjudged_first = std::string(e.what()) + "; case: " + nlohmann::json(c.ops).dump();
-          }
-          if (stop != Verdict::pass) RC_FAIL(stop_verdict);
-          if (discard) RC_DISCARD("a case the model cannot judge");
-          if (!why.empty()) {
-            last_why = why;
-            RC_FAIL(why);
-          }
-        },
-        metadata, params, listener, reproduce_map);
-    rc::detail::FailureResult failure;
-    rc::detail::GaveUpResult gave_up;
-    rc::detail::Error error;
-    if (stop != Verdict::pass) {
-    } else if (result.match(failure)) {
-      r.verdict = Verdict::fail;
-      r.message = fmt::format("falsified after {} passing cases; shrunk: {}", failure.numSuccess,
-                              last_why.empty() ? failure.description : last_why);
-      std::ostringstream ce;
-      for (const auto& [type, value] : failure.counterExample) ce << value << "\n";
-      pr.counterexample = ce.str();
-      rc::detail::Configuration config;
-      config.reproduce[p.id] = failure.reproduce;
-      const std::string s = rc::detail::configToMinimalString(config);
-      // "reproduce=STRING seed=..." -> STRING: only the reproduce map replays a case.
-      const auto at = s.find("reproduce=");
-      pr.reproduce = at == std::string::npos ? s : s.substr(at + 10, s.find(' ', at) - at - 10);
-    } else if (result.match(gave_up)) {
+  SearchSettings s{settings.seed, settings.cases, settings.budget_s, settings.shrink_budget_s, settings.reruns, std::nullopt};
+  if (!settings.reproduce.empty()) {
+    const auto map = rc::detail::configFromString("reproduce=" + settings.reproduce).reproduce;
+    const auto it = map.find(p.id);
+    if (it == map.end()) {
       r.verdict = Verdict::inconclusive;
-      r.message = "RapidCheck gave up: " + gave_up.description;
-      if (unjudged > 0) r.message += fmt::format(" ({} cases the model cannot judge, the first: {})", unjudged, unjudged_first);
-    } else if (result.match(error)) {
-      r.verdict = Verdict::broken;
-      r.message = "the property itself failed: " + error.description;
+      r.message = "the reproduce string holds no case of this property";
+      return pr;
     }
+    s.reproduce = it->second;
   }
-  if (stop != Verdict::pass) {
-    r.verdict = stop;
-    r.message = stop_verdict;
-  } else if (r.verdict == Verdict::pass && unjudged > 0) {
-    r.message = fmt::format("{} generated cases the model cannot judge were discarded and others generated instead; the first: {}",
-                            unjudged, unjudged_first);
+  CaseProbe probe(impls, caps, settings.dialect);
+  const Search found = search(probe.property(p.generator(caps)), s, probe, [&](const Search& at) {
+    if (settings.on_found)
+      settings.on_found(fmt::format("after {} passing cases: {}", at.passed, probe.kept_why()), show_ops(probe.kept()));
+  });
+  pr.details["cases"] = {{"passed", found.passed}, {"discarded", found.discarded}, {"seconds", found.seconds}, {"budget_s", s.budget_s}};
+  using End = Search::End;
+  switch (found.end) {
+    case End::stopped:
+      r.verdict = probe.stop;
+      r.message = probe.stop_message;
+      break;
+    case End::passed:
+      if (s.reproduce) r.message = fmt::format("the reproduced case passed {} run(s)", s.reruns);
+      else if (probe.unjudged > 0)
+        r.message = fmt::format("{} generated cases the model cannot judge were discarded and others generated instead; the first: {}",
+                                probe.unjudged, probe.unjudged_first);
+      break;
+    case End::gave_up:
+      r.verdict = Verdict::inconclusive;
+      r.message = fmt::format("gave up after {} passing cases: {} generated cases were discarded", found.passed, found.discarded);
+      if (probe.unjudged > 0) r.message += fmt::format(" ({} the model cannot judge, the first: {})", probe.unjudged, probe.unjudged_first);
+      break;
+    case End::out_of_budget:
+      r.verdict = Verdict::inconclusive;
+      r.message = fmt::format("ran {} of {} cases in its budget of {} s ({} discarded); none failed", found.passed, s.cases,
+                              s.budget_s, found.discarded);
+      break;
+    case End::failed: {
+      r.verdict = Verdict::fail;
+      std::string how;
+      if (found.reruns > 0)
+        how = fmt::format("{}the case found failed again in {} of {} re-runs; ", found.intermittent ? "intermittent: " : "",
+                          found.refailed, found.reruns);
+      else if (found.intermittent)
+        how = "intermittent: ";
+      if (s.reproduce) how += fmt::format("the case of the reproduce string ({} shrink steps)", found.shrink_steps);
+      else if (found.fully_shrunk) how += fmt::format("shrunk in {} steps", found.shrink_steps);
+      else how += fmt::format("not fully shrunk: {} steps, budget {} s", found.shrink_steps, s.shrink_budget_s);
+      r.message = fmt::format("falsified after {} passing cases; {}: {}", found.passed, how, probe.kept_why());
+      pr.counterexample = show_ops(probe.kept());
+      pr.reproduce = reproduce_token(p.id, found.reproduce);
+      pr.details["shrink"] = {{"steps", found.shrink_steps},       {"tried", found.shrinks_tried},
+                              {"complete", found.fully_shrunk},    {"intermittent", found.intermittent},
+                              {"reruns", found.reruns},            {"refailed", found.refailed},
+                              {"operations", probe.kept().ops.size()}, {"seconds", found.shrink_seconds},
+                              {"budget_s", s.shrink_budget_s}};
+      break;
+    }
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return pr;

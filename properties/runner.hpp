@@ -1,10 +1,11 @@
 #pragma once
-// Runs properties with RapidCheck and turns each outcome into a verdict: pass; fail (with the
-// shrunk counterexample, the seed, RapidCheck's reproduce string and one command that
-// replays only that case); unsupported (the implementation lacks a capability the property
-// needs, or answered `unsupported`); inconclusive (RapidCheck gave up); broken (the
-// implementation stopped speaking the protocol, or the property asked the model something it
-// cannot predict).
+// Runs properties with RapidCheck's generators (search.hpp drives them within budgets) and
+// turns each outcome into a verdict: pass; fail (with the shrunk counterexample, or the
+// smallest one the shrink budget reached, the seed, RapidCheck's reproduce string and one
+// command that replays only that case); unsupported (the implementation lacks a capability
+// the property needs, or answered `unsupported`); inconclusive (the budget ran out before the
+// cases did, or too many cases were ones the model cannot judge); broken (the implementation
+// stopped speaking the protocol, or a generator failed).
 //
 // With one implementation, every outcome is judged against the model. With two
 // (differential mode), the same generated case runs on both and any difference in results
@@ -20,17 +21,32 @@
 
 namespace shmcheck::properties {
 
+// The budgets' defaults: what a CI job can afford per property and implementation. The
+// slowest correct runs (100 cases of the child properties on a CPython that spawns) take a
+// fraction of the search budget; a failure adds at most the shrink budget.
+constexpr double default_budget_s = 120;
+constexpr double default_shrink_budget_s = 60;
+constexpr int default_reruns = 8;
+
 struct RunSettings {
   std::uint64_t seed = 0;
   int cases = 100;
   std::string reproduce;  // RapidCheck's reproduce string (replays one failure)
   nlohmann::json dialect = nlohmann::json::object();  // the implementation's, for the model
+  double budget_s = default_budget_s;                // the cases, wall clock
+  double shrink_budget_s = default_shrink_budget_s;  // shrinking a failure, wall clock
+  int reruns = default_reruns;  // runs of a candidate once a failure is intermittent (search.hpp)
+  // Called once a failing case is found, before it is shrunk: what failed and the case, one
+  // operation per line.
+  std::function<void(const std::string& message, const std::string& counterexample)> on_found;
 };
 
 struct PropertyResult {
   harness::CaseResult result;
   std::string counterexample;  // the shrunk case, one operation per line
   std::string reproduce;       // RapidCheck's string, for --reproduce
+  // For results.json: the cases run and, for a failure, how it was shrunk.
+  nlohmann::json details = nlohmann::json::object();
 };
 
 // The capabilities cases are generated for: one implementation's, with its sizes replaced by

@@ -28,7 +28,12 @@ std::vector<harness::CaseInfo> PropertySuite::cases() const {
 std::string PropertySuite::replay_arguments(const harness::Subject& s, const harness::CaseInfo& c) const {
   const std::string subject = s.specs.size() == 2 ? "--diff " + harness::shell_word(s.specs[0] + "," + s.specs[1])
                                                   : "--impl " + harness::shell_word(s.label);
-  return fmt::format("properties {} --property {} --seed {} --cases {}", subject, c.id, settings_.seed, settings_.cases);
+  std::string a = fmt::format("properties {} --property {} --seed {} --cases {}", subject, c.id, settings_.seed, settings_.cases);
+  // Budgets only when they are not the defaults: the same budget gives the same verdict.
+  if (settings_.budget_s != default_budget_s) a += fmt::format(" --budget-s {}", settings_.budget_s);
+  if (settings_.shrink_budget_s != default_shrink_budget_s) a += fmt::format(" --shrink-budget-s {}", settings_.shrink_budget_s);
+  if (settings_.reruns != default_reruns) a += fmt::format(" --reruns {}", settings_.reruns);
+  return a;
 }
 
 harness::Description PropertySuite::describe(const harness::Subject& s, const std::vector<harness::Implementation*>& impls) const {
@@ -41,14 +46,24 @@ harness::Description PropertySuite::describe(const harness::Subject& s, const st
   return d;
 }
 
-harness::Judged PropertySuite::run(harness::Session& session, const harness::CaseInfo& c, harness::Results&) {
+harness::Judged PropertySuite::run(harness::Session& session, const harness::CaseInfo& c, harness::Results& results) {
   const auto& all = all_properties();
   const auto p = std::find_if(all.begin(), all.end(), [&](const Property& x) { return x.id == c.id; });
   // The dialect of one implementation's version; a difference between two has none.
   const nlohmann::json dialect =
       session.impls.size() == 1 ? session.expectations.dialect() : nlohmann::json::object();
-  const PropertyResult pr = run_property(session.impls, {settings_.seed, settings_.cases, settings_.reproduce, dialect}, *p);
+  RunSettings rs{settings_.seed, settings_.cases, settings_.reproduce, dialect, settings_.budget_s, settings_.shrink_budget_s,
+                 settings_.reruns, {}};
+  // A failure is reported when it is found: shrinking may take the whole shrink budget, and a
+  // run killed meanwhile keeps it in results.json (run.running.found).
+  rs.on_found = [&](const std::string& message, const std::string& counterexample) {
+    results.note(fmt::format("{:<12} {} {}: {}\n{}  shrinking it (budget {} s)\n", "found", session.subject.label, c.id, message,
+                             counterexample, settings_.shrink_budget_s),
+                 {{"found", {{"message", message}, {"counterexample", counterexample}}}});
+  };
+  const PropertyResult pr = run_property(session.impls, rs, *p);
   harness::Judged j{pr.result, {{"seed", settings_.seed}}};
+  j.extra.update(pr.details);
   if (!pr.counterexample.empty()) {
     std::cout << "counterexample (" << pr.result.id << "):\n" << pr.counterexample;
     j.extra["counterexample"] = pr.counterexample;

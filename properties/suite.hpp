@@ -17,6 +17,9 @@ struct PropertySettings {
   int cases = 100;
   std::string reproduce;          // RapidCheck's reproduce string (replays one failure)
   std::vector<std::string> only;  // property ids; empty: all
+  double budget_s = default_budget_s;                // per property: its cases, wall clock
+  double shrink_budget_s = default_shrink_budget_s;  // per failure: shrinking it, wall clock
+  int reruns = default_reruns;
 };
 
 class PropertySuite : public harness::Suite {

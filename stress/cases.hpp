@@ -27,6 +27,10 @@ struct Options {
   std::string spacing = "packed";
 };
 
+// A case's wall-clock budget (run_case.hpp): no trial starts past it. The ci size's slowest
+// case (a CPython's counter trials) takes a fraction of it; thorough may need --budget-s.
+constexpr double default_budget_s = 300;
+
 // Every case at this size; ValueError for an unknown size.
 std::vector<StressCase> stress_cases(const Options& options);
 // The scenario names a case list covers ("counter", "torn", ... "lifetime").

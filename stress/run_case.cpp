@@ -163,7 +163,12 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
   try {
     const double seconds = c.params.value("timeout", 60.0) + 15;
     impl.set_timeout(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
+    // (A budget over a year stands for more: the clock's nanoseconds would overflow.)
+    const auto deadline =
+        t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(std::min(ctx.budget_s, 3.2e7)));
     for (int k = 0; k < c.trials; ++k) {
+      // The first trial always runs: a case judged on nothing could only be inconclusive.
+      if (k > 0 && std::chrono::steady_clock::now() >= deadline) break;
       if (c.scenario == "lifetime-aliasing") trials.push_back(aliasing(impl));
       else if (c.scenario == "lifetime-create") trials.push_back(creator_killed(c, ctx));
       else {
@@ -192,6 +197,13 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
       j = judge(c, trials);
       r.verdict = j.verdict;
       r.message = j.message;
+      // Fewer trials than the case's power calls for: what they found stands (a failure is a
+      // failure), but a pass is not one.
+      if (trials.size() < static_cast<std::size_t>(c.trials)) {
+        const std::string cut = fmt::format("ran {} of {} trials in its budget of {} s", trials.size(), c.trials, ctx.budget_s);
+        if (r.verdict == Verdict::pass) r.verdict = Verdict::inconclusive;
+        r.message = cut + (r.message.empty() ? "" : "; " + r.message);
+      }
     } catch (const std::exception& e) {  // observations of the wrong shape
       r.verdict = Verdict::broken;
       r.message = std::string("the observations do not have the scenario's shape: ") + e.what();

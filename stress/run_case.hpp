@@ -1,7 +1,7 @@
 #pragma once
 // Runs one stress case against an implementation: shmcheck's census before and after, the
 // trials (one `stress` request each; aliasing and the creator's death are run by shmcheck
-// itself), then the judgement. The driver only observes.
+// itself) as many as the budget allows, then the judgement. The driver only observes.
 #include "cases.hpp"
 #include "judge.hpp"
 
@@ -22,6 +22,9 @@ struct CaseRun {
 struct RunContext {
   // A separate instance of the implementation that can be SIGKILLed (lifetime-create).
   std::function<std::unique_ptr<harness::Implementation>()> open_killable;
+  // Wall clock: no trial but the first starts past it. A trial is not cut short (killing the
+  // driver would make a slow implementation broken); each is bounded by its own timeout.
+  double budget_s = default_budget_s;
 };
 
 CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunContext& ctx);

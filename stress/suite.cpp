@@ -48,6 +48,7 @@ std::string StressSuite::replay_arguments(const harness::Subject& s, const harne
   if (o.trials) a += fmt::format(" --trials {}", *o.trials);
   if (o.pin) a += " --pin";
   if (o.spacing != "packed") a += " --spacing " + o.spacing;
+  if (settings_.budget_s != default_budget_s) a += fmt::format(" --budget-s {}", settings_.budget_s);
   return a + " --case " + c.id;
 }
 
@@ -56,6 +57,7 @@ harness::Judged StressSuite::run(harness::Session& session, const harness::CaseI
   RunContext ctx;
   const std::string spec = session.subject.specs.at(0);
   ctx.open_killable = [this, spec] { return open_killable_(spec); };
+  ctx.budget_s = settings_.budget_s;
   CaseRun run = run_case(*session.impls.at(0), *c, ctx);
   if (!run.stress_row.is_null()) results.section("stress", "runs", run.stress_row);
   if (!run.lifetime_row.is_null()) results.section("lifetime", "cases", run.lifetime_row);

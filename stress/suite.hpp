@@ -18,6 +18,7 @@ struct StressSettings {
   std::vector<std::string> selected;  // scenario families or case ids; empty or "all": all
   Options options;
   std::uint64_t seed = 0;             // orders the cases
+  double budget_s = default_budget_s;  // per case
 };
 
 // The cases `selected` names, at the options' size; ValueError for a name that is none.

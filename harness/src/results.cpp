@@ -69,6 +69,13 @@ void Results::begin(const std::string& impl, const CaseResult& r) {
   save();
 }
 
+void Results::note(const std::string& line, const nlohmann::json& fields) {
+  if (progress_) std::cerr << "\r\033[K" << std::flush;
+  std::cout << line << std::flush;
+  if (doc_["run"].contains("running")) doc_["run"]["running"].update(fields);
+  save();
+}
+
 void Results::section(const std::string& name, const std::string& list, const nlohmann::json& row) {
   doc_[name][list].push_back(row);
   save();

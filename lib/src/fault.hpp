@@ -39,6 +39,7 @@ enum class Fault : unsigned char {
   segment_leaked,
   shm_name_left_behind,
   freed_while_child_uses,
+  store_dropped_sometimes,
   count,  // not a fault
 };
 

@@ -28,6 +28,10 @@ class Results {
   // dies in it (a crash of an in-process implementation), the record says where and how to
   // replay. record() clears it.
   void begin(const std::string& impl, const CaseResult& r);
+  // Prints `line` (a finding about the running case, before its result) and adds `fields` to
+  // the running case's record (run.running), so that a run killed before the case ends still
+  // has what it found.
+  void note(const std::string& line, const nlohmann::json& fields);
   // Appends a row to a list of a section the suites add: ("stress", "runs"), ("lifetime", "cases").
   void section(const std::string& name, const std::string& list, const nlohmann::json& row);
   // Replaces a whole section ("audit", "performance").
