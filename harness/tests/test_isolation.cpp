@@ -1,6 +1,8 @@
 // What a driver leaves is its own and goes with it, in namespaces of its own and without them
 // (SHMCHECK_ISOLATION=none: attributed by its name prefix and by what its processes held), and
 // nothing it starts outlives it, setsid() or not.
+#include "support/processes.hpp"
+
 #include <shmcheck/harness/exec_implementation.hpp>
 
 #include <gtest/gtest.h>
@@ -50,13 +52,7 @@ std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begi
 
 bool on_the_machine(const std::string& name) { return std::filesystem::exists("/dev/shm/" + name); }
 
-bool process_gone(pid_t pid) {
-  if (kill(pid, 0) != 0) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string pid_s, comm, state;
-  stat >> pid_s >> comm >> state;
-  return state == "Z" || state == "X";
-}
+using shmcheck::harness::test::process_gone;
 
 }  // namespace
 

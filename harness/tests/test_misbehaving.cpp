@@ -1,6 +1,8 @@
 // The harness survives its implementations: each misbehaving driver of the catalog
 // (misbehaving/misbehave.py) is reported Broken with a reason that names what it did, and
 // nothing it started is left running.
+#include "support/processes.hpp"
+
 #include <shmcheck/harness/exec_implementation.hpp>
 
 #include <gtest/gtest.h>
@@ -26,14 +28,7 @@ struct Case {
   const char* reason;  // a substring the Broken reason must contain
 };
 
-bool process_gone(pid_t pid) {
-  // Gone, or a zombie waiting for its (new) parent to reap it: either way it runs no more.
-  if (kill(pid, 0) != 0) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string pid_s, comm, state;
-  stat >> pid_s >> comm >> state;
-  return state == "Z" || state == "X";
-}
+using shmcheck::harness::test::process_gone;
 
 std::vector<pid_t> recorded_pids(const std::string& file) {
   std::ifstream in(file);

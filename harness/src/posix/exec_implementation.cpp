@@ -3,6 +3,7 @@
 #include <shmcheck/harness/leftovers.hpp>
 
 #include "isolation.hpp"
+#include "proc_stat.hpp"
 
 #include <shmcheck/protocol/item_codec.hpp>
 #include <shmcheck/protocol/result_shapes.hpp>
@@ -60,18 +61,8 @@ std::atomic<unsigned> drivers_started{0};
 bool group_running(pid_t pgid) {
   if (kill(-pgid, 0) != 0) return false;
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream stat(e.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so parse after the last ')'.
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = 0;
-    long ppid = 0, pgrp = 0;
-    if (rest >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z' && state != 'X') return true;
-  }
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec))
+    if (const auto st = detail::read_proc_stat(e.path()); st && st->pgrp == pgid && st->running()) return true;
   return false;
 }
 
@@ -80,17 +71,8 @@ bool group_running(pid_t pgid) {
 std::vector<pid_t> descendants(pid_t root) {
   std::vector<std::pair<pid_t, pid_t>> links;  // (pid, ppid)
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream stat(e.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = 0;
-    long ppid = 0;
-    if (rest >> state >> ppid) links.emplace_back(static_cast<pid_t>(std::atol(e.path().filename().c_str())), static_cast<pid_t>(ppid));
-  }
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec))
+    if (const auto st = detail::read_proc_stat(e.path()); st && st->pid > 0) links.emplace_back(st->pid, st->ppid);
   std::vector<pid_t> out{root};
   for (std::size_t i = 0; i < out.size(); ++i)
     for (const auto& [pid, ppid] : links)

@@ -1,5 +1,7 @@
 #include <shmcheck/harness/leftovers.hpp>
 
+#include "proc_stat.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -12,19 +14,10 @@ namespace {
 
 bool is_pid(const std::string& s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
 
-// The process group of /proc/PID (-1 when it is gone): after the last ')' of stat, as comm
-// may hold spaces and parentheses.
+// The process group of /proc/PID (-1 when it is gone).
 long group_of(const fs::path& proc) {
-  std::ifstream stat(proc / "stat");
-  std::string line;
-  if (!std::getline(stat, line)) return -1;
-  const auto close = line.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(line.substr(close + 1));
-  char state = 0;
-  long ppid = 0, pgrp = -1;
-  rest >> state >> ppid >> pgrp;
-  return pgrp;
+  const auto st = detail::read_proc_stat(proc);
+  return st ? st->pgrp : -1;
 }
 
 }  // namespace
