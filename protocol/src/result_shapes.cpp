@@ -1,3 +1,4 @@
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/protocol/outcome.hpp>
 #include <shmcheck/protocol/result_shapes.hpp>
 
@@ -54,7 +55,7 @@ void validate_result(const nlohmann::json& op, const nlohmann::json& result) {
   const std::string name = op.is_object() && op.contains("op") && op.at("op").is_string() ? op.at("op").get<std::string>() : "";
   auto require = [&](bool ok, const char* expected) {
     if (!ok)
-      throw Violation("answers with the wrong schema: '" + name + "' answered " + result.dump().substr(0, 200) + " (expected " +
+      throw Violation("answers with the wrong schema: '" + name + "' answered " + excerpt(result.dump(), 200) + " (expected " +
                       expected + ")");
   };
   const nlohmann::json no_ops;  // child_wait: the requests were in child_start
