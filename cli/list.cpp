@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "registry.hpp"
 
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/typecode.hpp>
 
 #include <fmt/format.h>
@@ -76,10 +77,12 @@ int list_impls(std::vector<std::string> specs, int timeout_ms) {
     try {
       auto impl = open_implementation(spec, std::chrono::milliseconds(timeout_ms));
       const auto& d = impl->describe();
-      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, d.label(), "", capability_text(d.capabilities));
+      // What it says of itself, escaped (driver_text.hpp): no escape sequence reaches the terminal.
+      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, protocol::for_console(d.label(), 400, false), "",
+                               protocol::for_console(capability_text(d.capabilities), protocol::kConsoleTextMax, false));
     } catch (const harness::Broken& e) {
       status = broke;
-      std::cout << fmt::format("{:<44} broken: {}\n", spec, harness::reason_with_stderr(e));
+      std::cout << fmt::format("{:<44} broken: {}\n", spec, protocol::for_console(harness::reason_with_stderr(e)));
     }
     if (auto m = mutants.find(spec); m != mutants.end())
       std::cout << fmt::format("{:<44} fault: {} (expected to be caught by the {} suite)\n", "", m->second.description, m->second.suite);

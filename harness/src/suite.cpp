@@ -1,6 +1,8 @@
 #include <shmcheck/harness/replay.hpp>
 #include <shmcheck/harness/suite.hpp>
 
+#include <shmcheck/protocol/driver_text.hpp>
+
 #include <fmt/format.h>
 
 #include <iostream>
@@ -58,7 +60,9 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       description = suite.describe(subject, pointers(owned));
       if (subject.expectations) expectations = subject.expectations(*description);
       results.implementation(*description);
-      for (const auto& impl : owned) std::cout << fmt::format("{}: {}\n", impl->describe().spec, impl->describe().label());
+      // The label is the implementation's own words (its hello): escaped, one line.
+      for (const auto& impl : owned)
+        std::cout << fmt::format("{}: {}\n", impl->describe().spec, protocol::for_console(impl->describe().label(), 400, false));
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
       results.broken_implementation(subject.label, reason_with_stderr(e));
