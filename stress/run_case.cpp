@@ -2,6 +2,8 @@
 
 #include <shmcheck/census.hpp>
 #include <shmcheck/harness/census.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
+#include <shmcheck/protocol/result_shapes.hpp>
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -33,6 +35,18 @@ void must_succeed(const harness::Outcome& o, const std::string& what) {
   throw Refused(fmt::format("{}: the implementation raised {} ({}): {}", what, o.kind, o.type, o.message), false);
 }
 
+// A stress answer as the schema has it, whatever implementation gave it (an exec: driver's is
+// checked on arrival too): one without a field a judge needs is broken, never judged with a
+// default in its place.
+json observation(const harness::Outcome& o, const std::string& scenario) {
+  try {
+    protocol::validate_observation(scenario, o.result);
+  } catch (const protocol::Violation& e) {
+    throw harness::Broken(e.what());
+  }
+  return o.result;
+}
+
 // Asks the implementation to reclaim what it can now (a collector's deferred frees); a driver
 // that does not know the request has nothing to reclaim.
 void collect(harness::Implementation& impl) { impl.run_one({{"op", "collect"}}); }
@@ -44,21 +58,24 @@ json creator_killed(const StressCase& c, const RunContext& ctx) {
   const Census before = take_census();
   const harness::Outcome o = victim->run_one({{"op", "stress"}, {"scenario", "lifetime-create"}, {"params", c.params}});
   must_succeed(o, "lifetime-create");
+  const json created = observation(o, "lifetime-create").at("created");
   const int group = victim->process_group();
   victim->kill_now();
   std::vector<std::string> left;
   for (int i = 0; i < 200 && group > 0 && kill(-group, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (group > 0 && kill(-group, 0) == 0) left.push_back(fmt::format("processes of group {} still running", group));
   const Census after = take_census();
+  // Open fds and mappings are shmcheck's own, not the victim's. The names are what the
+  // implementation chose (any bytes): valid UTF-8 before they are JSON.
   for (const auto& line : census_growth(before, after))
-    if (line.rfind("open fds", 0) != 0 && line.rfind("shared mappings", 0) != 0) left.push_back(line);  // shmcheck's own, not the victim's
+    if (line.rfind("open fds", 0) != 0 && line.rfind("shared mappings", 0) != 0) left.push_back(protocol::valid_utf8(line));
   // What the victim left is recorded above; then shmcheck cleans up after it, so that a
   // leaking implementation does not leave the machine dirty.
   json cleaned = json::array();
   for (const auto& name : after.dev_shm)
     if (!std::binary_search(before.dev_shm.begin(), before.dev_shm.end(), name) && unlink(("/dev/shm/" + name).c_str()) == 0)
-      cleaned.push_back(name);
-  return {{"created", o.result.value("created", 0)}, {"left", left}, {"cleaned", cleaned}};
+      cleaned.push_back(protocol::valid_utf8(name));
+  return {{"created", created}, {"left", left}, {"cleaned", cleaned}};
 }
 
 // gh-110660 with shmcheck's own operations: the parent drops an object a running child still
@@ -125,7 +142,7 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
       else {
         const harness::Outcome o = impl.run_one({{"op", "stress"}, {"scenario", c.scenario}, {"params", c.params}});
         must_succeed(o, fmt::format("trial {}", k + 1));
-        trials.push_back(o.result);
+        trials.push_back(observation(o, c.scenario));
       }
     }
     // Before the census is taken again: what a collector still holds is not a leak.

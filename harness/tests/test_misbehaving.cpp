@@ -216,3 +216,17 @@ TEST(Misbehaving, WhatItSaysOfItselfAndItsErrorsArriveAsItSaidThem) {
   EXPECT_GT(out[0].message.size(), 15u << 20);
   impl.close();
 }
+
+TEST(Misbehaving, AStressAnswerWithoutTheFieldsAJudgeNeedsIsBrokenNamingThem) {
+  // {} was judged with defaults in place of the fields: torn cases failed ("did not finish").
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-empty.pids";
+  std::string reason;
+  try {
+    ExecImplementation impl("exec:misbehave empty-observation", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "empty-observation", pidfile}, 3000ms);
+    impl.run(nlohmann::json::array({{{"op", "stress"}, {"scenario", "torn"}, {"params", nlohmann::json::object()}}}));
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  EXPECT_NE(reason.find("answered a 'torn' observation that lacks 'finished', 'reads', 'torn' (required)"), std::string::npos) << reason;
+  for (pid_t p : recorded_pids(pidfile)) EXPECT_TRUE(process_gone(p)) << "process " << p << " is still running";
+}

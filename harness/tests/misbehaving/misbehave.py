@@ -27,7 +27,7 @@ def answer(req_id, result):
 
 
 HELLO = {"protocol": 1, "name": "misbehave-" + mode, "version": "0", "platform": {"os": "linux", "machine": "x"},
-         "capabilities": {"typecodes": "i"}}
+         "capabilities": {"typecodes": "i", "scenarios": ["torn", "lifetime-create"]}}
 
 def write_raw(data):
     """Bytes as they are, whatever the encoding of sys.stdout (Python 2 or 3)."""
@@ -99,6 +99,10 @@ for line in sys.stdin:
         outcomes[0]["error"]["message"] = HOSTILE + "z" * (15 << 20) + HOSTILE
         out.write(json.dumps({"id": req["id"], "ok": True, "result": outcomes}) + "\n")
         out.flush()
+    elif mode == "empty-observation":  # a stress answer without the fields a judge needs
+        answer(req["id"], [{"ok": True, "result": {}}] * len(req["ops"]))
+    elif mode == "none-created":  # lifetime-create: nothing made, so nothing to leave
+        answer(req["id"], [{"ok": True, "result": {"created": 0}}] * len(req["ops"]))
     elif mode == "garbage":
         out.write("Traceback (most recent call last): oops\n")
         out.flush()
