@@ -1,15 +1,13 @@
+#include <shmcheck/harness/output_file.hpp>
 #include <shmcheck/harness/results.hpp>
 
-#include <shmcheck/error.hpp>
 #include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -165,13 +163,7 @@ void Results::save() const {
   if (path_.empty()) return;
   // Everything went in through recordable(); `replace` is the backstop that keeps a byte that
   // slipped past it from ending the run (nlohmann's dump throws on text that is not UTF-8).
-  const std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << doc_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    if (!out) throw OSError(errno, "writing " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path_.c_str()) != 0) throw OSError(errno, "renaming " + tmp + " to " + path_);
+  write_output_file(path_, doc_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace shmcheck::harness
