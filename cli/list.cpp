@@ -1,5 +1,6 @@
 // shmcheck list typecodes: the typecode table of this platform.
 #include "commands.hpp"
+#include "options.hpp"
 #include "registry.hpp"
 
 #include <shmcheck/protocol/driver_text.hpp>
@@ -106,7 +107,7 @@ void add_list(CLI::App& app, int& status) {
   auto specs = std::make_shared<std::vector<std::string>>();
   auto timeout_ms = std::make_shared<int>(10000);
   impls->add_option("--impl", *specs, "Implementation spec (default: ref, boost, python:all and mutant:all)");
-  impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str();
+  impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str()->check(timeout_ms_value());
   impls->callback([&status, specs, timeout_ms] { status = list_impls(*specs, *timeout_ms); });
 }
 

@@ -1,6 +1,7 @@
 // shmcheck properties: the model-based property suite against implementations, or two
 // implementations against each other (--diff).
 #include "commands.hpp"
+#include "options.hpp"
 #include "suites.hpp"
 
 #include <shmcheck/version.hpp>
@@ -38,11 +39,14 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--diff", o->options.diff, "Differential mode: A,B runs every generated case on both and fails on any difference");
   cmd->add_option("--property", s.only, "Run only these property ids");
   cmd->add_option("--cases", s.cases, "Generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
-  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
+  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)")->check(seed_value());
   cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
-  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
-  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")->capture_default_str();
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)")->check(output_file());
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
+      ->check(expectations_file());
+  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")
+      ->capture_default_str()
+      ->check(timeout_ms_value());
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the properties and exit");
   cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
