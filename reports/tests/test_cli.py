@@ -87,6 +87,36 @@ class Html(helpers.TempDirTest):
             self.assertIn(command, result.stdout)
 
 
+class HostileInput(helpers.TempDirTest):
+    """Files no shmcheck wrote: each ends with exit 2 and a line naming the file, no traceback."""
+
+    def test_nested_100000_deep_exits_2_naming_the_file(self):
+        # It died with a RecursionError traceback inside json.
+        deep = self.tmp / "deep.json"
+        deep.write_text("[" * 100000 + "]" * 100000)
+        # 2, a file that is not a results document; 1 where the command judges documents.
+        for command, status in ((["html", deep, "-o", self.tmp / "out"], 2), (["junit", deep, "-o", self.tmp / "j.xml"], 2),
+                                (["validate", deep], 1), (["all", deep, "-o", self.tmp / "out"], 1)):
+            result = helpers.run_cli(*command)
+            self.assertEqual(result.returncode, status, result.stderr)
+            self.assertIn(f"{deep}: nested too deeply to read", result.stderr)
+            self.assertNotIn("Traceback", result.stderr)
+
+    def test_deeper_than_any_results_document_exits_2(self):
+        # Readable by json, but deep enough to end the validator or the templates in recursion.
+        doc = fixtures.full()
+        nested = inner = {}
+        for _ in range(150):
+            inner["x"] = {}
+            inner = inner["x"]
+        doc["results"][0]["extra"] = nested
+        deep = helpers.write_json(self.tmp, "deep.json", doc)
+        result = helpers.run_cli("html", deep, "-o", self.tmp / "out")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(f"{deep}: nested 154 levels deep (a results document nests at most 100 levels)", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+
+
 class Output(helpers.TempDirTest):
     """What the reports write: new or regular files only, never through a link (output.py)."""
 
