@@ -95,8 +95,8 @@ void add_audit(CLI::App& app, int& status) {
   cmd->add_option("--work-dir", o->work_dir, "Build the probes here and keep them (default: a scratch directory, removed)");
   cmd->add_flag("--keep-work", o->keep_work, "Keep the scratch directory with the probes and object files");
   cmd->add_flag("--list", o->list, "List the ABIs of audit/data/abis.json and exit");
-  cmd->footer("A missing cross compiler, emulator or clang makes that ABI unsupported, not failed (ci/audit installs them).\n"
-              "Exit status: 0 nothing failed or broke, 1 something failed, 2 bad usage or input, 3 something broke.");
+  cmd->footer(std::string("A missing cross compiler, emulator or clang makes that ABI unsupported, not failed (ci/audit installs them).\n") +
+              exit_status_help);
   cmd->callback([&status, o] { status = run_audit_command(*o); });
 }
 

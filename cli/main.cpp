@@ -1,22 +1,35 @@
 // shmcheck: checks implementations of shared-memory Array/Value semantics.
 #include "commands.hpp"
 
+#include "drivers/scenarios/workers.hpp"
+
 #include <shmcheck/error.hpp>
+#include <shmcheck/harness/interrupt.hpp>
 #include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
+
+#include <unistd.h>
 
 int main(int argc, char** argv) {
   shmcheck::cli::set_command_line(argc, argv);
+  // A run stops cleanly on SIGINT, SIGTERM and SIGHUP (partial results, exit 128 + signal);
+  // `shmcheck driver` is a driver, which its harness stops with SIGKILL.
+  if (!(argc > 1 && std::strcmp(argv[1], "driver") == 0)) {
+    shmcheck::harness::install_interrupt_handlers(&shmcheck::drivers::scenarios::kill_all_workers);
+    // What the reference makes in-process is named as this run's own, not as any shmcheck's.
+    if (!std::getenv("SHMCHECK_SHM_PREFIX"))
+      setenv("SHMCHECK_SHM_PREFIX", fmt::format("shmcheck-{}-0-", getpid()).c_str(), 1);
+  }
   CLI::App app{"shmcheck: a test-and-verification harness for shared-memory Array/Value semantics"};
   app.set_version_flag("--version", fmt::format("shmcheck {} (git {})", shmcheck::version, shmcheck::git_revision));
-  app.footer(
-      "Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly,\n"
-      "2 bad usage or input, 3 something broke (and nothing failed).");
+  app.footer(shmcheck::cli::exit_status_help);
   app.require_subcommand(1);
   int status = shmcheck::cli::ok;
   shmcheck::cli::add_list(app, status);

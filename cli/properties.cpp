@@ -49,8 +49,7 @@ void add_properties(CLI::App& app, int& status) {
       ->check(timeout_ms_value());
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the properties and exit");
-  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
-              "3 something broke (and nothing failed).");
+  cmd->footer(exit_status_help);
   cmd->callback([&status, o, list] {
     if (*list) {
       for (const auto& p : properties::all_properties()) std::cout << fmt::format("{:<34} {}\n", p.id, p.description);

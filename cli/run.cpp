@@ -126,8 +126,7 @@ void add_run(CLI::App& app, int& status) {
                   "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
       ->check(expectations_file());
   cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)")->check(seed_value());
-  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
-              "3 something broke (and nothing failed), or the report could not be written.");
+  cmd->footer(std::string(exit_status_help) + " 3 also when the report could not be written.");
   cmd->callback([&status, o] { status = run(*o); });
 }
 

@@ -55,8 +55,7 @@ void add_stress(CLI::App& app, int& status) {
       ->check(timeout_ms_value());
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the cases at this size and exit");
-  cmd->footer("Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
-              "3 something broke (and nothing failed).");
+  cmd->footer(exit_status_help);
   cmd->callback([&status, o, list] {
     if (*list) {
       for (const auto& c : stress::stress_cases(o->settings.options))

@@ -63,9 +63,26 @@ def check(cond, what):
 
 class Driver(object):
     def __init__(self, argv, record=None):
-        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True)
+        # A prefix of its own, as shmcheck gives (PROTOCOL.md): what it leaves under it is
+        # removed at the end (leftovers()).
+        self.prefix = "shmcheck-conformance-%d-" % os.getpid()
+        env = dict(os.environ, SHMCHECK_SHM_PREFIX=self.prefix)
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, universal_newlines=True, env=env)
         self.next_id = 0
         self.record = record
+
+    def leftovers(self):
+        """Removes and returns the /dev/shm entries named with its prefix (sem.PREFIX for
+        named semaphores): not a protocol matter, but nothing is left behind."""
+        if not os.path.isdir("/dev/shm"):
+            return []
+        left = sorted(n for n in os.listdir("/dev/shm") if n.startswith(self.prefix) or n.startswith("sem." + self.prefix))
+        for n in left:
+            try:
+                os.unlink(os.path.join("/dev/shm", n))
+            except OSError:
+                pass
+        return left
 
     def log(self, entry):
         if self.record:
@@ -258,6 +275,11 @@ def main(argv):
     check(d.p.poll() == 0, "the driver exits 0 after bye (got %r)" % d.p.poll())
     if d.p.poll() is None:
         d.p.kill()
+        d.p.wait()
+    left = d.leftovers()
+    if left:
+        print("the driver left %d /dev/shm entr%s under its prefix, removed: %s" % (len(left), "y" if len(left) == 1 else "ies",
+                                                                              ", ".join(left[:10])))
     if record:
         record.close()
     print("conformance of %s: %d checks passed, %d failed" % (" ".join(argv), passes[0], len(failures)))

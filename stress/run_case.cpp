@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <thread>
 
 namespace shmcheck::stress {
@@ -56,26 +57,49 @@ void collect(harness::Implementation& impl) { impl.run_one({{"op", "collect"}});
 json creator_killed(const StressCase& c, const RunContext& ctx) {
   auto victim = ctx.open_killable();
   const Census before = take_census();
+  const auto own_before = victim->own_dev_shm();
   const harness::Outcome o = victim->run_one({{"op", "stress"}, {"scenario", "lifetime-create"}, {"params", c.params}});
   must_succeed(o, "lifetime-create");
   const json created = observation(o, "lifetime-create").at("created");
   const int group = victim->process_group();
+  // What it holds while alive is its own: asked now, before the kill, where no namespace says so.
+  const auto own_alive = victim->own_dev_shm();
   victim->kill_now();
   std::vector<std::string> left;
   for (int i = 0; i < 200 && group > 0 && kill(-group, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (group > 0 && kill(-group, 0) == 0) left.push_back(fmt::format("processes of group {} still running", group));
   const Census after = take_census();
+  json cleaned = json::array();
+  if (own_before) {
+    // Attributed: what is its own (its private /dev/shm, or its prefix and what it held) and
+    // still there; the rest of the machine's /dev/shm is other programs' business. The
+    // victim's destruction removes it. The names are what the implementation chose (any
+    // bytes): valid UTF-8 before they are JSON.
+    const auto own_after = victim->own_dev_shm().value_or(std::vector<std::string>{});
+    std::set<std::string> candidates(own_after.begin(), own_after.end());
+    for (const auto& name : own_alive.value_or(std::vector<std::string>{}))
+      if (std::binary_search(after.dev_shm.begin(), after.dev_shm.end(), name)) candidates.insert(name);
+    for (const auto& name : candidates)
+      if (!std::binary_search(own_before->begin(), own_before->end(), name)) {
+        left.push_back("/dev/shm + " + protocol::valid_utf8(name));
+        cleaned.push_back(protocol::valid_utf8(name));
+      }
+    // SysV segments: attributed only by a namespace (they vanish with it); otherwise by census.
+    if (victim->isolation().rfind("namespaces", 0) != 0)
+      for (const auto& line : census_growth(before, after))
+        if (line.rfind("SysV", 0) == 0) left.push_back(protocol::valid_utf8(line));
+    return {{"created", created}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
+  }
   // Open fds and mappings are shmcheck's own, not the victim's. The names are what the
   // implementation chose (any bytes): valid UTF-8 before they are JSON.
   for (const auto& line : census_growth(before, after))
     if (line.rfind("open fds", 0) != 0 && line.rfind("shared mappings", 0) != 0) left.push_back(protocol::valid_utf8(line));
   // What the victim left is recorded above; then shmcheck cleans up after it, so that a
   // leaking implementation does not leave the machine dirty.
-  json cleaned = json::array();
   for (const auto& name : after.dev_shm)
     if (!std::binary_search(before.dev_shm.begin(), before.dev_shm.end(), name) && unlink(("/dev/shm/" + name).c_str()) == 0)
       cleaned.push_back(protocol::valid_utf8(name));
-  return {{"created", created}, {"left", left}, {"cleaned", cleaned}};
+  return {{"created", created}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
 }
 
 // gh-110660 with shmcheck's own operations: the parent drops an object a running child still
@@ -185,7 +209,8 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
                       {"summary", j.summary}};
   if (r.suite == "lifetime") {
     const json b = harness::census_json(before), a = harness::census_json(after);
-    out.lifetime_row = {{"impl", impl_spec}, {"case", c.id}, {"before", b}, {"after", a}, {"diff", harness::census_diff(b, a)}};
+    out.lifetime_row = {{"impl", impl_spec}, {"case", c.id}, {"before", b}, {"after", a}, {"diff", harness::census_diff(b, a)},
+                        {"isolation", impl.isolation()}};
     if (!j.summary.empty() && !j.summary.is_null()) out.lifetime_row["observed"] = j.summary;
   }
   return out;

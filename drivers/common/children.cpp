@@ -1,4 +1,5 @@
 #include "children.hpp"
+#include "die_with_parent.hpp"
 
 #include "request.hpp"
 
@@ -101,6 +102,7 @@ Children::Running Children::fork_child(const json& op, const Perform& perform) {
     throw OSError(err, "fork");
   }
   if (pid == 0) {
+    die_with_parent();
     close(fds[0]);
     for (auto& [handle, r] : running_) close(r.fd);  // siblings are the parent's business
     running_.clear();

@@ -1,4 +1,5 @@
 #include "ref_session.hpp"
+#include "drivers/common/die_with_parent.hpp"
 
 #include "drivers/common/children.hpp"
 #include "drivers/common/request.hpp"
@@ -127,6 +128,7 @@ json RefSession::exec_read(const std::string& handle) {
   const pid_t pid = fork();
   if (pid < 0) throw OSError(errno, "fork of an exec'ed reader");
   if (pid == 0) {
+    die_with_parent();
     dup2(out[1], STDOUT_FILENO);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());

@@ -1,4 +1,5 @@
 #include "workers.hpp"
+#include "drivers/common/die_with_parent.hpp"
 
 #include <shmcheck/error.hpp>
 
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <thread>
 
@@ -22,7 +24,30 @@ constexpr std::size_t kControlBytes = 64;
 
 int exit_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
+// The live workers of this process, for kill_all_workers(): plain atomics, a fixed array.
+constexpr int kMaxWorkers = 512;
+std::atomic<pid_t> live_workers[kMaxWorkers];
+
+void note_worker(pid_t pid) {
+  for (auto& w : live_workers) {
+    pid_t empty = 0;
+    if (w.compare_exchange_strong(empty, pid)) return;
+  }
+}
+
+void forget_worker(pid_t pid) {
+  for (auto& w : live_workers) {
+    pid_t mine = pid;
+    if (w.compare_exchange_strong(mine, 0)) return;
+  }
+}
+
 }  // namespace
+
+void kill_all_workers() noexcept {
+  for (auto& w : live_workers)
+    if (const pid_t pid = w.load(); pid > 0) kill(pid, SIGKILL);
+}
 
 std::int64_t monotonic_ns() {
   timespec ts{};
@@ -46,6 +71,8 @@ WorkerGroup::~WorkerGroup() {
       while (waitpid(pids_[w], nullptr, 0) < 0 && errno == EINTR) {
       }
     }
+  for (const pid_t pid : pids_)
+    if (pid > 0) forget_worker(pid);
   munmap(region_, region_bytes_);
 }
 
@@ -56,6 +83,7 @@ void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool 
   const pid_t pid = fork();
   if (pid < 0) throw OSError(errno, "fork of a worker");
   if (pid == 0) {
+    die_with_parent();
     int code = 99;
     try {
       if (pin_) {
@@ -75,6 +103,7 @@ void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool 
     _exit(code);  // no destructors: the session's objects are the parent's
   }
   pids_[static_cast<std::size_t>(w)] = pid;
+  note_worker(pid);
 }
 
 bool WorkerGroup::release(Clock::time_point deadline) {
@@ -96,6 +125,7 @@ bool WorkerGroup::wait(Clock::time_point deadline) {
       int status = 0;
       const pid_t r = waitpid(pids_[w], &status, WNOHANG);
       if (r == pids_[w]) {
+        forget_worker(pids_[w]);  // reaped: its pid may be someone else's soon
         exits_[w] = exit_of(status);
         seconds_ = std::chrono::duration<double>(Clock::now() - released_).count();
       } else {
@@ -117,6 +147,7 @@ bool WorkerGroup::wait_for(int w, Clock::time_point deadline) {
   while (exits_[k] < 0) {
     int status = 0;
     if (waitpid(pids_[k], &status, WNOHANG) == pids_[k]) {
+      forget_worker(pids_[k]);
       exits_[k] = exit_of(status);
       break;
     }
@@ -126,6 +157,9 @@ bool WorkerGroup::wait_for(int w, Clock::time_point deadline) {
   return true;
 }
 
-void WorkerGroup::forget(int w, int exit_code) { exits_.at(static_cast<std::size_t>(w)) = exit_code; }
+void WorkerGroup::forget(int w, int exit_code) {
+  forget_worker(pids_.at(static_cast<std::size_t>(w)));
+  exits_.at(static_cast<std::size_t>(w)) = exit_code;
+}
 
 }  // namespace shmcheck::drivers::scenarios

@@ -16,6 +16,10 @@
 
 namespace shmcheck::drivers::scenarios {
 
+// SIGKILLs every worker of every live WorkerGroup in this process; async-signal-safe, for an
+// interrupted shmcheck whose in-process stress case would otherwise run to its deadline.
+void kill_all_workers() noexcept;
+
 class WorkerGroup {
  public:
   // `slot_bytes` of zeroed scratch per worker, shared with it.

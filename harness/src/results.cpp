@@ -1,6 +1,8 @@
 #include <shmcheck/harness/output_file.hpp>
 #include <shmcheck/harness/results.hpp>
 
+#include <shmcheck/harness/interrupt.hpp>
+
 #include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/version.hpp>
 
@@ -37,7 +39,7 @@ Results::Results(std::string json_path, std::uint64_t seed, std::string command,
   save();
 }
 
-void Results::implementation(const Description& d) {
+void Results::implementation(const Description& d, const std::string& isolation) {
   for (const auto& known : doc_["implementations"])
     if (known.at("spec") == d.spec) return;
   const auto& c = d.capabilities;
@@ -58,6 +60,7 @@ void Results::implementation(const Description& d) {
                              {"scenarios", c.scenarios}}}};
   if (!d.language.is_null()) entry["language"] = d.language;
   if (!d.module.is_null()) entry["module"] = d.module;
+  if (!isolation.empty()) entry["isolation"] = isolation;
   doc_["implementations"].push_back(recordable(entry));
   save();
 }
@@ -132,6 +135,10 @@ void Results::record(const std::string& impl, const Expectations& expectations,
 }
 
 void Results::print_summary(const std::vector<std::string>& impls) {
+  if (interrupted()) {
+    doc_["run"]["interrupted"] = interruption();
+    std::cout << fmt::format("{}: the results are partial ({} judged)\n", interruption(), results_.size());
+  }
   for (const char* suite : {"spec", "property", "stress", "lifetime", "audit"})
     for (const auto& impl : impls) {
       Tally t;
@@ -153,6 +160,7 @@ void Results::print_summary(const std::vector<std::string>& impls) {
 }
 
 int Results::exit_status() const {
+  if (const int sig = interrupted()) return 128 + sig;  // partial results: say so first
   // Only what nobody expected decides the exit status.
   if (unexpected_failures_) return 1;
   if (unexpected_broken_) return 3;

@@ -1,3 +1,4 @@
+#include <shmcheck/harness/interrupt.hpp>
 #include <shmcheck/harness/replay.hpp>
 #include <shmcheck/harness/suite.hpp>
 
@@ -5,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -48,6 +50,7 @@ void stop_all(std::vector<std::unique_ptr<Implementation>>& owned, std::vector<s
 void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener& open, Results& results) {
   const std::vector<CaseInfo> cases = suite.cases();
   for (const Subject& subject : subjects) {
+    if (interrupted()) break;
     // Whatever the implementation leaves behind, from its first start to its last stop.
     LeftoverWatch watch;
     std::vector<std::string> removed;
@@ -55,19 +58,24 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
     std::optional<Description> description;
     Expectations expectations;
     std::string gave_up;  // why it could not be (re)started: every case left is broken with it
+    bool all_isolated = false;  // known only once they started
     try {
       owned = open_all(subject, open);
+      all_isolated = std::all_of(owned.begin(), owned.end(), [](const auto& impl) { return impl->isolation().rfind("namespaces", 0) == 0; });
       description = suite.describe(subject, pointers(owned));
       if (subject.expectations) expectations = subject.expectations(*description);
-      results.implementation(*description);
-      // The label is the implementation's own words (its hello): escaped, one line.
+      results.implementation(*description, owned.size() == 1 ? owned.front()->isolation() : "");
+      // The label is the implementation's own words (its hello): escaped, one line. The
+      // isolation is shmcheck's own.
       for (const auto& impl : owned)
-        std::cout << fmt::format("{}: {}\n", impl->describe().spec, protocol::for_console(impl->describe().label(), 400, false));
+        std::cout << fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec,
+                                 protocol::for_console(impl->describe().label(), 400, false), impl->isolation());
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
       results.broken_implementation(subject.label, reason_with_stderr(e));
     }
     for (const CaseInfo& c : cases) {
+      if (interrupted()) break;
       Judged judged;
       CaseResult& r = judged.result;
       r.suite = c.suite;
@@ -94,6 +102,12 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
         if (j.id.empty()) j.id = started.id;
         if (j.source.empty()) j.source = started.source;
         if (j.repro.empty()) j.repro = started.repro;
+        if (interrupted()) {
+          // Whatever it says was cut short by the signal (its processes were killed).
+          j.verdict = Verdict::broken;
+          j.message = std::string(interruption()) + (j.message.empty() ? "" : "; it had said: " + j.message);
+          j.implementation_broke = true;
+        }
         if (j.implementation_broke) stop_all(owned, removed);
       } else {
         r.verdict = Verdict::broken;
@@ -102,7 +116,9 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       results.record(subject.label, expectations, judged.result, judged.extra);
     }
     stop_all(owned, removed);
-    results.leftovers(subject.label, suites_of(cases), watch.collect(removed));
+    // In namespaces of their own, nothing they made can be in the machine's /dev/shm: what
+    // appeared there meanwhile is other programs' and not worth a word.
+    results.leftovers(subject.label, suites_of(cases), watch.collect(removed, !all_isolated));
   }
 }
 

@@ -149,46 +149,6 @@ TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
   impl.close();
 }
 
-TEST(Misbehaving, WhatADriverLeavesInDevShmUnderItsPrefixIsRemovedAndReported) {
-  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm.pids";
-  ExecImplementation impl("exec:misbehave shm-leak", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-leak", pidfile}, 5000ms);
-  EXPECT_EQ(impl.shm_prefix().rfind("shmcheck-" + std::to_string(getpid()) + "-", 0), 0u) << impl.shm_prefix();
-  impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
-  const std::filesystem::path leaked = "/dev/shm/" + impl.shm_prefix() + "leaked";
-  EXPECT_TRUE(std::filesystem::exists(leaked)) << "the driver did not get its prefix";
-  impl.close();
-  EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
-  const auto& left = impl.shm_leftovers();
-  EXPECT_EQ(std::set<std::string>(left.begin(), left.end()),
-            (std::set<std::string>{impl.shm_prefix() + "leaked", "sem." + impl.shm_prefix() + "mp-leaked"}));
-}
-
-// lifetime-creator-killed takes its census after kill_now(): what the group left is still there
-// then, and removed only when the implementation goes.
-TEST(Misbehaving, AfterKillNowWhatItLeftStaysUntilItIsGone) {
-  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm-kill.pids";
-  std::filesystem::path leaked;
-  {
-    ExecImplementation impl("exec:misbehave shm-leak", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-leak", pidfile}, 5000ms);
-    impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
-    leaked = "/dev/shm/sem." + impl.shm_prefix() + "mp-leaked";
-    ASSERT_TRUE(impl.kill_now());
-    EXPECT_TRUE(std::filesystem::exists(leaked)) << "removed before the caller could count it";
-  }
-  EXPECT_FALSE(std::filesystem::exists(leaked)) << leaked << " was left behind";
-}
-
-// Not its prefix, but held by its process when it is stopped: its own too, removed.
-TEST(Misbehaving, WhatItHoldsWhenStoppedAndLeavesIsRemovedAsItsOwn) {
-  const std::string pidfile = ::testing::TempDir() + "/misbehave-shm-held.pids";
-  ExecImplementation impl("exec:misbehave shm-held", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "shm-held", pidfile}, 5000ms);
-  impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
-  const std::string name = "shmcheck-test-held-" + std::to_string(impl.pid());
-  EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + name));
-  EXPECT_EQ(impl.stop(), std::vector<std::string>{name});
-  EXPECT_FALSE(std::filesystem::exists("/dev/shm/" + name));
-}
-
 TEST(Misbehaving, AnExcerptOfALongAnswerNeverEndsInsideACharacter) {
   const std::string pidfile = ::testing::TempDir() + "/misbehave-split.pids";
   std::string reason;

@@ -1,18 +1,24 @@
 #include <shmcheck/harness/exec_implementation.hpp>
+#include <shmcheck/harness/interrupt.hpp>
 #include <shmcheck/harness/leftovers.hpp>
+
+#include "isolation.hpp"
 
 #include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/protocol/item_codec.hpp>
 #include <shmcheck/protocol/result_shapes.hpp>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +76,30 @@ bool group_running(pid_t pgid) {
   return false;
 }
 
+// Every live descendant of `root` (children, their children, ...), by the ppid links in /proc:
+// a child that left the driver's process group (setsid) is still found while its parent lives.
+std::vector<pid_t> descendants(pid_t root) {
+  std::vector<std::pair<pid_t, pid_t>> links;  // (pid, ppid)
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = 0;
+    long ppid = 0;
+    if (rest >> state >> ppid) links.emplace_back(static_cast<pid_t>(std::atol(e.path().filename().c_str())), static_cast<pid_t>(ppid));
+  }
+  std::vector<pid_t> out{root};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (const auto& [pid, ppid] : links)
+      if (ppid == out[i] && pid > 0) out.push_back(pid);
+  out.erase(out.begin());
+  return out;
+}
+
 }  // namespace
 
 ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout)
@@ -83,27 +113,44 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   std::vector<char*> args;
   for (auto& a : argv_) args.push_back(a.data());
   args.push_back(nullptr);
-  int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
+  int in[2], out[2], err[2], status[2];
+  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0)
     throw Broken(spec_ + ": cannot create pipes: " + std::strerror(errno));
   // An exec'ed program that dies must not take us with it through SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
-  pid_ = fork();
+  const detail::Isolation& iso = detail::isolation();
+  isolated_ = iso.namespaces;
+  isolation_ = iso.describe();
+  const detail::ChildSetup setup{geteuid(), getegid(), iso.user_namespace, iso.namespaces};
+  const std::string cannot_execute = "cannot execute " + argv_[0] + ": ";
+  pid_ = detail::start_process(detail::clone_flags(iso));
   if (pid_ < 0) throw Broken(spec_ + ": fork failed: " + std::strerror(errno));
   if (pid_ == 0) {
+    // Only system calls from here to exec: the parent may have other threads.
     setpgid(0, 0);  // its own group: killing it kills everything it started
     dup2(in[0], 0);
     dup2(out[1], 1);
     dup2(err[1], 2);
+    const char* step = "";
+    if (!detail::setup_child(setup, &step)) {
+      const char* why = strerror(errno);
+      for (const char* part : {"cannot isolate the driver: ", step, ": ", why, "\n"}) (void)!write(2, part, std::strlen(part));
+      _exit(126);
+    }
+    if (setup.private_dev_shm) detail::run_driver_under_init(args.data(), envp.data(), status[1], cannot_execute.c_str());
     execvpe(args[0], args.data(), envp.data());
-    const std::string msg = "cannot execute " + argv_[0] + ": " + std::strerror(errno) + "\n";
-    (void)!write(2, msg.data(), msg.size());
+    const char* why = strerror(errno);
+    for (const char* part : {cannot_execute.c_str(), why, "\n"}) (void)!write(2, part, std::strlen(part));
     _exit(127);
   }
   setpgid(pid_, pid_);  // also from here, so that it holds before either side goes on
+  register_group(pid_);  // an interrupted shmcheck kills it at once
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
+  ::close(status[1]);
+  driver_status_ = status[0];
+  set_nonblocking(driver_status_);
   to_child_ = in[1];
   from_child_ = out[0];
   child_err_ = err[0];
@@ -112,6 +159,9 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   set_nonblocking(to_child_);  // a driver that stops reading must not block us past the deadline
 
   const json hello = request({{"op", "hello"}, {"protocol", 1}});
+  // Its /dev/shm, kept open: what it leaves can be counted and named even after it died.
+  // Opened once it answered, so after it mounted the tmpfs (before exec).
+  if (isolated_) private_dev_shm_ = detail::open_private_dev_shm(pid_);
   const Outcome o = Outcome::from_json(hello);
   if (!o.ok) broken("handshake refused: " + o.kind + ": " + protocol::excerpt(o.message, protocol::kConsoleTextMax));
   const json& h = o.result;
@@ -127,7 +177,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
 ExecImplementation::~ExecImplementation() {
   if (!dead_) close();
   kill_group();
-  for (int fd : {to_child_, from_child_, child_err_})
+  for (int fd : {to_child_, from_child_, child_err_, private_dev_shm_, driver_status_})
     if (fd >= 0) ::close(fd);
 }
 
@@ -135,7 +185,10 @@ void ExecImplementation::close() {
   if (dead_) return;
   // What its processes hold now is its own: whatever of it is still in /dev/shm once they
   // are all gone was left behind (kill_group removes it with the prefixed names).
-  held_at_stop_ = dev_shm_held_by_group(pid_);
+  if (!isolated_) {
+    held_at_stop_ = dev_shm_held_by_group(pid_);
+    strays_ = descendants(pid_);  // before it exits: its orphans lose the link to it
+  }
   try {
     request({{"op", "bye"}});
   } catch (const Broken&) {
@@ -167,7 +220,13 @@ void ExecImplementation::kill_group() {
 
 void ExecImplementation::stop_group() {
   if (pid_ <= 0 || group_gone_) return;
+  // In a PID namespace the kernel kills everything with the driver; without one, what left its
+  // group (setsid) is found by its ancestry first, while the links are still there.
+  if (!isolated_ && !dead_)
+    for (const pid_t p : descendants(pid_)) strays_.push_back(p);
   kill(-pid_, SIGKILL);  // the whole group: the driver and anything it started
+  for (const pid_t p : strays_) kill(p, SIGKILL);
+  strays_.clear();
   if (!dead_) {
     waitpid(pid_, nullptr, 0);
     dead_ = true;
@@ -177,9 +236,46 @@ void ExecImplementation::stop_group() {
   // may be reused by someone else's group: it is not signalled again.
   for (int i = 0; i < 200 && group_running(pid_); ++i) usleep(10000);
   group_gone_ = !group_running(pid_);
+  if (group_gone_) unregister_group(pid_);
+}
+
+std::optional<std::vector<std::string>> ExecImplementation::own_dev_shm() const {
+  std::vector<std::string> names;
+  if (!isolated_) {
+    const std::set<std::string> held = group_gone_ ? std::set<std::string>{} : dev_shm_held_by_group(pid_);
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator("/dev/shm", ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(shm_prefix_, 0) == 0 || name.rfind("sem." + shm_prefix_, 0) == 0 || held.count(name)) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  if (private_dev_shm_ < 0) return names;
+  const int fd = dup(private_dev_shm_);  // fdopendir takes it, closedir closes it
+  if (fd < 0) return names;
+  DIR* d = fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return names;
+  }
+  rewinddir(d);
+  while (const dirent* e = readdir(d)) {
+    const std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void ExecImplementation::remove_shm_leftovers() {
+  if (isolated_) {
+    // Everything in its private /dev/shm is its own.
+    for (const auto& name : own_dev_shm().value_or(std::vector<std::string>{}))
+      if (unlinkat(private_dev_shm_, name.c_str(), 0) == 0) shm_leftovers_.push_back(name);
+    return;
+  }
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::string> removed;
@@ -204,7 +300,7 @@ void ExecImplementation::broken(const std::string& reason) {
   drain_stderr();
   // As at a stop: what it holds is its own (not at kill_now(), a crash on purpose, whose
   // leftovers are the observation).
-  if (!dead_ && !group_gone_) held_at_stop_ = dev_shm_held_by_group(pid_);
+  if (!dead_ && !group_gone_ && !isolated_) held_at_stop_ = dev_shm_held_by_group(pid_);
   kill_group();
   throw Broken(spec_ + " (" + quote_argv(argv_) + "): " + reason, err_tail_);
 }
@@ -227,11 +323,15 @@ std::string ExecImplementation::how_it_ended(const std::string& otherwise) {
   // Its pipes closed; the exit itself may follow a moment later. Wait up to 1 s for it so
   // that the reason can say how it ended.
   int status = 0;
+  auto said = [](int st) {
+    return WIFSIGNALED(st) ? "crashed (signal " + std::to_string(WTERMSIG(st)) + ")" : "exited early (status " + std::to_string(WEXITSTATUS(st)) + ")";
+  };
   for (int i = 0; i < 100; ++i) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    // In namespaces its parent is the namespace's init, which passes its status on.
+    if (isolated_ && read(driver_status_, &status, sizeof status) == static_cast<ssize_t>(sizeof status)) return said(status);
+    if (!isolated_ && waitpid(pid_, &status, WNOHANG) == pid_) {
       dead_ = true;
-      return WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")"
-                                 : "exited early (status " + std::to_string(WEXITSTATUS(status)) + ")";
+      return said(status);
     }
     usleep(10000);
   }
@@ -252,6 +352,7 @@ std::string ExecImplementation::read_line(std::chrono::steady_clock::time_point 
     pollfd fds[2] = {{from_child_, POLLIN, 0}, {child_err_, POLLIN, 0}};
     const int r = poll(fds, 2, static_cast<int>(left.count()));
     if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));
+    if (interrupted()) broken(interruption());  // its processes were killed; nothing more will come
     if (fds[1].revents) drain_stderr();
     if (fds[0].revents & (POLLIN | POLLHUP)) {
       char buf[65536];

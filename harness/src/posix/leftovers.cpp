@@ -50,10 +50,11 @@ std::set<std::string> dev_shm_held_by_group(pid_t pgid) {
 
 LeftoverWatch::LeftoverWatch() : before_(take_census()) {}
 
-Leftovers LeftoverWatch::collect(const std::vector<std::string>& removed) {
-  const Census after = take_census();
+Leftovers LeftoverWatch::collect(const std::vector<std::string>& removed, bool watch_machine) {
   Leftovers out;
   out.dev_shm = removed;
+  if (!watch_machine) return out;
+  const Census after = take_census();
   for (const auto& name : after.dev_shm)
     if (!std::binary_search(before_.dev_shm.begin(), before_.dev_shm.end(), name)) out.appeared.push_back("/dev/shm/" + name);
   for (const auto& seg : after.sysv_segments)

@@ -21,6 +21,12 @@ def record(pid):
         f.write("%d\n" % pid)
 
 
+def host_pid():
+    """This process's pid as the harness sees it: in a PID namespace of its own getpid() is
+    the namespace's, but the machine's /proc (still mounted) names it by the machine's."""
+    return int(os.readlink("/proc/self"))
+
+
 def answer(req_id, result):
     out.write(json.dumps({"id": req_id, "ok": True, "result": result}) + "\n")
     out.flush()
@@ -37,15 +43,21 @@ def write_raw(data):
 
 
 def start_helper():
-    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    record(helper.pid)  # must die with its group
+    """A child that must die with the driver's group. It records its own pid, the machine's
+    (see host_pid: Popen's pid is the namespace's), and the driver goes on only once it has,
+    so that the test knows every process to look for however soon shmcheck kills them."""
+    helper = subprocess.Popen([sys.executable, "-c", "import os, sys, time; f = open(%r, 'a'); "
+                               "f.write(os.readlink('/proc/self') + '\\n'); f.close(); "
+                               "sys.stdout.write('recorded\\n'); sys.stdout.flush(); time.sleep(60)" % pidfile],
+                              stdout=subprocess.PIPE)
+    helper.stdout.readline()
 
 
 # Text meant for a terminal: clear the screen, set the window title, a C1 CSI, a right-to-left
 # override. shmcheck must show all of it escaped.
 HOSTILE = u"\x1b[2J\x1b]0;pwned\x07\u009b31m\u202eevil"
 
-record(os.getpid())
+record(host_pid())
 if mode == "hostile-text":
     HELLO = dict(HELLO, name="misbehave" + HOSTILE, version="1" + HOSTILE)
 if mode == "exit-before-hello":
@@ -75,7 +87,10 @@ for line in sys.stdin:
         break
     # The first batch: misbehave.
     if mode == "crash":
-        os.kill(os.getpid(), 11)
+        # A real fault: as the first process of a PID namespace a driver ignores the signals
+        # it sends itself, but not the kernel's.
+        import ctypes
+        ctypes.string_at(0)
     elif mode == "exit-early":
         sys.exit(0)
     elif mode == "hang":
@@ -122,7 +137,12 @@ for line in sys.stdin:
         answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "shm-held":  # keeps a /dev/shm entry of any name open, then leaves it: its own all the same
         if "held" not in globals():
-            globals()["held"] = open("/dev/shm/shmcheck-test-held-%d" % os.getpid(), "w")
+            globals()["held"] = open("/dev/shm/shmcheck-test-held-%d" % host_pid(), "w")
+        answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
+    elif mode == "setsid-child":  # starts a child that leaves its process group and session
+        subprocess.Popen([sys.executable, "-c", "import os, time; os.setsid(); open(%r, 'a').write(os.readlink('/proc/self') + "
+                          "'\\n'); time.sleep(60)" % pidfile])
+        time.sleep(0.5)
         answer(req["id"], [{"ok": True, "result": 3}] * len(req["ops"]))
     elif mode == "wrong-count":
         answer(req["id"], [])

@@ -5,15 +5,19 @@
 // the protocol does not allow makes the implementation Broken, and its whole process group
 // is killed. Its stderr is kept (the last 64 KiB) for the reason.
 //
-// Nothing it makes outlives it: it gets a /dev/shm name prefix of its own in
-// SHMCHECK_SHM_PREFIX (the C++ drivers name their shm_open segments with it), and when it is
-// stopped every /dev/shm entry with that prefix, or held by its processes when it was asked to
-// stop and still there when they are gone, is removed and returned by stop().
+// Nothing it makes outlives it. Where the kernel allows, it runs in namespaces of its own (a
+// PID namespace, a private /dev/shm, its own IPC; see src/posix/isolation.hpp): everything in
+// its /dev/shm is its own and goes with it. Elsewhere it gets a /dev/shm name prefix of its own
+// in SHMCHECK_SHM_PREFIX (the C++ drivers name their shm_open segments with it, the Python
+// driver its semaphores), and when it is stopped every /dev/shm entry with that prefix, or held
+// by its processes when it was asked to stop and still there when they are gone, is removed.
+// Either way what was removed is returned by stop().
 #include <shmcheck/harness/implementation.hpp>
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,6 +49,8 @@ class ExecImplementation : public Implementation {
   std::chrono::milliseconds timeout() const override { return timeout_; }
   bool kill_now() override;
   int process_group() const override { return pid_; }
+  std::optional<std::vector<std::string>> own_dev_shm() const override;
+  std::string isolation() const override { return isolation_; }
   // The prefix it was given, "shmcheck-<harness pid>-<counter>-".
   const std::string& shm_prefix() const noexcept { return shm_prefix_; }
   // The /dev/shm entries it left behind, removed when it was stopped (names, without /dev/shm/).
@@ -76,6 +82,11 @@ class ExecImplementation : public Implementation {
   std::set<std::string> held_at_stop_;  // /dev/shm names its processes held when it was stopped
   std::vector<std::string> shm_leftovers_;
   bool cleaned_up_ = false;
+  bool isolated_ = false;
+  std::string isolation_;
+  int private_dev_shm_ = -1;  // pins its tmpfs
+  int driver_status_ = -1;    // in namespaces: the driver's wait status, from the init above it
+  std::vector<pid_t> strays_;  // its descendants seen before it exited (no PID namespace)
 };
 
 }  // namespace shmcheck::harness

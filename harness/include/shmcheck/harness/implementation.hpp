@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -58,6 +59,13 @@ class Implementation {
   // Stops it (politely, then for good) and returns the /dev/shm names it was given and left,
   // which stopping removed. Nothing is left running afterwards.
   virtual std::vector<std::string> stop() { return {}; }
+  // The /dev/shm names known to be its own now: everything in its private /dev/shm when it
+  // runs in namespaces of its own (still there after it died, until it is destroyed);
+  // otherwise those named with its prefix and those its live processes hold. nullopt when it
+  // cannot tell (it runs inside shmcheck).
+  virtual std::optional<std::vector<std::string>> own_dev_shm() const { return std::nullopt; }
+  // How it is kept apart from the machine, in words for the results.
+  virtual std::string isolation() const { return "none: it runs inside shmcheck"; }
 };
 
 }  // namespace shmcheck::harness

@@ -27,7 +27,9 @@ class LeftoverWatch {
   LeftoverWatch();  // the census before
   // `removed`: what stopping the implementation removed as its own; the rest of what appeared
   // since, in /dev/shm and as SysV segments, is named but kept.
-  Leftovers collect(const std::vector<std::string>& removed = {});
+  // `watch_machine` false: the implementations ran in namespaces of their own, and what
+  // appeared in the machine's is not theirs.
+  Leftovers collect(const std::vector<std::string>& removed = {}, bool watch_machine = true);
 
  private:
   Census before_;

@@ -21,7 +21,7 @@ class Results {
   // `host`: the machine (host.hpp), as run.host.
   Results(std::string json_path, std::uint64_t seed, std::string command, nlohmann::json host);
   // An implementation, as it described itself (listed once, however many suites use it).
-  void implementation(const Description& d);
+  void implementation(const Description& d, const std::string& isolation = "");
   // One that could not be started.
   void broken_implementation(const std::string& spec, const std::string& reason);
   // Saves the case about to run, with the command that replays it, as "running": if the run

@@ -1,0 +1,133 @@
+"""A run stopped by a signal at a random moment leaves nothing behind.
+
+    interrupt.py SHMCHECK IMPL [--trials N] [--seed S] [--signals INT,TERM,KILL] [--case CASE]
+
+Each trial starts `shmcheck stress --impl IMPL` (every stress and lifetime case at CI size, or
+one --case), sends one of the signals after a random delay, and then checks:
+- no process it started is alive 5 s later (every descendant carries a marker in its
+  environment, setsid() or not);
+- no /dev/shm entry named with one of its prefixes (shmcheck-<its pid>-...) is left;
+- for SIGINT and SIGTERM: exit status 128 + signal, results.json is valid JSON, says
+  `interrupted` and has a `broken` result whose message says so (unless the run had already
+  finished: then exit 0, counted apart).
+Prints one line per trial and a summary; exit status 1 when any trial left something.
+Standard library only.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SIGNALS = {'INT': signal.SIGINT, 'TERM': signal.SIGTERM, 'KILL': signal.SIGKILL}
+
+
+def marked_processes(mark):
+    found = []
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open('/proc/%s/environ' % pid, 'rb') as f:
+                if mark in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def trial(shmcheck, impl, case, sig, delay, workdir):
+    mark = ('SHMCHECK_TEST_MARK=%d-%f' % (os.getpid(), time.time())).encode()
+    env = dict(os.environ)
+    env['SHMCHECK_TEST_MARK'] = mark.decode().split('=', 1)[1]
+    out = os.path.join(workdir, 'results-%d.json' % int(time.time() * 1e6))
+    cmd = [shmcheck, 'stress', '--impl', impl, '--size', 'ci', '--seed', '1', '--json', out]
+    if case != 'all':
+        cmd += ['--case', case]
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(delay)
+    p.send_signal(sig)
+    try:
+        _, err = p.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        return ['did not stop within 120 s of the signal'], 'hung'
+    problems = []
+    for _ in range(50):
+        alive = marked_processes(mark)
+        if not alive:
+            break
+        time.sleep(0.1)
+    if alive:
+        problems.append('still alive 5 s later: %s' % alive)
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    prefix = 'shmcheck-%d-' % p.pid
+    left = sorted(n for n in os.listdir('/dev/shm') if n.startswith(prefix) or n.startswith('sem.' + prefix))
+    if left:
+        problems.append('left in /dev/shm: %s' % left)
+        for n in left:
+            try:
+                os.unlink('/dev/shm/' + n)
+            except OSError:
+                pass
+    rc = p.returncode
+    if sig == signal.SIGKILL:
+        if rc != -signal.SIGKILL:
+            problems.append('exit %s, not killed' % rc)
+        return problems, 'killed'
+    if rc == 0:
+        return problems, 'finished first'
+    if rc != 128 + sig:
+        problems.append('exit status %s, not %d: %s' % (rc, 128 + sig, err.decode(errors='replace')[-500:]))
+    try:
+        with open(out) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        problems.append('results unreadable: %s' % e)
+        return problems, 'interrupted'
+    name = signal.Signals(sig).name
+    if doc.get('run', {}).get('interrupted') != 'interrupted by ' + name:
+        problems.append('results do not say interrupted by %s: %r' % (name, doc.get('run')))
+    if not any(r.get('verdict') == 'broken' and 'interrupted' in r.get('message', '') for r in doc.get('results', [])):
+        problems.append('no broken "interrupted" result')
+    return problems, 'interrupted'
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('shmcheck')
+    ap.add_argument('impl')
+    ap.add_argument('--trials', type=int, default=6)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--signals', default='INT,TERM,KILL')
+    ap.add_argument('--case', default='all', help="one case id, or 'all' (the whole stress suite, ring-mpmc included)")
+    ap.add_argument('--max-delay', type=float, default=8.0)
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    sigs = [SIGNALS[s] for s in a.signals.split(',')]
+    failed = 0
+    how = {}
+    with tempfile.TemporaryDirectory(prefix='shmcheck-interrupt-') as workdir:
+        for k in range(a.trials):
+            sig = sigs[k % len(sigs)]
+            delay = rng.uniform(0.2, a.max_delay)
+            problems, ending = trial(a.shmcheck, a.impl, a.case, sig, delay, workdir)
+            how[ending] = how.get(ending, 0) + 1
+            failed += bool(problems)
+            print('trial %d: SIG%s after %.2f s: %s%s' % (k + 1, signal.Signals(sig).name[3:], delay, ending,
+                                                         ': ' + '; '.join(problems) if problems else ', nothing left'))
+    print('%d of %d trials left something behind (%s; seed %d)' % (failed, a.trials,
+          ', '.join('%d %s' % (n, e) for e, n in sorted(how.items())), a.seed))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,16 @@
+#include "../die_with_parent.hpp"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace shmcheck::drivers {
+
+void die_with_parent() noexcept {
+  const pid_t parent = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The parent may have died between fork and prctl: then nobody sends the signal.
+  if (getppid() != parent) _exit(137);
+}
+
+}  // namespace shmcheck::drivers
