@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace st = shmcheck::stress;
 namespace h = shmcheck::harness;
@@ -67,4 +70,36 @@ TEST(RunCase, ACreatorThatCreatedNothingIsBrokenNeverPassed) {
   const auto none = run("lifetime-creator-killed", {{"created", 0}});
   EXPECT_EQ(none.verdict, h::Verdict::broken) << none.message;
   EXPECT_NE(none.message.find("created 0 objects, not the 100 asked for"), std::string::npos) << none.message;
+}
+
+namespace {
+
+// Creates what it is asked to, and when killed leaves a /dev/shm name that is not UTF-8 in its
+// own /dev/shm (a name is any bytes but '/' and NUL), as a driver in namespaces would.
+class LeavesABadName : public Answers {
+ public:
+  LeavesABadName() : Answers(json{{"created", 100}}) {}
+  bool kill_now() override { return killed_ = true; }
+  std::optional<std::vector<std::string>> own_dev_shm() const override {
+    if (!killed_) return std::vector<std::string>{};
+    return std::vector<std::string>{"left-\xff\xfe-\x1b[2J"};
+  }
+  std::string isolation() const override { return "namespaces (a test's word for it)"; }
+
+ private:
+  bool killed_ = false;
+};
+
+}  // namespace
+
+TEST(RunCase, ANameACreatorLeftThatIsNotUtf8IsReportedEscapedNotAThrow) {
+  // The name went into the observation as it was, and the judge's left.dump() threw
+  // (nlohmann's type_error 316): the run ended instead of the case failing.
+  Answers impl(json{{"created", 100}});
+  const st::RunContext ctx{[] { return std::make_unique<LeavesABadName>(); }};
+  const st::CaseRun run = st::run_case(impl, case_named("lifetime-creator-killed"), ctx);
+  EXPECT_EQ(run.result.verdict, h::Verdict::fail) << run.result.message;
+  EXPECT_NE(run.result.message.find("/dev/shm + left-\\\\xff\\\\xfe-\\u001b[2J"), std::string::npos) << run.result.message;
+  EXPECT_NO_THROW((void)run.lifetime_row.dump());
+  EXPECT_NO_THROW((void)json(run.result.message).dump());
 }
