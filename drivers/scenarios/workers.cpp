@@ -87,10 +87,11 @@ void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool 
   // scenario for it, until the deadline.
   if (workers_killed()) throw OSError(EINTR, "starting a worker: the workers were killed (shmcheck is stopping)");
   if (barrier) ++barrier_workers_;
+  const pid_t parent = getpid();  // for die_with_parent(), taken before fork
   const pid_t pid = fork();
   if (pid < 0) throw OSError(errno, "fork of a worker");
   if (pid == 0) {
-    die_with_parent();
+    die_with_parent(parent);
     int code = 99;
     try {
       if (pin_) {
