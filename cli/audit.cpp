@@ -4,6 +4,7 @@
 // and the findings, and writes results.json with its `audit` section.
 #include "commands.hpp"
 #include "locate.hpp"
+#include "options.hpp"
 #include "suites.hpp"
 
 #include "audit/src/config.hpp"
@@ -90,12 +91,12 @@ void add_audit(CLI::App& app, int& status) {
   cmd->add_option("--abi", o->abis,
                   "native (default), executed, probed, python (every Python's ctypes; also cpython), python:PYTHON, all, or ABI names (--list); "
                   "comma-separated or repeated. The baseline ABI is always audited.");
-  cmd->add_option("--json", o->json_out, "Write results JSON (schema v1, with the audit section) here");
+  cmd->add_option("--json", o->json_out, "Write results JSON (schema v1, with the audit section) here")->check(output_file());
   cmd->add_option("--work-dir", o->work_dir, "Build the probes here and keep them (default: a scratch directory, removed)");
   cmd->add_flag("--keep-work", o->keep_work, "Keep the scratch directory with the probes and object files");
   cmd->add_flag("--list", o->list, "List the ABIs of audit/data/abis.json and exit");
-  cmd->footer("A missing cross compiler, emulator or clang makes that ABI unsupported, not failed (ci/audit installs them).\n"
-              "Exit status: 0 nothing failed or broke, 1 something failed, 2 bad usage or input, 3 something broke.");
+  cmd->footer(std::string("A missing cross compiler, emulator or clang makes that ABI unsupported, not failed (ci/audit installs them).\n") +
+              exit_status_help);
   cmd->callback([&status, o] { status = run_audit_command(*o); });
 }
 

@@ -11,14 +11,16 @@ namespace shmcheck::cli {
 enum Exit : int {
   ok = 0,           // nothing failed or broke unexpectedly
   failed = 1,       // something failed unexpectedly
-  usage = 2,        // bad usage or input
+  usage = 2,        // bad usage or input (also an option value out of range, options.hpp, and an
+                    // output path that is not a regular file, harness/output_file.hpp)
   broke = 3,        // something broke (and nothing failed)
   // 128 + N: stopped by signal N (harness/interrupt.hpp); the results so far are kept.
 };
 
 // The exit statuses in words, for every subcommand's --help.
 inline constexpr const char* exit_status_help =
-    "Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input, "
+    "Exit status: 0 nothing failed or broke unexpectedly, 1 something failed unexpectedly, 2 bad usage or input "
+    "(also an option value out of its range, or an output path that exists and is not a regular file), "
     "3 something broke (and nothing failed), 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM; the results "
     "so far are kept, marked interrupted).";
 

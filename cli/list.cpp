@@ -1,7 +1,9 @@
 // shmcheck list typecodes: the typecode table of this platform.
 #include "commands.hpp"
+#include "options.hpp"
 #include "registry.hpp"
 
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/typecode.hpp>
 
 #include <fmt/format.h>
@@ -76,10 +78,12 @@ int list_impls(std::vector<std::string> specs, int timeout_ms) {
     try {
       auto impl = open_implementation(spec, std::chrono::milliseconds(timeout_ms));
       const auto& d = impl->describe();
-      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, d.label(), "", capability_text(d.capabilities));
+      // What it says of itself, escaped (driver_text.hpp): no escape sequence reaches the terminal.
+      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, protocol::for_console(d.label(), 400, false), "",
+                               protocol::for_console(capability_text(d.capabilities), protocol::kConsoleTextMax, false));
     } catch (const harness::Broken& e) {
       status = broke;
-      std::cout << fmt::format("{:<44} broken: {}\n", spec, harness::reason_with_stderr(e));
+      std::cout << fmt::format("{:<44} broken: {}\n", spec, protocol::for_console(harness::reason_with_stderr(e)));
     }
     if (auto m = mutants.find(spec); m != mutants.end())
       std::cout << fmt::format("{:<44} fault: {} (expected to be caught by the {} suite)\n", "", m->second.description, m->second.suite);
@@ -103,7 +107,7 @@ void add_list(CLI::App& app, int& status) {
   auto specs = std::make_shared<std::vector<std::string>>();
   auto timeout_ms = std::make_shared<int>(10000);
   impls->add_option("--impl", *specs, "Implementation spec (default: ref, boost, python:all and mutant:all)");
-  impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str();
+  impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str()->check(timeout_ms_value());
   impls->callback([&status, specs, timeout_ms] { status = list_impls(*specs, *timeout_ms); });
 }
 

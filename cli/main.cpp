@@ -5,6 +5,7 @@
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/harness/interrupt.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
@@ -48,12 +49,12 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : shmcheck::cli::usage;
   } catch (const shmcheck::Error& e) {
-    std::cerr << "shmcheck: " << e.what() << "\n";
+    std::cerr << "shmcheck: " << shmcheck::protocol::for_console(e.what()) << "\n";
     return e.kind() == shmcheck::ErrorKind::os ? shmcheck::cli::broke : shmcheck::cli::usage;
   } catch (const nlohmann::json::exception& e) {
     // A backstop: input files are validated where they are loaded, but JSON that got past
     // that is still bad input, never an abort.
-    std::cerr << "shmcheck: bad input: " << e.what() << "\n";
+    std::cerr << "shmcheck: bad input: " << shmcheck::protocol::for_console(e.what()) << "\n";
     return shmcheck::cli::usage;
   }
   return status;

@@ -1,6 +1,7 @@
 // shmcheck properties: the model-based property suite against implementations, or two
 // implementations against each other (--diff).
 #include "commands.hpp"
+#include "options.hpp"
 #include "suites.hpp"
 
 #include <shmcheck/version.hpp>
@@ -40,7 +41,7 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--diff", o->options.diff, "Differential mode: A,B runs every generated case on both and fails on any difference");
   cmd->add_option("--property", s.only, "Run only these property ids");
   cmd->add_option("--cases", s.cases, "Generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
-  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
+  cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)")->check(seed_value());
   cmd->add_option("--budget-s", s.budget_s, "Wall-clock budget of each property's cases, in seconds; past it the property is "
                   "inconclusive with the number of cases it ran")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--shrink-budget-s", s.shrink_budget_s, "Wall-clock budget for shrinking each failure, in seconds; past it the "
@@ -48,9 +49,12 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--reruns", s.reruns, "Runs of each shrink candidate once a failure is intermittent (it passed a re-run)")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
-  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
-  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")->capture_default_str();
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)")->check(output_file());
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
+      ->check(expectations_file());
+  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")
+      ->capture_default_str()
+      ->check(timeout_ms_value());
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the properties and exit");
   cmd->footer(exit_status_help);

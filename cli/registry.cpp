@@ -9,6 +9,7 @@
 #include <shmcheck/harness/exec_implementation.hpp>
 #include <shmcheck/harness/in_process.hpp>
 #include <shmcheck/harness/replay.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
 
 #include <fmt/format.h>
 
@@ -117,7 +118,7 @@ harness::Expectations bound(const harness::Expectations& file, const harness::De
   if (!file.implementation().empty() && file.implementation() != d.name)
     std::cerr << fmt::format("shmcheck: warning: {} is for the implementation '{}', but the driver says it is '{}': none of its "
                              "entries apply\n",
-                             file.source(), file.implementation(), d.name);
+                             file.source(), file.implementation(), protocol::for_console(d.name, 200, false));
   return file.bound_to(d, method);
 }
 

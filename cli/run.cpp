@@ -2,6 +2,7 @@
 // and with --out DIR writes the report (index.html, junit.xml) next to it.
 #include "commands.hpp"
 #include "locate.hpp"
+#include "options.hpp"
 #include "registry.hpp"
 #include "suites.hpp"
 
@@ -110,7 +111,8 @@ void add_run(CLI::App& app, int& status) {
       ->capture_default_str();
   cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, audit (native ABI and CPython's ctypes), or all")->capture_default_str();
   cmd->add_option("--case", o->spec.cases, "Spec suite: run only these case ids");
-  cmd->add_option("--clauses", o->spec.clauses, "Spec suite: the clauses file (default: spec/clauses.json of shmcheck's data)");
+  cmd->add_option("--clauses", o->spec.clauses, "Spec suite: the clauses file (default: spec/clauses.json of shmcheck's data)")
+      ->check(input_file());
   cmd->add_option("--cases", o->property.settings.cases, "Property suite: generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--budget-s", o->budget_s,
                   fmt::format("Wall-clock budget in seconds of each property (default {}) and each stress case (default {}); past it a "
@@ -120,16 +122,21 @@ void add_run(CLI::App& app, int& status) {
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--reruns", o->property.settings.reruns, "Property suite: runs of each shrink candidate of an intermittent failure")
       ->capture_default_str()->check(CLI::Range(1, 1000));
-  cmd->add_option("--size", o->stress.options.size, "Stress suite: quick, ci or thorough")->capture_default_str();
+  cmd->add_option("--size", o->stress.options.size, "Stress suite: quick, ci or thorough")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"quick", "ci", "thorough"}));
   cmd->add_option("--audit-abi", o->audit.select, "Audit suite: ABIs as `shmcheck audit --abi` takes them")
       ->capture_default_str();
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every result)");
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every result; a new or a regular file)")
+      ->check(output_file());
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json, DIR/index.html and DIR/junit.xml");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver; past it the driver is broken")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(timeout_ms_value());
   cmd->add_option("--expect", o->common.expect,
-                  "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
-  cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)");
+                  "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
+      ->check(expectations_file());
+  cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)")->check(seed_value());
   cmd->footer(std::string(exit_status_help) + " 3 also when the report could not be written.");
   cmd->callback([&status, o] { status = run(*o); });
 }

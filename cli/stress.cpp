@@ -1,5 +1,6 @@
 // shmcheck stress: the multiprocess scenarios (stress/SCENARIOS.md) against implementations.
 #include "commands.hpp"
+#include "options.hpp"
 #include "registry.hpp"
 #include "suites.hpp"
 
@@ -38,7 +39,7 @@ void add_stress(CLI::App& app, int& status) {
   cmd->add_option("scenario", o->settings.selected, "Scenarios (counter, torn, ring, owner-death, lifetime) or case ids; default all");
   cmd->add_option("--case", o->settings.selected, "A case id (as printed in replay commands)");
   cmd->add_option("--impl", o->common.impls, "Implementation spec, as for run (default: ref)");
-  cmd->add_option("--size", options.size, "quick, ci or thorough")->capture_default_str();
+  cmd->add_option("--size", options.size, "quick, ci or thorough")->capture_default_str()->check(CLI::IsMember({"quick", "ci", "thorough"}));
   cmd->add_option("--procs", options.procs, "Worker processes (default by size)")->check(CLI::Range(1, 256));
   cmd->add_option("--ops", options.ops, "Increments per worker (default by size)")->check(CLI::Range(1, 100000000));
   cmd->add_option("--trials", options.trials, "Trials per case (default by size)")->check(CLI::Range(1, 10000));
@@ -47,10 +48,13 @@ void add_stress(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"packed", "padded"}));
   cmd->add_option("--budget-s", o->settings.budget_s, "Wall-clock budget of each case, in seconds: no trial starts past it, and a "
                   "case whose trials were cut short and passed is inconclusive")->capture_default_str()->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)");
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)");
-  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
-  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")->capture_default_str();
+  cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)")->check(seed_value());
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)")->check(output_file());
+  cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
+      ->check(expectations_file());
+  cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")
+      ->capture_default_str()
+      ->check(timeout_ms_value());
   auto list = std::make_shared<bool>(false);
   cmd->add_flag("--list", *list, "List the cases at this size and exit");
   cmd->footer(exit_status_help);

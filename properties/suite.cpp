@@ -2,6 +2,7 @@
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/harness/replay.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
 
 #include <fmt/format.h>
 
@@ -65,7 +66,8 @@ harness::Judged PropertySuite::run(harness::Session& session, const harness::Cas
   harness::Judged j{pr.result, {{"seed", settings_.seed}}};
   j.extra.update(pr.details);
   if (!pr.counterexample.empty()) {
-    std::cout << "counterexample (" << pr.result.id << "):\n" << pr.counterexample;
+    // It shows what the implementation answered: escaped for the terminal (driver_text.hpp).
+    std::cout << "counterexample (" << pr.result.id << "):\n" << protocol::for_console(pr.counterexample, protocol::kRecordedTextMax);
     j.extra["counterexample"] = pr.counterexample;
   }
   if (!pr.reproduce.empty()) {

@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from . import load
+from . import load, output
 
 EXIT_INVALID = 1
 EXIT_INPUT = 2
@@ -170,7 +170,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except load.InputError as e:
+    except (load.InputError, output.RefusedOutput) as e:
         print(f"python3 -m reports {args.command}: {e}", file=sys.stderr)
         return EXIT_INPUT
     except (KeyError, TypeError, ValueError) as e:

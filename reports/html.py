@@ -9,7 +9,7 @@ import pathlib
 
 import jinja2
 
-from . import model, sections
+from . import model, output, sections
 
 TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
 
@@ -75,12 +75,7 @@ def section_views(doc):
 def write(out_dir, text):
     """DIR/index.html, written whole (a reader never sees half a page)."""
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "index.html")
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-    return path
+    return output.write_text(os.path.join(out_dir, "index.html"), text)
 
 
 def render_single(doc, sources):

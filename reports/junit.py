@@ -7,11 +7,12 @@ does not count it either.
 """
 
 import collections
+import io
 import os
 import re
 import xml.etree.ElementTree as ET
 
-from . import model
+from . import model, output
 
 # XML 1.0 cannot carry most control characters, and an implementation's output may hold any;
 # ElementTree would write them and produce a file no CI system parses.
@@ -94,7 +95,6 @@ def write(docs, path):
     ET.indent(tree)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    tmp = path + ".tmp"
-    tree.write(tmp, encoding="utf-8", xml_declaration=True)
-    os.replace(tmp, path)
-    return path
+    data = io.BytesIO()
+    tree.write(data, encoding="utf-8", xml_declaration=True)
+    return output.write_bytes(path, data.getvalue())

@@ -16,8 +16,26 @@ LEGACY = "shmcheck-results/0"
 UNKNOWN = "unknown"
 
 
+# How deep a results document may nest. shmcheck's nest a driver's answer (at most 64 levels,
+# protocol/PROTOCOL.md section 1) a few levels down; past this, Python's recursion (json,
+# jsonschema, the templates) would end in a RecursionError long before a report.
+MAX_DEPTH = 100
+
+
 class InputError(Exception):
     """A file that cannot be read as a results document at all (exit status 2)."""
+
+
+def depth(doc):
+    """How deeply `doc` nests lists and objects, counted without recursion."""
+    deepest, stack = 0, [(doc, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, (dict, list)):
+            level += 1
+            deepest = max(deepest, level)
+            stack.extend((v, level) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def schema():
@@ -29,11 +47,16 @@ def read(path):
     """The parsed JSON of `path`, or InputError naming the file and what is wrong."""
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            doc = json.load(f)
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: not JSON: {e}") from e
+    except RecursionError as e:  # json's own parser recurses once per level
+        raise InputError(f"{path}: nested too deeply to read (a results document nests at most {MAX_DEPTH} levels)") from e
+    if depth(doc) > MAX_DEPTH:
+        raise InputError(f"{path}: nested {depth(doc)} levels deep (a results document nests at most {MAX_DEPTH} levels)")
+    return doc
 
 
 def upgrade(doc):

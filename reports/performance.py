@@ -20,7 +20,7 @@ import platform
 import re
 import statistics
 
-from . import load
+from . import load, output
 
 # The counter that is each benchmark's number, in order of preference, and its unit.
 METRICS = (("pairs_per_second", "pairs/s"), ("increments_per_second", "increments/s"),
@@ -248,6 +248,4 @@ def text_table(doc):
 
 
 def write(doc, path):
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=1)
-        f.write("\n")
+    output.write_text(path, json.dumps(doc, indent=1) + "\n")

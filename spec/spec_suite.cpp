@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -170,14 +171,24 @@ void check_step(const json& s, const std::string& where) {
 }  // namespace
 
 std::vector<SpecCase> load_clauses(const std::string& path) {
+  // A directory opens as a stream and fails only on reading, with std::ios_base::failure.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw ValueError("clauses file " + path + " is a directory, not a file");
   std::ifstream in(path);
   if (!in) throw ValueError("cannot read clauses file " + path);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure& e) {
+    throw ValueError("cannot read clauses file " + path + ": " + e.what());
+  }
   json doc;
   try {
     doc = parse_message(text, true);  // a bare big int in a clause is an int, as on the wire
   } catch (const json::exception& e) {
     throw ValueError("clauses file " + path + " is not valid JSON: " + e.what());
+  } catch (const ValueError& e) {  // nested deeper than the protocol allows
+    throw ValueError("clauses file " + path + ": " + e.what());
   }
   if (!doc.is_object() || !doc.contains("cases") || !doc.at("cases").is_array())
     throw ValueError("clauses file " + path + " needs an object with a list 'cases'");

@@ -81,6 +81,11 @@ Judgement judge_lifetime(const StressCase& c, const std::vector<json>& trials) {
   }
   if (c.scenario == "lifetime-create") {
     j.summary = t;
+    // Nothing created, nothing to be left: a pass would claim what was never tried.
+    const std::int64_t asked = c.params.value("objects", std::int64_t{100}), created = t.value("created", std::int64_t{0});
+    if (created != asked)
+      return {Verdict::broken, fmt::format("the driver says it created {} objects, not the {} asked for "
+                                          "(one that cannot make them answers the error)", created, asked), t};
     const auto& left = t.at("left");
     if (!left.empty()) return {Verdict::fail, "left behind after the creator's process group was SIGKILLed: " + left.dump(), t};
     j.message = fmt::format("{} objects created, the process group SIGKILLed, nothing left behind", t.value("created", 0));

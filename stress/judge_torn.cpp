@@ -2,6 +2,8 @@
 // negative control.
 #include "judge.hpp"
 
+#include <shmcheck/protocol/driver_text.hpp>
+
 #include <fmt/format.h>
 
 namespace shmcheck::stress {
@@ -41,7 +43,7 @@ Judgement judge_torn(const StressCase& c, const std::vector<json>& trials) {
                      : fmt::format("no torn read in {} unlocked slice reads: the readers may not have overlapped a write", reads);
   } else if (torn) {
     j.verdict = Verdict::fail;
-    j.message = fmt::format("{} of {} {} reads were torn, e.g. {}", torn, reads, what, examples.empty() ? "?" : examples[0].dump().substr(0, 200));
+    j.message = fmt::format("{} of {} {} reads were torn, e.g. {}", torn, reads, what, examples.empty() ? "?" : protocol::excerpt(examples[0].dump(), 200));
   } else {
     j.message = fmt::format("{} {} reads, none torn", reads, what);
   }

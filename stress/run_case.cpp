@@ -2,6 +2,8 @@
 
 #include <shmcheck/census.hpp>
 #include <shmcheck/harness/census.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
+#include <shmcheck/protocol/result_shapes.hpp>
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -32,6 +34,18 @@ void must_succeed(const harness::Outcome& o, const std::string& what) {
   if (o.kind == "other" && o.type == "ProtocolError") throw harness::Broken(what + " was refused as malformed: " + o.message);
   if (o.kind == "unsupported") throw Refused(what + ": " + o.message, true);
   throw Refused(fmt::format("{}: the implementation raised {} ({}): {}", what, o.kind, o.type, o.message), false);
+}
+
+// A stress answer as the schema has it, whatever implementation gave it (an exec: driver's is
+// checked on arrival too): one without a field a judge needs is broken, never judged with a
+// default in its place.
+json observation(const harness::Outcome& o, const std::string& scenario) {
+  try {
+    protocol::validate_observation(scenario, o.result);
+  } catch (const protocol::Violation& e) {
+    throw harness::Broken(e.what());
+  }
+  return o.result;
 }
 
 // Asks the implementation to reclaim what it can now (a collector's deferred frees); a driver
@@ -70,6 +84,7 @@ json creator_killed(const StressCase& c, const RunContext& ctx) {
   const auto own_before = victim->own_dev_shm();
   const harness::Outcome o = victim->run_one({{"op", "stress"}, {"scenario", "lifetime-create"}, {"params", c.params}});
   must_succeed(o, "lifetime-create");
+  const json created = observation(o, "lifetime-create").at("created");
   const int group = victim->process_group();
   // What it holds while alive is its own: asked now, before the kill, where no namespace says so.
   const auto own_alive = victim->own_dev_shm();
@@ -82,27 +97,29 @@ json creator_killed(const StressCase& c, const RunContext& ctx) {
   if (own_before) {
     // Attributed: what is its own (its private /dev/shm, or its prefix and what it held) and
     // still there; the rest of the machine's /dev/shm is other programs' business. The
-    // victim's destruction removes it.
+    // victim's destruction removes it. The names are what the implementation chose (any
+    // bytes): valid UTF-8 before they are JSON.
     const auto own_after = victim->own_dev_shm().value_or(std::vector<std::string>{});
     std::set<std::string> candidates(own_after.begin(), own_after.end());
     for (const auto& name : own_alive.value_or(std::vector<std::string>{}))
       if (std::binary_search(after.dev_shm.begin(), after.dev_shm.end(), name)) candidates.insert(name);
     for (const auto& name : candidates)
       if (!std::binary_search(own_before->begin(), own_before->end(), name)) {
-        left.push_back("/dev/shm + " + name);
-        cleaned.push_back(name);
+        left.push_back("/dev/shm + " + protocol::valid_utf8(name));
+        cleaned.push_back(protocol::valid_utf8(name));
       }
     // SysV segments: attributed only by a namespace (they vanish with it); otherwise by census.
     if (victim->isolation().rfind("namespaces", 0) != 0)
       for (const auto& line : census_growth(before, after))
-        if (line.rfind("SysV", 0) == 0) left.push_back(line);
-    return {{"created", o.result.value("created", 0)}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
+        if (line.rfind("SysV", 0) == 0) left.push_back(protocol::valid_utf8(line));
+    return {{"created", created}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
   }
   // An implementation that cannot say what is its own: the machine's census, named but never
-  // removed (another program may have made it).
+  // removed (another program may have made it). Open fds and mappings are shmcheck's own, not
+  // the victim's. The names are what the implementation chose (any bytes): valid UTF-8 first.
   for (const auto& line : census_growth(before, after))
-    if (line.rfind("open fds", 0) != 0 && line.rfind("shared mappings", 0) != 0) left.push_back(line);  // shmcheck's own, not the victim's
-  return {{"created", o.result.value("created", 0)}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
+    if (line.rfind("open fds", 0) != 0 && line.rfind("shared mappings", 0) != 0) left.push_back(protocol::valid_utf8(line));
+  return {{"created", created}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};
 }
 
 // gh-110660 with shmcheck's own operations: the parent drops an object a running child still
@@ -174,7 +191,7 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
       else {
         const harness::Outcome o = impl.run_one({{"op", "stress"}, {"scenario", c.scenario}, {"params", c.params}});
         must_succeed(o, fmt::format("trial {}", k + 1));
-        trials.push_back(o.result);
+        trials.push_back(observation(o, c.scenario));
       }
     }
     // Before the census is taken again: what a collector still holds is not a leak.

@@ -4,6 +4,7 @@
 #include "process.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -56,7 +57,7 @@ Observation parse_probe_output(Observation o, const std::string& out) {
   try {
     o.probe = nlohmann::json::parse(out);
   } catch (const nlohmann::json::exception& e) {
-    return broken(o, std::string("the probe printed no JSON: ") + e.what() + ": " + out.substr(0, 200));
+    return broken(o, std::string("the probe printed no JSON: ") + e.what() + ": " + protocol::excerpt(out, 200));
   }
   if (const std::string e = shape_error(o.probe); !e.empty()) return broken(o, "the probe's JSON is malformed: " + e);
   return o;

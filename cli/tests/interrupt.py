@@ -9,7 +9,8 @@ one --case), sends one of the signals after a random delay, and then checks:
 - no /dev/shm entry named with one of its prefixes (shmcheck-<its pid>-...) is left;
 - for SIGINT and SIGTERM: exit status 128 + signal, results.json is valid JSON, says
   `interrupted` and has a `broken` result whose message says so (unless the run had already
-  finished: then exit 0, counted apart).
+  finished: then exit 0, counted apart; or the signal fell between two cases, when none was
+  under way to be cut short: counted apart too).
 Prints one line per trial and a summary; exit status 1 when any trial left something.
 Standard library only.
 """
@@ -97,7 +98,12 @@ def trial(shmcheck, impl, case, sig, delay, workdir):
     if doc.get('run', {}).get('interrupted') != 'interrupted by ' + name:
         problems.append('results do not say interrupted by %s: %r' % (name, doc.get('run')))
     if not any(r.get('verdict') == 'broken' and 'interrupted' in r.get('message', '') for r in doc.get('results', [])):
-        problems.append('no broken "interrupted" result')
+        # The signal fell between two cases (after one was recorded, before the next began) or
+        # before the first: no case was under way to be cut short, so none is broken, and
+        # nothing was started after it.
+        if doc.get('run', {}).get('running'):
+            problems.append('a case was running and is not recorded broken: %r' % doc['run']['running'])
+        return problems, 'interrupted between cases'
     return problems, 'interrupted'
 
 

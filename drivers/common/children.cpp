@@ -95,6 +95,7 @@ Children::Running Children::fork_child(const json& op, const Perform& perform) {
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_of(op)));
   int fds[2];
   if (pipe(fds) != 0) throw OSError(errno, "pipe for a child");
+  const pid_t parent = getpid();  // for die_with_parent(), taken before fork
   const pid_t pid = fork();
   if (pid < 0) {
     const int err = errno;
@@ -102,7 +103,7 @@ Children::Running Children::fork_child(const json& op, const Perform& perform) {
     throw OSError(err, "fork");
   }
   if (pid == 0) {
-    die_with_parent();
+    die_with_parent(parent);
     close(fds[0]);
     for (auto& [handle, r] : running_) close(r.fd);  // siblings are the parent's business
     running_.clear();

@@ -1,5 +1,6 @@
 #include "serve.hpp"
 
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/protocol/item_codec.hpp>
 
 #include <iostream>
@@ -17,7 +18,7 @@ int serve(const std::function<protocol::Outcome(const nlohmann::json&)>& perform
     bool bye = false;
     if (req.is_discarded() || !req.is_object()) {
       resp = {{"ok", false},
-              {"error", {{"kind", "other"}, {"type", "ProtocolError"}, {"message", "not a JSON object: " + line.substr(0, 200)}}}};
+              {"error", {{"kind", "other"}, {"type", "ProtocolError"}, {"message", "not a JSON object: " + protocol::excerpt(line, 200)}}}};
       resp["id"] = nullptr;
     } else {
       const nlohmann::json id = req.contains("id") ? req["id"] : nlohmann::json();

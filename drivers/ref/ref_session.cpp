@@ -125,10 +125,11 @@ json RefSession::exec_read(const std::string& handle) {
   if (pipe2(out, O_CLOEXEC) != 0) throw OSError(errno, "pipe for an exec'ed reader");
   std::vector<std::string> argv = attach_reader;
   argv.push_back(exported.text());
+  const pid_t parent = getpid();  // for die_with_parent(), taken before fork
   const pid_t pid = fork();
   if (pid < 0) throw OSError(errno, "fork of an exec'ed reader");
   if (pid == 0) {
-    die_with_parent();
+    die_with_parent(parent);
     dup2(out[1], STDOUT_FILENO);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());

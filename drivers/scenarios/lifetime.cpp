@@ -82,7 +82,8 @@ json outlive(const json& params, const Session& s) {
     return child > 0 ? 0 : 3;  // exits at once, leaving its child running
   }, /*barrier=*/false);
   group.wait(deadline);
-  while (slot->done.load() == 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Its child is no worker: after kill_all_workers() it is not waited for, but killed below.
+  while (slot->done.load() == 0 && Clock::now() < deadline && !workers_killed()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   const bool finished = slot->done.load() == 1;
   if (!finished && slot->child.load() > 0) kill(slot->child.load(), SIGKILL);  // not ours to reap: init does
   json read = json::array();

@@ -43,7 +43,7 @@ json owner_death(const json& params, const Session& s) {
     for (;;) pause();  // until it is killed
   }, /*barrier=*/false);
   bool killed = false;
-  while (Clock::now() < deadline && !killed) {
+  while (Clock::now() < deadline && !killed && !workers_killed()) {  // killed, the owner never holds it
     if (owner->holding.load()) {
       kill(group.pid(0), SIGKILL);
       while (waitpid(group.pid(0), nullptr, 0) < 0 && errno == EINTR) {

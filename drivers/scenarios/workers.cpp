@@ -27,6 +27,7 @@ int exit_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
 // The live workers of this process, for kill_all_workers(): plain atomics, a fixed array.
 constexpr int kMaxWorkers = 512;
 std::atomic<pid_t> live_workers[kMaxWorkers];
+std::atomic<bool> killed_all{false};
 
 void note_worker(pid_t pid) {
   for (auto& w : live_workers) {
@@ -45,9 +46,12 @@ void forget_worker(pid_t pid) {
 }  // namespace
 
 void kill_all_workers() noexcept {
+  killed_all.store(true);  // first: a worker forked from now on is killed by start() itself
   for (auto& w : live_workers)
     if (const pid_t pid = w.load(); pid > 0) kill(pid, SIGKILL);
 }
+
+bool workers_killed() noexcept { return killed_all.load(); }
 
 std::int64_t monotonic_ns() {
   timespec ts{};
@@ -79,11 +83,15 @@ WorkerGroup::~WorkerGroup() {
 void* WorkerGroup::slot(int w) const { return static_cast<char*>(region_) + kControlBytes + slot_bytes_ * static_cast<std::size_t>(w); }
 
 void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool barrier) {
+  // Killed workers never arrive: one started after them would wait at the barrier, and the
+  // scenario for it, until the deadline.
+  if (workers_killed()) throw OSError(EINTR, "starting a worker: the workers were killed (shmcheck is stopping)");
   if (barrier) ++barrier_workers_;
+  const pid_t parent = getpid();  // for die_with_parent(), taken before fork
   const pid_t pid = fork();
   if (pid < 0) throw OSError(errno, "fork of a worker");
   if (pid == 0) {
-    die_with_parent();
+    die_with_parent(parent);
     int code = 99;
     try {
       if (pin_) {
@@ -104,11 +112,20 @@ void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool 
   }
   pids_[static_cast<std::size_t>(w)] = pid;
   note_worker(pid);
+  if (workers_killed()) kill(pid, SIGKILL);  // forked while kill_all_workers() ran; reaped by ~WorkerGroup
 }
 
 bool WorkerGroup::release(Clock::time_point deadline) {
-  while (control().arrived.load() < barrier_workers_) {
-    if (Clock::now() >= deadline) return false;
+  for (int k = 0; control().arrived.load() < barrier_workers_; ++k) {
+    if (Clock::now() >= deadline || workers_killed()) return false;
+    // A worker that died before it arrived never will (killed from outside: the OOM killer,
+    // an interrupted shmcheck). Looked at every 10 ms, without reaping it (wait() does).
+    if (k % 50 == 49)
+      for (std::size_t w = 0; w < pids_.size(); ++w) {
+        if (pids_[w] <= 0 || exits_[w] >= 0) continue;
+        siginfo_t info{};
+        if (waitid(P_PID, static_cast<id_t>(pids_[w]), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0) return false;
+      }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   released_ = Clock::now();

@@ -18,7 +18,11 @@ namespace shmcheck::drivers::scenarios {
 
 // SIGKILLs every worker of every live WorkerGroup in this process; async-signal-safe, for an
 // interrupted shmcheck whose in-process stress case would otherwise run to its deadline.
+// For good: no worker is started afterwards (start() throws), and whatever waits for workers
+// to arrive or report gives up at once instead of at its deadline.
 void kill_all_workers() noexcept;
+// Whether kill_all_workers() has run.
+bool workers_killed() noexcept;
 
 class WorkerGroup {
  public:
@@ -29,10 +33,10 @@ class WorkerGroup {
   ~WorkerGroup();
 
   // Forks worker `w`: it waits at the barrier unless `barrier` is false, runs body(w, slot)
-  // and exits with its return value (an exception: 99).
+  // and exits with its return value (an exception: 99). OSError once kill_all_workers() ran.
   void start(int w, const std::function<int(int, void*)>& body, bool barrier = true);
   // Waits until every barrier worker has arrived, then releases them all at once. False if
-  // they did not all arrive by the deadline.
+  // they did not all arrive by the deadline, or one of them died first (then none will).
   bool release(std::chrono::steady_clock::time_point deadline);
   // Waits for every worker until the deadline, then kills the rest. True when all exited by
   // themselves. Seconds from release() to the last exit.

@@ -62,6 +62,9 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
   if (std::find(seen.begin(), seen.end(), canonical) != seen.end())
     throw ValueError("expectations file " + path + " includes itself (through " + seen.front() + ")");
   seen.push_back(canonical);
+  // A directory opens as a stream and fails only on reading, with an exception of its own
+  // (std::ios_base::failure) that would end the program: say what it is instead.
+  if (std::filesystem::is_directory(path, ec)) throw ValueError("expectations file " + path + " is a directory, not a file");
   std::ifstream in(path);
   if (!in) throw ValueError("cannot read expectations file " + path);
   nlohmann::json doc;
@@ -69,6 +72,8 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
     doc = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
     throw ValueError("expectations file " + path + " is not valid JSON: " + e.what());
+  } catch (const std::ios_base::failure& e) {
+    throw ValueError("cannot read expectations file " + path + ": " + e.what());
   }
   if (!doc.is_object() || !doc.contains("expected_failures") || !doc.at("expected_failures").is_array())
     throw ValueError("expectations file " + path + " needs a list 'expected_failures'");

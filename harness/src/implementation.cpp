@@ -1,5 +1,7 @@
 #include <shmcheck/harness/implementation.hpp>
 
+#include <shmcheck/protocol/driver_text.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -10,7 +12,7 @@ std::string reason_with_stderr(const Broken& e) {
   const std::string& t = e.tail();
   if (t.empty()) return e.what();
   return std::string(e.what()) + "\n  stderr (last " + std::to_string(std::min(t.size(), kShown)) + " bytes):\n" +
-         t.substr(t.size() > kShown ? t.size() - kShown : 0);
+         protocol::tail(t, kShown);  // from a character on, valid UTF-8 whatever it wrote
 }
 
 std::string Implementation::name_prefix() const {

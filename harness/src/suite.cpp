@@ -2,6 +2,8 @@
 #include <shmcheck/harness/replay.hpp>
 #include <shmcheck/harness/suite.hpp>
 
+#include <shmcheck/protocol/driver_text.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -63,8 +65,11 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       description = suite.describe(subject, pointers(owned));
       if (subject.expectations) expectations = subject.expectations(*description);
       results.implementation(*description, owned.size() == 1 ? owned.front()->isolation() : "");
+      // The label is the implementation's own words (its hello): escaped, one line. The
+      // isolation is shmcheck's own.
       for (const auto& impl : owned)
-        std::cout << fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec, impl->describe().label(), impl->isolation());
+        std::cout << fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec,
+                                 protocol::for_console(impl->describe().label(), 400, false), impl->isolation());
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
       results.broken_implementation(subject.label, reason_with_stderr(e));

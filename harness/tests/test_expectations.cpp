@@ -72,3 +72,17 @@ TEST(Expectations, ABadFileIsBadInputNamingIt) {
   EXPECT_THROW(h::Expectations::load(write("exp-kinds.json", R"({"expected_failures": [{"case": "x", "reason": "r", "implementations": "pypy"}]})")),
                shmcheck::ValueError);
 }
+
+TEST(Expectations, ADirectoryIsBadInputNamingItNotAnAbort) {
+  // Reading a directory throws std::ios_base::failure, which ended shmcheck (status 134).
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "exp-a-directory";
+  std::filesystem::create_directories(dir);
+  try {
+    h::Expectations::load(dir.string());
+    FAIL() << "a directory loaded as expectations";
+  } catch (const shmcheck::ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.string() + " is a directory"), std::string::npos) << e.what();
+  }
+  const auto including = write("exp-includes-a-directory.json", R"({"include": ["exp-a-directory"], "expected_failures": []})");
+  EXPECT_THROW(h::Expectations::load(including), shmcheck::ValueError);
+}

@@ -4,6 +4,7 @@
 #include "support/processes.hpp"
 
 #include <shmcheck/harness/exec_implementation.hpp>
+#include <shmcheck/protocol/driver_text.hpp>
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -56,6 +57,9 @@ TEST_P(Misbehaving, IsBrokenWithItsReasonAndLeavesNothingRunning) {
     reason = e.what();
   }
   EXPECT_NE(reason.find(c.reason), std::string::npos) << c.mode << ": reason was '" << reason << "'";
+  // Whatever the driver wrote, the reason can go into results.json (nlohmann's dump throws on
+  // text that is not UTF-8).
+  EXPECT_TRUE(shmcheck::protocol::is_valid_utf8(reason)) << c.mode;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s) << "the harness waited too long";
   const auto pids = recorded_pids(pidfile);
   EXPECT_FALSE(pids.empty()) << "the driver never started";
@@ -82,7 +86,11 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"wrong-schema", "outside the protocol"},
                       Case{"wrong-result", "answers with the wrong schema: 'len' answered \"three\""},
                       Case{"wrong-count", "answered a batch of 1 with 0 outcomes"},
-                      Case{"flood", "flooded its output"}),
+                      Case{"flood", "flooded its output"},
+                      // The byte escaped, never a JSON exception that ends the run.
+                      Case{"not-utf8", "answered with a line that is not UTF-8: '\\xff'"},
+                      // Refused before nlohmann builds the tree (it crashed shmcheck: SIGSEGV).
+                      Case{"deep", "answered with JSON nested deeper than 64 levels: '[[[["}),
     [](const auto& info) {
       std::string n = info.param.mode;
       for (auto& ch : n) if (ch == '-') ch = '_';
@@ -134,4 +142,46 @@ TEST(Misbehaving, ABareIntBeyondSixtyFourBitsArrivesAsAnInt) {
   ASSERT_TRUE(out[0].ok) << out[0].message;
   EXPECT_EQ(out[0].result, nlohmann::json({{"int", "18446744073709551621"}}));
   impl.close();
+}
+
+TEST(Misbehaving, AnExcerptOfALongAnswerNeverEndsInsideACharacter) {
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-split.pids";
+  std::string reason;
+  try {
+    ExecImplementation impl("exec:misbehave split-utf8", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "split-utf8", pidfile}, 3000ms);
+    impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  // 199 x, then 300 é (two bytes each) from byte 199 on: 200 bytes end inside the first, so
+  // the excerpt stops before it and says how much it left out.
+  EXPECT_NE(reason.find("not a JSON object: '" + std::string(199, 'x') + "... (600 more bytes)'"), std::string::npos) << reason;
+  EXPECT_TRUE(shmcheck::protocol::is_valid_utf8(reason));
+  EXPECT_NO_THROW((void)nlohmann::json(reason).dump());
+}
+
+TEST(Misbehaving, WhatItSaysOfItselfAndItsErrorsArriveAsItSaidThem) {
+  // Escaping is for the console and the results (driver_text.hpp), not for observations: the
+  // outcome keeps the message whole, so that a suite judges what the implementation said.
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-hostile.pids";
+  ExecImplementation impl("exec:misbehave hostile-text", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "hostile-text", pidfile}, 10000ms);
+  EXPECT_NE(impl.describe().name.find("\x1b[2J"), std::string::npos);
+  const auto out = impl.run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_GT(out[0].message.size(), 15u << 20);
+  impl.close();
+}
+
+TEST(Misbehaving, AStressAnswerWithoutTheFieldsAJudgeNeedsIsBrokenNamingThem) {
+  // {} was judged with defaults in place of the fields: torn cases failed ("did not finish").
+  const std::string pidfile = ::testing::TempDir() + "/misbehave-empty.pids";
+  std::string reason;
+  try {
+    ExecImplementation impl("exec:misbehave empty-observation", {SHMCHECK_PYTHON, SHMCHECK_MISBEHAVE, "empty-observation", pidfile}, 3000ms);
+    impl.run(nlohmann::json::array({{{"op", "stress"}, {"scenario", "torn"}, {"params", nlohmann::json::object()}}}));
+  } catch (const Broken& e) {
+    reason = e.what();
+  }
+  EXPECT_NE(reason.find("answered a 'torn' observation that lacks 'finished', 'reads', 'torn' (required)"), std::string::npos) << reason;
+  for (pid_t p : recorded_pids(pidfile)) EXPECT_TRUE(process_gone(p)) << "process " << p << " is still running";
 }

@@ -145,7 +145,30 @@ std::string big_ints_as_items(std::string_view text) {
   return out;
 }
 
+bool nested_deeper_than(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;  // the escaped character, whatever it is
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 nlohmann::json parse_message(std::string_view text, bool allow_exceptions) {
+  if (nested_deeper_than(text, kMaxNesting)) {
+    if (allow_exceptions) throw ValueError("JSON nested deeper than " + std::to_string(kMaxNesting) + " levels");
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
   return nlohmann::json::parse(big_ints_as_items(text), nullptr, allow_exceptions);
 }
 

@@ -1,3 +1,4 @@
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/protocol/outcome.hpp>
 #include <shmcheck/protocol/result_shapes.hpp>
 
@@ -32,6 +33,48 @@ bool is_item(const nlohmann::json& j) {
 
 namespace {
 
+struct ObservationField {
+  std::string_view scenario, field, type;  // type: the schema's ("integer", "array|null"), "$ref:NAME" or ""
+  bool required;
+};
+
+constexpr ObservationField kObservationFields[] = {
+#include "observation_fields.inc"
+};
+
+bool has_one_type(const nlohmann::json& j, std::string_view type) {
+  if (type == "integer") return j.is_number_integer();
+  if (type == "number") return j.is_number();
+  if (type == "boolean") return j.is_boolean();
+  if (type == "string") return j.is_string();
+  if (type == "array" || type == "$ref:worker_exits") return j.is_array();
+  if (type == "object" || type == "$ref:error") return j.is_object();
+  if (type == "null") return j.is_null();
+  if (type == "$ref:item") return is_item(j);
+  if (type == "$ref:int_item") return j.is_number_integer() || (j.is_object() && j.contains("int") && is_item(j));
+  return true;  // no type, or one this check does not know: the judge's own checks apply
+}
+
+bool has_type(const nlohmann::json& j, std::string_view types) {
+  for (std::size_t start = 0;;) {  // "integer|null": any of them
+    const std::size_t bar = types.find('|', start);
+    if (has_one_type(j, types.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start))) return true;
+    if (bar == std::string_view::npos) return false;
+    start = bar + 1;
+  }
+}
+
+std::string type_words(std::string_view type) {
+  if (type == "$ref:int_item") return "an int item";
+  if (type == "$ref:item") return "an item";
+  if (type == "$ref:worker_exits") return "a list of worker exits";
+  if (type == "$ref:error") return "an error object";
+  std::string out(type);
+  for (auto& c : out)
+    if (c == '|') c = '/';
+  return out;
+}
+
 bool is_one_of(const std::string& name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -54,7 +97,7 @@ void validate_result(const nlohmann::json& op, const nlohmann::json& result) {
   const std::string name = op.is_object() && op.contains("op") && op.at("op").is_string() ? op.at("op").get<std::string>() : "";
   auto require = [&](bool ok, const char* expected) {
     if (!ok)
-      throw Violation("answers with the wrong schema: '" + name + "' answered " + result.dump().substr(0, 200) + " (expected " +
+      throw Violation("answers with the wrong schema: '" + name + "' answered " + excerpt(result.dump(), 200) + " (expected " +
                       expected + ")");
   };
   const nlohmann::json no_ops;  // child_wait: the requests were in child_start
@@ -67,7 +110,8 @@ void validate_result(const nlohmann::json& op, const nlohmann::json& result) {
     require(result.is_string() && !result.get_ref<const std::string&>().empty(), "a handle: a non-empty string");
   else if (is_one_of(name, {"set", "set_slice", "set_value", "set_raw", "drop", "release", "bye"}))
     require(result.is_null(), "null");
-  else if (is_one_of(name, {"hello", "stress"})) require(result.is_object(), "an object");
+  else if (name == "hello") require(result.is_object(), "an object");
+  else if (name == "stress") validate_observation(op.value("scenario", ""), result);
   else if (name == "batch") validate_outcomes(name, op.value("ops", no_ops), result);
   else if (is_one_of(name, {"child", "child_wait"})) {
     const bool exit_ok = result.is_object() && result.contains("exit") && result.at("exit").is_object() &&
@@ -77,6 +121,25 @@ void validate_result(const nlohmann::json& op, const nlohmann::json& result) {
     require(exit_ok && result.contains("outcomes"), "{\"outcomes\": [...], \"exit\": {\"code\"|\"signal\": N}}");
     validate_outcomes(name, name == "child" ? op.value("ops", no_ops) : no_ops, result.at("outcomes"));
   }
+}
+
+void validate_observation(const std::string& scenario, const nlohmann::json& observation) {
+  if (!observation.is_object())
+    throw Violation("answers with the wrong schema: 'stress' answered " + excerpt(observation.dump(), 200) + " (expected an object)");
+  const std::string what = "answers with the wrong schema: 'stress' answered a '" + excerpt(scenario, 100) + "' observation ";
+  std::string missing, wrong;
+  for (const auto& f : kObservationFields) {
+    if (f.scenario != scenario) continue;
+    const std::string field(f.field);
+    if (!observation.contains(field)) {
+      if (f.required) missing += (missing.empty() ? "'" : ", '") + field + "'";
+    } else if (!has_type(observation.at(field), f.type)) {
+      wrong += (wrong.empty() ? "" : "; ") + ("'" + field + "' is " + excerpt(observation.at(field).dump(), 100) + ", not " +
+                                              type_words(f.type));
+    }
+  }
+  if (!missing.empty()) throw Violation(what + "that lacks " + missing + " (required)" + (wrong.empty() ? "" : "; " + wrong));
+  if (!wrong.empty()) throw Violation(what + "whose " + wrong);
 }
 
 }  // namespace shmcheck::protocol

@@ -67,3 +67,22 @@ TEST(ValidateResult, BatchAndChildOutcomesAreCheckedAgainstTheirOwnRequests) {
   EXPECT_EQ(why(op("child_wait"), fine), "");
   EXPECT_THROW(validate_result(op("child_wait"), {{"outcomes", json::array({{{"fine", "thanks"}}})}, {"exit", {{"code", 0}}}}), Violation);
 }
+
+// A stress answer is judged field by field; one without a field the judge needs used to be
+// judged with a default in its place ({} failed torn cases, and passed lifetime-create).
+TEST(ValidateResult, AStressObservationNeedsItsRequiredFieldsOfTheirTypes) {
+  const auto stress = [](const char* scenario) { return json{{"op", "stress"}, {"scenario", scenario}, {"params", json::object()}}; };
+  EXPECT_EQ(why(stress("torn"), {{"reads", 10}, {"torn", 0}, {"finished", true}}), "");
+  EXPECT_NE(why(stress("torn"), json::object()).find("'stress' answered a 'torn' observation that lacks 'finished', 'reads', 'torn' (required)"),
+            std::string::npos)
+      << why(stress("torn"), json::object());
+  EXPECT_NE(why(stress("lifetime-create"), json::object()).find("lacks 'created' (required)"), std::string::npos);
+  EXPECT_NE(why(stress("torn"), {{"reads", "10"}, {"torn", 0}, {"finished", true}}).find("observation whose 'reads' is \"10\", not integer"),
+            std::string::npos)
+      << why(stress("torn"), {{"reads", "10"}, {"torn", 0}, {"finished", true}});
+  // Types from the schema: int items, items, a type or null; extra fields are the driver's own.
+  EXPECT_EQ(why(stress("counter"), {{"expected", {{"int", "20000"}}}, {"observed", 20000}, {"mine", "x"}}), "");
+  EXPECT_NE(why(stress("counter"), {{"expected", 1.5}, {"observed", 1}}).find("'expected' is 1.5, not an int item"), std::string::npos);
+  EXPECT_EQ(why(stress("owner-death"), {{"waiters", json::array()}, {"recoveries", nullptr}}), "");
+  EXPECT_NE(why(stress("ring"), json::array()).find("'stress' answered [] (expected an object)"), std::string::npos);
+}

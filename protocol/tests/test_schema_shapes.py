@@ -62,7 +62,6 @@ class SchemaShapes(unittest.TestCase):
                          "heartbeats": [100, 100], "history": [[0, 0, 1, 2, 1], [1, 0, 3, {"int": "4"}, 2]]}),
             ("torn", {"writes": 100, "reads": 9, "torn": 1, "examples": [[0, -1], 5], "seconds": 0.1, "finished": True,
                       "workers": [{"exit": 0}, {"exit": 0}]}),
-            ("torn", {}),
             ("ring", {"produced": [2], "consumed": [[0, 1], []], "finished": True, "seconds": 0.1, "workers": [{"exit": 0}]}),
             ("owner-death", {"killed": True, "bound": 0.2, "finished": True, "recoveries": None, "value": 1,
                              "waiters": [{"acquired": False, "seconds": None, "exit": 0}]}),
@@ -79,11 +78,12 @@ class SchemaShapes(unittest.TestCase):
             ("counter", {"expected": 200}), ("counter", {"expected": 200, "observed": 1.5}),
             ("counter", {"expected": 2, "observed": 2, "history": [[0, 0, 1, 2]]}),
             ("counter", {"expected": 2, "observed": 2, "finished": "yes"}),
-            ("torn", {"reads": "many"}), ("torn", {"examples": [{"weird": 1}]}),
+            ("torn", {}), ("torn", {"reads": 5, "torn": 0}),  # judged with defaults, {} failed as "not finished"
+            ("torn", {"reads": "many", "torn": 0, "finished": True}), ("torn", {"reads": 1, "torn": 0, "finished": True, "examples": [{"weird": 1}]}),
             ("ring", {"produced": [2]}), ("ring", {"produced": [2], "consumed": [[{"int": "1"}]]}),
             ("owner-death", {"killed": True}), ("owner-death", {"waiters": [{"acquired": 1}]}),
             ("lifetime-cycles", {"census": []}), ("lifetime-cycles", {"census": [{"after": 1, "fds": 1, "maps": 1}]}),
-            ("lifetime-create", {"created": "four"}),
+            ("lifetime-create", {"created": "four"}), ("lifetime-create", {}), ("lifetime-create", {"created": 0}),
             ("lifetime-outlive", {"read": [1]}), ("lifetime-exec", {"written": [1]}),
         ]:
             self.assertFalse(self.valid("observations/" + scenario, seen), "%s %r" % (scenario, seen))

@@ -1,6 +1,8 @@
 """The command line: `all` (what the main job calls), html, exit statuses on bad input."""
 
 import json
+import os
+import stat
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -83,6 +85,70 @@ class Html(helpers.TempDirTest):
         self.assertEqual(result.returncode, 0)
         for command in ("html", "junit", "merge", "validate", "all"):
             self.assertIn(command, result.stdout)
+
+
+class HostileInput(helpers.TempDirTest):
+    """Files no shmcheck wrote: each ends with exit 2 and a line naming the file, no traceback."""
+
+    def test_nested_100000_deep_exits_2_naming_the_file(self):
+        # It died with a RecursionError traceback inside json.
+        deep = self.tmp / "deep.json"
+        deep.write_text("[" * 100000 + "]" * 100000)
+        # 2, a file that is not a results document; 1 where the command judges documents.
+        for command, status in ((["html", deep, "-o", self.tmp / "out"], 2), (["junit", deep, "-o", self.tmp / "j.xml"], 2),
+                                (["validate", deep], 1), (["all", deep, "-o", self.tmp / "out"], 1)):
+            result = helpers.run_cli(*command)
+            self.assertEqual(result.returncode, status, result.stderr)
+            self.assertIn(f"{deep}: nested too deeply to read", result.stderr)
+            self.assertNotIn("Traceback", result.stderr)
+
+    def test_deeper_than_any_results_document_exits_2(self):
+        # Readable by json, but deep enough to end the validator or the templates in recursion.
+        doc = fixtures.full()
+        nested = inner = {}
+        for _ in range(150):
+            inner["x"] = {}
+            inner = inner["x"]
+        doc["results"][0]["extra"] = nested
+        deep = helpers.write_json(self.tmp, "deep.json", doc)
+        result = helpers.run_cli("html", deep, "-o", self.tmp / "out")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(f"{deep}: nested 154 levels deep (a results document nests at most 100 levels)", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+
+
+class Output(helpers.TempDirTest):
+    """What the reports write: new or regular files only, never through a link (output.py)."""
+
+    def test_a_link_a_fifo_or_a_directory_as_output_is_refused_and_stays(self):
+        victim = self.tmp / "victim"
+        victim.write_text("precious")
+        link, fifo = self.tmp / "junit.xml", self.tmp / "fifo.xml"
+        link.symlink_to(victim)
+        os.mkfifo(fifo)
+        for target, kind in ((link, "a symbolic link"), (fifo, "a FIFO"), (self.tmp, "a directory")):
+            result = helpers.run_cli("junit", helpers.FULL, "-o", target)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn(f"refusing to write {target}: it is {kind}", result.stderr)
+            self.assertNotIn("Traceback", result.stderr)
+        (self.tmp / "out").mkdir()
+        (self.tmp / "out" / "index.html").symlink_to(victim)
+        result = helpers.run_cli("all", helpers.FULL, "-o", self.tmp / "out")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(victim.read_text(), "precious")
+        self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
+
+    def test_a_link_at_the_old_temporary_name_is_not_followed(self):
+        victim = self.tmp / "victim"
+        victim.write_text("precious")
+        out = self.tmp / "report"
+        out.mkdir()
+        (out / "index.html.tmp").symlink_to(victim)
+        (out / "junit.xml.tmp").symlink_to(victim)
+        result = helpers.run_cli("all", helpers.FULL, "-o", out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(victim.read_text(), "precious")
+        self.assertEqual(sorted(p.name for p in out.iterdir()), ["index.html", "index.html.tmp", "junit.xml", "junit.xml.tmp"])
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@
 
 namespace shmcheck::drivers {
 
-void die_with_parent() noexcept {
-  const pid_t parent = getppid();
+void die_with_parent(pid_t parent) noexcept {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  // The parent may have died between fork and prctl: then nobody sends the signal.
+  // The parent may have died between fork and prctl: then nobody sends the signal, and the
+  // child has been handed to a reaper already.
   if (getppid() != parent) _exit(137);
 }
 

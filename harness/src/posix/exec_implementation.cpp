@@ -5,6 +5,7 @@
 #include "isolation.hpp"
 #include "proc_stat.hpp"
 
+#include <shmcheck/protocol/driver_text.hpp>
 #include <shmcheck/protocol/item_codec.hpp>
 #include <shmcheck/protocol/result_shapes.hpp>
 
@@ -144,13 +145,14 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   // Opened once it answered, so after it mounted the tmpfs (before exec).
   if (isolated_) private_dev_shm_ = detail::open_private_dev_shm(pid_);
   const Outcome o = Outcome::from_json(hello);
-  if (!o.ok) broken("handshake refused: " + o.kind + ": " + o.message);
+  if (!o.ok) broken("handshake refused: " + o.kind + ": " + protocol::excerpt(o.message, protocol::kConsoleTextMax));
   const json& h = o.result;
   try {
-    if (h.at("protocol") != 1) broken("protocol version mismatch: it speaks " + h.at("protocol").dump() + ", shmcheck 1");
+    if (h.at("protocol") != 1)
+      broken("protocol version mismatch: it speaks " + protocol::excerpt(h.at("protocol").dump(), 100) + ", shmcheck 1");
     description_ = Description::from_hello(spec_, h);
   } catch (const json::exception& e) {
-    broken(std::string("malformed hello: ") + e.what() + ": " + h.dump().substr(0, 300));
+    broken(std::string("malformed hello: ") + e.what() + ": " + protocol::excerpt(h.dump(), 300));
   }
 }
 
@@ -378,11 +380,19 @@ json ExecImplementation::request(json req) {
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   write_line(req.dump() + "\n", deadline);
   const std::string answer = read_line(deadline);
+  // What the driver wrote goes into the reason escaped and cut (driver_text.hpp): a reason is
+  // written to results.json, which holds only UTF-8, and to a terminal.
+  const auto quoted = [&] { return "'" + protocol::excerpt(answer, 200) + "'"; };
+  // Refused before nlohmann builds a tree: its copies and destructors recurse once per level,
+  // and 70,000 levels took shmcheck down (SIGSEGV) with the driver's processes left running.
+  if (protocol::nested_deeper_than(answer, protocol::kMaxNesting))
+    broken("answered with JSON nested deeper than " + std::to_string(protocol::kMaxNesting) + " levels: " + quoted());
+  if (!protocol::is_valid_utf8(answer)) broken("answered with a line that is not UTF-8: " + quoted());
   json resp = protocol::parse_message(answer);  // big ints stay ints
-  if (resp.is_discarded() || !resp.is_object())
-    broken("answered with something that is not a JSON object: '" + answer.substr(0, 200) + "'");
+  if (resp.is_discarded() || !resp.is_object()) broken("answered with something that is not a JSON object: " + quoted());
   if (!resp.contains("id") || resp.at("id") != id)
-    broken("answered request " + std::to_string(id) + " with id " + (resp.contains("id") ? resp.at("id").dump() : "none"));
+    broken("answered request " + std::to_string(id) + " with id " +
+           (resp.contains("id") ? protocol::excerpt(resp.at("id").dump(), 100) : "none"));
   try {
     Outcome::from_json(resp);  // validates the outcome's shape
   } catch (const protocol::Violation& e) {
@@ -394,7 +404,7 @@ json ExecImplementation::request(json req) {
 std::vector<Outcome> ExecImplementation::run(const json& ops) {
   const json resp = request({{"op", "batch"}, {"ops", protocol::portable_items(ops)}});
   const Outcome batch = Outcome::from_json(resp);
-  if (!batch.ok) broken("refused a batch: " + batch.kind + ": " + batch.message);
+  if (!batch.ok) broken("refused a batch: " + batch.kind + ": " + protocol::excerpt(batch.message, protocol::kConsoleTextMax));
   if (!batch.result.is_array() || batch.result.size() != ops.size())
     broken("answered a batch of " + std::to_string(ops.size()) + " with " +
            (batch.result.is_array() ? std::to_string(batch.result.size()) + " outcomes" : "no list"));

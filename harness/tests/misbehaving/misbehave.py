@@ -33,9 +33,33 @@ def answer(req_id, result):
 
 
 HELLO = {"protocol": 1, "name": "misbehave-" + mode, "version": "0", "platform": {"os": "linux", "machine": "x"},
-         "capabilities": {"typecodes": "i"}}
+         "capabilities": {"typecodes": "i", "scenarios": ["torn", "lifetime-create"]}}
+
+def write_raw(data):
+    """Bytes as they are, whatever the encoding of sys.stdout (Python 2 or 3)."""
+    out.flush()
+    getattr(out, "buffer", out).write(data)
+    out.flush()
+
+
+def start_helper():
+    """A child that must die with the driver's group. It records its own pid, the machine's
+    (see host_pid: Popen's pid is the namespace's), and the driver goes on only once it has,
+    so that the test knows every process to look for however soon shmcheck kills them."""
+    helper = subprocess.Popen([sys.executable, "-c", "import os, sys, time; f = open(%r, 'a'); "
+                               "f.write(os.readlink('/proc/self') + '\\n'); f.close(); "
+                               "sys.stdout.write('recorded\\n'); sys.stdout.flush(); time.sleep(60)" % pidfile],
+                              stdout=subprocess.PIPE)
+    helper.stdout.readline()
+
+
+# Text meant for a terminal: clear the screen, set the window title, a C1 CSI, a right-to-left
+# override. shmcheck must show all of it escaped.
+HOSTILE = u"\x1b[2J\x1b]0;pwned\x07\u009b31m\u202eevil"
 
 record(host_pid())
+if mode == "hostile-text":
+    HELLO = dict(HELLO, name="misbehave" + HOSTILE, version="1" + HOSTILE)
 if mode == "exit-before-hello":
     sys.exit(3)
 if mode == "garbage-hello":
@@ -70,10 +94,30 @@ for line in sys.stdin:
     elif mode == "exit-early":
         sys.exit(0)
     elif mode == "hang":
-        # It records its own pid (the machine's, see host_pid) and must die with its group.
-        subprocess.Popen([sys.executable, "-c", "import os, time; open(%r, 'a').write(os.readlink('/proc/self') + '\\n'); "
-                          "time.sleep(60)" % pidfile])
+        start_helper()
         time.sleep(60)
+    elif mode == "not-utf8":  # a byte that is not UTF-8, on stdout and on stderr
+        getattr(sys.stderr, "buffer", sys.stderr).write(b"bad \xff\xfe bytes \x1b[31m on stderr\n")
+        sys.stderr.flush()
+        write_raw(b"\xff\n")
+        time.sleep(30)
+    elif mode == "split-utf8":  # not JSON, and byte 200 is the middle of a two-byte character
+        write_raw(b"x" * 199 + u"\u00e9".encode("utf-8") * 300 + b"\n")
+        time.sleep(30)
+    elif mode == "deep":  # valid JSON, nested 70,000 deep; a helper that must not outlive it
+        start_helper()
+        write_raw(b"[" * 70000 + b"]" * 70000 + b"\n")
+        time.sleep(30)
+    elif mode == "hostile-text":  # a name and version with escape sequences; an error of 15 MB
+        # The first outcome carries the 15 MB (the line stays below the 16 MiB limit).
+        outcomes = [{"ok": False, "error": {"kind": "type_error", "type": "Evil", "message": HOSTILE}} for _ in req["ops"]]
+        outcomes[0]["error"]["message"] = HOSTILE + "z" * (15 << 20) + HOSTILE
+        out.write(json.dumps({"id": req["id"], "ok": True, "result": outcomes}) + "\n")
+        out.flush()
+    elif mode == "empty-observation":  # a stress answer without the fields a judge needs
+        answer(req["id"], [{"ok": True, "result": {}}] * len(req["ops"]))
+    elif mode == "none-created":  # lifetime-create: nothing made, so nothing to leave
+        answer(req["id"], [{"ok": True, "result": {"created": 0}}] * len(req["ops"]))
     elif mode == "garbage":
         out.write("Traceback (most recent call last): oops\n")
         out.flush()

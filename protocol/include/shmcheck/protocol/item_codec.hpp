@@ -37,8 +37,17 @@ bool same_item(const Item& a, const Item& b);
 // ints bare), but nlohmann reads one that fits in neither int64 nor uint64 as a double. This
 // rewrites such literals outside strings as {"int": "..."} items; everything else is unchanged.
 std::string big_ints_as_items(std::string_view text);
+// How deeply a message may nest arrays and objects (PROTOCOL.md §1). The deepest answer the
+// protocol asks for is 8 levels (a response, its batch, an outcome, a child's result, its
+// outcomes, an outcome, a slice, an item); 64 leaves room for what a driver adds, and keeps
+// nlohmann's copies and destructors, which recurse once per level, far from the stack's end.
+inline constexpr std::size_t kMaxNesting = 64;
+// Whether `text` nests arrays and objects (outside strings) deeper than `limit`: a scan that
+// looks at each byte once, before any tree is built.
+bool nested_deeper_than(std::string_view text, std::size_t limit = kMaxNesting);
 // Parses one protocol message (or any JSON text shmcheck reads) with big ints kept as ints.
-// Without exceptions, text that is not JSON gives a discarded value.
+// Without exceptions, text that is not JSON, or nested deeper than kMaxNesting, gives a
+// discarded value; with them, json::exception or ValueError ("nested deeper than 64 levels").
 nlohmann::json parse_message(std::string_view text, bool allow_exceptions = false);
 
 }  // namespace shmcheck::protocol

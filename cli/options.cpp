@@ -1,0 +1,68 @@
+#include "options.hpp"
+
+#include <shmcheck/error.hpp>
+#include <shmcheck/harness/output_file.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+namespace shmcheck::cli {
+
+namespace {
+
+std::string regular_file_problem(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) return "no such file: '" + path + "'";
+  if (std::filesystem::is_directory(status)) return "'" + path + "' is a directory, not a file";
+  if (!std::filesystem::is_regular_file(status)) return "'" + path + "' is not a regular file";
+  return "";
+}
+
+}  // namespace
+
+const CLI::Validator& seed_value() {
+  static const CLI::Validator v(
+      [](std::string& s) -> std::string {
+        const std::string max = "18446744073709551615";
+        const bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const std::string significant = digits ? s.substr(std::min(s.find_first_not_of('0'), s.size() - 1)) : s;
+        if (digits && (significant.size() < max.size() || (significant.size() == max.size() && significant <= max))) return "";
+        return "'" + s + "' is not a seed: a decimal integer from 0 to " + max;
+      },
+      "UINT64", "seed");
+  return v;
+}
+
+const CLI::Validator& timeout_ms_value() {
+  static const CLI::Validator v = CLI::Range(1, 3600000).description("1..3600000");
+  return v;
+}
+
+const CLI::Validator& expectations_file() {
+  static const CLI::Validator v(
+      [](std::string& s) -> std::string { return s == "none" ? "" : regular_file_problem(s); }, "FILE|none", "expectations");
+  return v;
+}
+
+const CLI::Validator& input_file() {
+  static const CLI::Validator v([](std::string& s) { return regular_file_problem(s); }, "FILE", "input file");
+  return v;
+}
+
+const CLI::Validator& output_file() {
+  static const CLI::Validator v(
+      [](std::string& s) -> std::string {
+        try {
+          harness::check_output_path(s);
+        } catch (const Error& e) {
+          return e.what();
+        }
+        return "";
+      },
+      "FILE", "output file");
+  return v;
+}
+
+}  // namespace shmcheck::cli
