@@ -3,6 +3,8 @@
 #include "commands.hpp"
 #include "suites.hpp"
 
+#include "properties/reproduce.hpp"
+
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
@@ -39,7 +41,16 @@ void add_properties(CLI::App& app, int& status) {
   cmd->add_option("--property", s.only, "Run only these property ids");
   cmd->add_option("--cases", s.cases, "Generated cases per property")->capture_default_str()->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", o->common.seed, "RapidCheck seed (default: random, printed)");
-  cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
+  cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)")
+      ->check([](const std::string& text) {
+        // Read here, before anything runs: a malformed one is bad usage (exit 2), not an abort.
+        try {
+          properties::parse_reproduce(text);
+        } catch (const ValueError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      });
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)");
   cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")->capture_default_str();
