@@ -5,6 +5,7 @@
 
 #include "properties/reproduce.hpp"
 
+#include <shmcheck/error.hpp>
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
@@ -46,7 +47,7 @@ void add_properties(CLI::App& app, int& status) {
         // Read here, before anything runs: a malformed one is bad usage (exit 2), not an abort.
         try {
           properties::parse_reproduce(text);
-        } catch (const ValueError& e) {
+        } catch (const shmcheck::ValueError& e) {
           return std::string(e.what());
         }
         return std::string();
