@@ -22,8 +22,9 @@ int letter(char c) {
 }
 
 // Whether the decoded map is one RapidCheck wrote, every length within its bytes: nothing if
-// so, else the length it claims (the largest int for an int longer than 64 bits, the size
-// plus one for a map cut short or followed by more). The
+// so, else the length it claims (the size plus one for a map cut short or followed by more;
+// the largest int for an int longer than 64 bits, the one below it for a Random no case
+// starts from). The
 // layout is RapidCheck's (rapidcheck/detail/Serialization.hpp, Results.hpp, Random.hpp): a
 // count of entries, then per entry a string id (a length and its bytes) and a Reproduce (a
 // Random: 4 x 8 bytes, two compact ints, one byte; a 4-byte size; a compact count of compact
@@ -61,7 +62,11 @@ std::optional<std::uint64_t> unfitting_length(const std::string& text) {
     if (ok && id_length > bytes.size() - at) return id_length;
     skip(id_length);
     skip(32);  // the Random's key
-    compact(), compact();
+    compact();  // its bits
+    // A case starts from a Random nothing was drawn from yet: RapidCheck asserts a counter of 0
+    // when it splits one (abort, found by fuzz_reproduce), and shifts by the bit index (<= 64).
+    if (compact() != 0 && ok) return std::numeric_limits<std::uint64_t>::max() - 1;
+    if (ok && at < bytes.size() && bytes[at] > 64) return std::numeric_limits<std::uint64_t>::max() - 1;
     skip(1 + 4);  // its bit index; the size
     for (std::uint64_t k = compact(); ok && !overlong && k > 0; --k) compact();
   }
@@ -84,8 +89,9 @@ std::unordered_map<std::string, rc::detail::Reproduce> parse_reproduce(const std
                        std::string(1, c) + "', not one of RapidCheck's letters (A-Z a-z 0-9 + _)");
   if (const auto n = unfitting_length(text))
     throw ValueError("--reproduce '" + shown + "' is not a reproduce string shmcheck printed: " +
-                     (*n == std::numeric_limits<std::uint64_t>::max() ? std::string("it holds an int longer than 64 bits")
-                                                                      : "its lengths do not add up to its " + std::to_string(text.size()) + " letters"));
+                     (*n == std::numeric_limits<std::uint64_t>::max()       ? std::string("it holds an int longer than 64 bits")
+                      : *n == std::numeric_limits<std::uint64_t>::max() - 1 ? std::string("a case's random state is not one a case starts from")
+                                                                            : "its lengths do not add up to its " + std::to_string(text.size()) + " letters"));
   rc::detail::Configuration config;
   try {
     config = rc::detail::configFromString("reproduce=" + text);
