@@ -4,6 +4,9 @@
 #include "options.hpp"
 #include "suites.hpp"
 
+#include "properties/reproduce.hpp"
+
+#include <shmcheck/error.hpp>
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
@@ -48,7 +51,16 @@ void add_properties(CLI::App& app, int& status) {
                   "smallest failing case so far is reported, marked not fully shrunk")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--reruns", s.reruns, "Runs of each shrink candidate once a failure is intermittent (it passed a re-run)")
       ->capture_default_str()->check(CLI::Range(1, 1000));
-  cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)");
+  cmd->add_option("--reproduce", s.reproduce, "RapidCheck's reproduce string of a failure (replays just that case)")
+      ->check([](const std::string& text) {
+        // Read here, before anything runs: a malformed one is bad usage (exit 2), not an abort.
+        try {
+          properties::parse_reproduce(text);
+        } catch (const shmcheck::ValueError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      });
   cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)")->check(output_file());
   cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
       ->check(expectations_file());

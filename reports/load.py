@@ -59,6 +59,13 @@ def read(path):
     return doc
 
 
+def _shaped(value, kind, where):
+    """`value` if it is a `kind` (dict or list), else InputError saying where."""
+    if not isinstance(value, kind):
+        raise InputError(f"{LEGACY} document: {where} is not a JSON {'object' if kind is dict else 'list'}")
+    return value
+
+
 def upgrade(doc):
     """A version-1 shaped copy of a version-0 document; version 1 is returned as it is.
 
@@ -74,7 +81,9 @@ def upgrade(doc):
         raise InputError(f"unknown schema {version!r} (expected {CURRENT!r} or {LEGACY!r})")
     doc = copy.deepcopy(doc)
     doc["schema"] = CURRENT
-    run = doc.setdefault("run", {})
+    # Version 0 has no schema to check it first: what is filled in below must be of the shape
+    # it is filled into, or the document is not one (found by reports/fuzz/).
+    run = _shaped(doc.setdefault("run", {}), dict, "/run")
     run.setdefault("started", "1970-01-01T00:00:00Z")
     run.setdefault("duration_seconds", None)
     run.setdefault("seed", 0)
@@ -82,12 +91,14 @@ def upgrade(doc):
     for key in ("git", "shmcheck"):
         if not run.get(key):
             run[key] = UNKNOWN
-    host = run.setdefault("host", {})
+    host = _shaped(run.setdefault("host", {}), dict, "/run/host")
     for key in ("os", "kernel", "machine", "cpu_model", "compiler"):
         host.setdefault(key, UNKNOWN)
     host.setdefault("cores", None)
     host.setdefault("libraries", {})
-    impls = doc.setdefault("implementations", [])
+    impls = _shaped(doc.setdefault("implementations", []), list, "/implementations")
+    for n, impl in enumerate(impls):
+        _shaped(impl, dict, f"/implementations/{n}")
     platforms = [i.get("platform") for i in impls if isinstance(i.get("platform"), dict)]
     if host["machine"] == UNKNOWN and platforms:
         # Version 0 knew the machine only through the drivers that ran on it.
@@ -102,7 +113,8 @@ def upgrade(doc):
             impl.setdefault("platform", {"os": UNKNOWN, "machine": UNKNOWN})
             impl.setdefault("capabilities", {"typecodes": ""})
     defaults = {"source": "", "expected": False, "expectation": "", "message": "", "repro": "", "seconds": 0}
-    for row in doc.setdefault("results", []):
+    for n, row in enumerate(_shaped(doc.setdefault("results", []), list, "/results")):
+        _shaped(row, dict, f"/results/{n}")
         for key, value in defaults.items():
             row.setdefault(key, value)
         if row.get("seconds") is None:

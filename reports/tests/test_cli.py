@@ -80,6 +80,21 @@ class Html(helpers.TempDirTest):
         self.assertIn("run `python3 -m reports validate` on it", result.stderr)
         self.assertNotIn("Traceback", result.stderr)
 
+    def test_shapes_the_schema_refuses_exit_2_in_every_renderer(self):
+        # Found by reports/fuzz/: a result that is not an object (junit: AttributeError), a v0
+        # document whose results are not objects (upgrade: AttributeError).
+        v1 = fixtures.full()
+        v1["results"][0] = "not a result"
+        v0 = json.loads((helpers.DATA / "v0-shmcheck-run.json").read_text(encoding="utf-8"))
+        v0["results"] = ["not a result"]
+        for name, doc in (("v1.json", v1), ("v0.json", v0)):
+            bad = helpers.write_json(self.tmp, name, doc)
+            for command in (["html", bad, "-o", self.tmp / "out"], ["junit", bad, "-o", self.tmp / "j.xml"],
+                            ["merge", bad, "-o", self.tmp / "m"], ["all", bad, "-o", self.tmp / "a"]):
+                result = helpers.run_cli(*command)
+                self.assertIn(result.returncode, (1, 2), f"{name} {command[0]}: {result.stderr}")
+                self.assertNotIn("Traceback", result.stderr, f"{name} {command[0]}")
+
     def test_help_names_every_subcommand(self):
         result = helpers.run_cli("--help")
         self.assertEqual(result.returncode, 0)
