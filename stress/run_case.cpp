@@ -109,7 +109,7 @@ json creator_killed(const StressCase& c, const RunContext& ctx) {
         cleaned.push_back(protocol::valid_utf8(name));
       }
     // SysV segments: attributed only by a namespace (they vanish with it); otherwise by census.
-    if (victim->isolation().rfind("namespaces", 0) != 0)
+    if (!victim->isolated())
       for (const auto& line : census_growth(before, after))
         if (line.rfind("SysV", 0) == 0) left.push_back(protocol::valid_utf8(line));
     return {{"created", created}, {"left", left}, {"cleaned", cleaned}, {"isolation", victim->isolation()}};

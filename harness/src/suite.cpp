@@ -61,7 +61,7 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
     bool all_isolated = false;  // known only once they started
     try {
       owned = open_all(subject, open);
-      all_isolated = std::all_of(owned.begin(), owned.end(), [](const auto& impl) { return impl->isolation().rfind("namespaces", 0) == 0; });
+      all_isolated = std::all_of(owned.begin(), owned.end(), [](const auto& impl) { return impl->isolated(); });
       description = suite.describe(subject, pointers(owned));
       if (subject.expectations) expectations = subject.expectations(*description);
       results.implementation(*description, owned.size() == 1 ? owned.front()->isolation() : "");
