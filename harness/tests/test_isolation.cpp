@@ -2,11 +2,14 @@
 // (SHMCHECK_ISOLATION=none: attributed by its name prefix and by what its processes held), and
 // nothing it starts outlives it, setsid() or not.
 #include "support/processes.hpp"
+#include "../src/posix/isolation.hpp"
 
 #include <shmcheck/harness/exec_implementation.hpp>
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -123,3 +126,42 @@ TEST_P(Isolation, AChildThatCallsSetsidDiesWithTheDriver) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, Isolation, ::testing::ValuesIn(kModes), [](const auto& info) { return info.param; });
+
+// PR_SET_PDEATHSIG only covers a parent that dies after the child asked for it. A driver
+// whose shmcheck was SIGKILLed between clone and that prctl must not start (it would be an
+// orphan, pid 1 of its namespace, that nothing kills): the child looks after asking.
+TEST(ParentDeath, AChildWhoseParentEndedBeforeItAskedDoesNotStart) {
+  namespace detail = shmcheck::harness::detail;
+  const pid_t stand_in = fork();  // the "shmcheck" that will be gone
+  if (stand_in == 0) {
+    pause();
+    _exit(0);
+  }
+  ASSERT_GT(stand_in, 0);
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, stand_in, 0));
+  if (pidfd < 0) {
+    kill(stand_in, SIGKILL);
+    waitpid(stand_in, nullptr, 0);
+    GTEST_SKIP() << "no pidfd_open on this kernel: the race is open here";
+  }
+  EXPECT_FALSE(detail::has_ended(pidfd));
+  // Set up in a child of ours (setup_child asks for a parent-death signal for its caller).
+  const auto setup_in_child = [&]() {
+    const pid_t child = fork();
+    if (child == 0) {
+      const detail::ChildSetup s{getuid(), getgid(), false, false, pidfd};
+      const char* what = "";
+      _exit(detail::setup_child(s, &what) ? 0 : (std::string(what).find("parent ended") != std::string::npos ? 3 : 4));
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(setup_in_child(), 0) << "with the parent alive the child starts";
+  kill(stand_in, SIGKILL);
+  waitpid(stand_in, nullptr, 0);
+  EXPECT_TRUE(detail::has_ended(pidfd));
+  EXPECT_EQ(setup_in_child(), 3) << "with the parent gone the child refuses, naming why";
+  close(pidfd);
+  EXPECT_FALSE(detail::has_ended(-1)) << "no pidfd: cannot tell, so it does not refuse";
+}

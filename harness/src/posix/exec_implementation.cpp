@@ -103,10 +103,13 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   const detail::Isolation& iso = detail::isolation();
   isolated_ = iso.namespaces;
   isolation_ = iso.describe();
-  const detail::ChildSetup setup{geteuid(), getegid(), iso.user_namespace, iso.namespaces};
+  const int parent = detail::parent_pidfd();
+  const detail::ChildSetup setup{geteuid(), getegid(), iso.user_namespace, iso.namespaces, parent};
   const std::string cannot_execute = "cannot execute " + argv_[0] + ": ";
   pid_ = detail::start_process(detail::clone_flags(iso));
-  if (pid_ < 0) throw Broken(spec_ + ": fork failed: " + std::strerror(errno));
+  const int fork_errno = errno;
+  if (pid_ != 0 && parent >= 0) ::close(parent);
+  if (pid_ < 0) throw Broken(spec_ + ": fork failed: " + std::strerror(fork_errno));
   if (pid_ == 0) {
     // Only system calls from here to exec: the parent may have other threads.
     setpgid(0, 0);  // its own group: killing it kills everything it started

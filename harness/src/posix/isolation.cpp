@@ -1,6 +1,7 @@
 #include "isolation.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -66,7 +67,7 @@ Isolation probe() {
     iso.why_not = std::string("pipe: ") + std::strerror(errno);
     return iso;
   }
-  const ChildSetup setup{geteuid(), getegid(), iso.user_namespace, true};
+  const ChildSetup setup{geteuid(), getegid(), iso.user_namespace, true, -1};
   const pid_t pid = start_process(clone_flags(iso));
   if (pid == 0) {
     close(report[0]);
@@ -156,7 +157,27 @@ bool setup_child(const ChildSetup& s, const char** what) {
   // A SIGKILLed shmcheck takes its drivers with it; as pid 1 of its namespace, a driver's
   // death takes everything it started.
   *what = "prctl(PR_SET_PDEATHSIG)";
-  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0;
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return false;
+  if (has_ended(s.parent)) {
+    *what = "the parent ended before the driver started";
+    errno = ESRCH;
+    return false;
+  }
+  return true;
+}
+
+int parent_pidfd() {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(syscall(SYS_pidfd_open, getpid(), 0));
+#else
+  return -1;
+#endif
+}
+
+bool has_ended(int pidfd) {
+  if (pidfd < 0) return false;
+  pollfd p{pidfd, POLLIN, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & POLLIN) != 0;
 }
 
 void run_driver_under_init(char* const* argv, char* const* envp, int status_fd, const char* cannot_execute) {

@@ -49,8 +49,20 @@ struct ChildSetup {
   gid_t gid;
   bool user_namespace;
   bool private_dev_shm;
+  // The parent (shmcheck) as a pidfd, or -1: see parent_pidfd().
+  int parent;
 };
 bool setup_child(const ChildSetup& s, const char** what);
+
+// The calling process as a pidfd (close-on-exec), for the child to inherit, or -1 where the
+// kernel has none (before 5.3). PR_SET_PDEATHSIG only covers a parent that dies after the
+// child asked for it: one SIGKILLed between clone and that prctl would orphan the driver.
+// So the child asks, then looks whether the parent is still there; getppid() cannot tell,
+// as the first process of a PID namespace sees its parent as 0.
+int parent_pidfd();
+
+// Whether the process behind `pidfd` has ended (false for -1: cannot tell). Async-signal-safe.
+bool has_ended(int pidfd);
 
 // In the child, after setup_child, with the driver's stdin/stdout/stderr in place: stays the
 // namespace's first process (pid 1, which ignores the signals it sends itself and inherits
