@@ -4,6 +4,7 @@
 #include "observe.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/harness/interrupt.hpp>
 #include <shmcheck/harness/replay.hpp>
 
 #include <fmt/format.h>
@@ -144,7 +145,8 @@ std::vector<std::string> resolve_selection(const AuditData& data, const std::vec
 }
 
 AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
-                       const std::function<void(const AbiRun&, const std::vector<AuditCase>&)>& progress) {
+                       const std::function<void(const AbiRun&, const std::vector<AuditCase>&)>& progress,
+                       const std::function<void(const std::string&, const std::string&)>& starting) {
   AuditOutcome out;
   Environment env;
   env.audit_dir = data.dir;
@@ -163,9 +165,11 @@ AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
   std::vector<nlohmann::json> table_failures;
   out.runs.reserve(selection.size());  // AbiRun pointers below stay valid
   for (const auto& name : selection) {
+    if (harness::interrupted()) break;
     AbiRun run;
     std::vector<AuditCase> cases;
     const std::string repro = harness::replay_command("audit --abi " + harness::shell_word(name));
+    if (starting) starting(name, repro);
     if (name.rfind("python:", 0) == 0) {
       run.how = "cpython";
       run.python = name.substr(7);
@@ -205,6 +209,15 @@ AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
           cases.push_back({d, make_case("cas16", scenarios + "cas16", repro, s, message, 0)});
         }
       }
+    }
+    if (harness::interrupted()) {
+      // Its probe was killed by the interruption: what it said is cut short, not the ABI's.
+      cases.resize(1);
+      cases[0].result.verdict = Verdict::broken;
+      cases[0].result.message = harness::interruption();
+      if (progress) progress(run, cases);
+      out.cases.insert(out.cases.end(), cases.begin(), cases.end());
+      break;
     }
     out.runs.push_back(std::move(run));
     if (progress) progress(out.runs.back(), cases);

@@ -42,8 +42,12 @@ struct AuditOutcome {
 std::vector<std::string> resolve_selection(const AuditData& data, const std::vector<std::string>& select,
                                            const std::vector<std::string>& cpythons, const std::string& host_machine);
 
-// Runs the audit; `progress` is called as each ABI has been observed and judged.
+// Runs the audit; `starting` is called before each ABI is observed (with its selection name
+// and replay command), `progress` as each has been observed and judged. An interrupted run
+// (harness/interrupt.hpp) stops after the ABI under way, which is judged `broken`, not by
+// what its killed probe said; the section then holds the ABIs observed before.
 AuditOutcome run_audit(const AuditData& data, const AuditOptions& options,
-                       const std::function<void(const AbiRun&, const std::vector<AuditCase>&)>& progress);
+                       const std::function<void(const AbiRun&, const std::vector<AuditCase>&)>& progress,
+                       const std::function<void(const std::string&, const std::string&)>& starting = {});
 
 }  // namespace shmcheck::audit

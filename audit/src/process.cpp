@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include <shmcheck/harness/interrupt.hpp>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -7,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,9 +82,13 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::map<s
     return r;
   }
   const auto t0 = std::chrono::steady_clock::now();
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);  // the probe's workers, qemu's and wine's processes: one group to kill
+    // A SIGKILLed shmcheck takes the probe with it (the probe's own workers die with it in
+    // turn); a parent gone before the prctl is seen in getppid().
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(126);
     dup2(out[1], STDOUT_FILENO);
     dup2(err[1], STDERR_FILENO);
     close(out[0]), close(out[1]), close(err[0]), close(err[1]);
@@ -101,6 +108,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::map<s
     return r;
   }
   setpgid(pid, pid);  // also from here: no race with the child's own call
+  harness::register_group(pid);  // an interrupted shmcheck kills it at once
   r.started = true;
   fcntl(out[0], F_SETFL, O_NONBLOCK);
   fcntl(err[0], F_SETFL, O_NONBLOCK);
@@ -117,13 +125,19 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::map<s
     else usleep(20000);
     drain(fds[0], r.out);
     drain(fds[1], r.err);
-    if (waitpid(pid, &status, WNOHANG) == pid) exited = true;
-    else if (std::chrono::steady_clock::now() > deadline) {
+    siginfo_t info{};
+    // WNOWAIT: ended but not reaped, so that its group id cannot be anybody else's yet.
+    if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) {
+      kill(-pid, SIGKILL);  // what it left running in its group ends with it
+      waitpid(pid, &status, 0);
+      exited = true;
+    } else if (std::chrono::steady_clock::now() > deadline) {
       kill(-pid, SIGKILL);
       waitpid(pid, &status, 0);
       r.timed_out = exited = true;
     }
   }
+  harness::unregister_group(pid);
   drain(fds[0], r.out);
   drain(fds[1], r.err);
   for (int fd : fds)

@@ -19,6 +19,13 @@ AuditRan audit_suite(const std::string& audit_dir, const AuditOptions& options, 
       if (std::find(ran.impls.begin(), ran.impls.end(), c.impl.spec) == ran.impls.end()) ran.impls.push_back(c.impl.spec);
       results.record(c.impl.spec, {}, c.result);
     }
+  }, [&](const std::string& name, const std::string& repro) {
+    // On disk before its probe runs: a run killed here says which ABI it was observing.
+    harness::CaseResult r;
+    r.suite = "audit";
+    r.id = "table";
+    r.repro = repro;
+    results.begin(name, r);
   });
   results.set_section("audit", outcome.section);
   ran.work_dir = outcome.work_dir;
