@@ -75,7 +75,27 @@ TEST(Concurrency, ProcessesAllocatingFromOneArenaNeverShareABlock) {
   EXPECT_EQ(mine, 0);
 }
 
+// Whether malloc itself survives a fork while other threads allocate: glibc's does (its
+// fork handler takes the arena locks). AddressSanitizer's allocator before LLVM 18 does not
+// (no pthread_atfork handler until llvm-project PR 75290; Debian 12's GCC 12 and clang 14
+// runtimes predate it): a child forked while a thread holds a size-class lock hangs in its
+// first malloc (gdb: SizeClassAllocator64::GetFromAllocator, in std::vector's growth), in 1
+// run of this test in 9 to 24 here. The test would then measure the sanitizer.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kForkSafeMalloc = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kForkSafeMalloc = false;
+#else
+constexpr bool kForkSafeMalloc = true;
+#endif
+#else
+constexpr bool kForkSafeMalloc = true;
+#endif
+
 TEST(Concurrency, ForkWhileOtherThreadsAllocateLeavesAUsableHeapInTheChild) {
+  if (!kForkSafeMalloc)
+    GTEST_SKIP() << "unsupported under AddressSanitizer before LLVM 18: its malloc is not fork-safe (llvm-project PR 75290)";
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t)
