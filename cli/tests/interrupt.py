@@ -14,7 +14,8 @@ random delay, and then checks:
 - for SIGINT and SIGTERM: exit status 128 + signal, results.json is valid JSON, says
   `interrupted` and has a `broken` result whose message says so (unless the run had already
   finished: then exit 0, counted apart; or the signal fell between two cases, when none was
-  under way to be cut short: counted apart too).
+  under way to be cut short, or before shmcheck had installed its handlers, when it dies of
+  the signal having written nothing: counted apart too).
 Prints one line per trial and a summary; exit status 1 when any trial left something.
 Standard library only.
 """
@@ -105,6 +106,10 @@ def trial(shmcheck, impl, case, sig, delay, workdir):
         return problems, 'killed'
     if rc == 0:
         return problems, 'finished first'
+    if rc == -sig and not os.path.exists(out):
+        # Before main() installed its handlers (a sanitizer's start-up can take that long):
+        # the default action, with nothing started and nothing written.
+        return problems, 'stopped before it began'
     if rc != 128 + sig:
         problems.append('exit status %s, not %d: %s' % (rc, 128 + sig, err.decode(errors='replace')[-500:]))
     try:

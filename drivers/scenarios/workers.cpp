@@ -116,6 +116,9 @@ void WorkerGroup::start(int w, const std::function<int(int, void*)>& body, bool 
 }
 
 bool WorkerGroup::release(Clock::time_point deadline) {
+  // Killed workers that had all arrived before the kill would otherwise be "released", and
+  // the scenario would go on to judge processes that are gone.
+  if (workers_killed()) return false;
   for (int k = 0; control().arrived.load() < barrier_workers_; ++k) {
     if (Clock::now() >= deadline || workers_killed()) return false;
     // A worker that died before it arrived never will (killed from outside: the OOM killer,
