@@ -75,7 +75,7 @@ Judgement judge_counter(const StressCase& c, const std::vector<json>& trials) {
     if (exact && t.contains("history") && j.verdict == Verdict::pass) {
       std::vector<Increment> history;
       for (const auto& r : t.at("history"))
-        history.push_back({r.at(0).get<int>(), as_int(r.at(1)), as_int(r.at(2)), as_int(r.at(3)), as_int(r.at(4))});
+        history.push_back({static_cast<int>(std::clamp<std::int64_t>(as_int(r.at(0)), -1, 1 << 20)), as_int(r.at(1)), as_int(r.at(2)), as_int(r.at(3)), as_int(r.at(4))});
       const std::string why = check_counter_history(std::move(history), c.params.value("procs", 1), c.params.value("ops", 0));
       if (!why.empty()) {
         j.verdict = Verdict::fail;

@@ -1,5 +1,6 @@
 #include <shmcheck/harness/census.hpp>
 
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -12,9 +13,21 @@ nlohmann::json census_json(const Census& c) {
           {"fds", c.open_fds},    {"mappings", c.map_lines}};
 }
 
+namespace {
+
+// A count a driver reported: get<long>() of a float out of range, or the difference of two
+// extreme integers, would be undefined behaviour on a driver's say-so.
+long count_of(const nlohmann::json& j) {
+  if (!j.is_number_integer() || j.get<std::int64_t>() < 0 || j.get<std::int64_t>() > (std::int64_t{1} << 40))
+    throw nlohmann::json::type_error::create(302, "a count must be a whole number from 0 to 2^40, not " + j.dump(), &j);
+  return static_cast<long>(j.get<std::int64_t>());
+}
+
+}  // namespace
+
 nlohmann::json census_diff(const nlohmann::json& before, const nlohmann::json& after) {
-  nlohmann::json diff = {{"fds", after.at("fds").get<long>() - before.at("fds").get<long>()},
-                         {"mappings", after.at("mappings").get<long>() - before.at("mappings").get<long>()}};
+  nlohmann::json diff = {{"fds", count_of(after.at("fds")) - count_of(before.at("fds"))},
+                         {"mappings", count_of(after.at("mappings")) - count_of(before.at("mappings"))}};
   for (const char* list : {"dev_shm", "sysv", "processes"}) {
     const auto a = before.at(list).get<std::set<std::string>>(), b = after.at(list).get<std::set<std::string>>();
     nlohmann::json added = nlohmann::json::array(), removed = nlohmann::json::array();

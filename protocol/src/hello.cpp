@@ -1,6 +1,20 @@
 #include <shmcheck/protocol/hello.hpp>
 
+#include <cstdint>
+
 namespace shmcheck::protocol {
+
+namespace {
+
+// A size or alignment in bytes, as the schema has it: a whole number, here also a plausible
+// one. get<int>() of 7e78 (a driver's bytes) is undefined behaviour, found by fuzz_hello.
+int byte_count(const nlohmann::json& j) {
+  if (!j.is_number_integer() || j.get<std::int64_t>() < 0 || j.get<std::int64_t>() > 4096)
+    throw nlohmann::json::type_error::create(302, "a size or alignment must be a whole number of bytes from 0 to 4096, not " + j.dump(), &j);
+  return static_cast<int>(j.get<std::int64_t>());
+}
+
+}  // namespace
 
 Description Description::from_hello(const std::string& spec, const nlohmann::json& h) {
   Description d;
@@ -15,7 +29,7 @@ Description Description::from_hello(const std::string& spec, const nlohmann::jso
   caps.typecodes = c.at("typecodes").get<std::string>();
   if (c.contains("sizes"))
     for (const auto& [code, sz] : c.at("sizes").items())
-      if (code.size() == 1) caps.sizes[code[0]] = {sz.at(0).get<int>(), sz.at(1).get<int>()};
+      if (code.size() == 1) caps.sizes[code[0]] = {byte_count(sz.at(0)), byte_count(sz.at(1))};
   caps.robust_lock = c.value("robust_lock", false);
   caps.atomic_ops = c.value("atomic_ops", false);
   caps.child = c.value("child", false);
