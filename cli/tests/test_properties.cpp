@@ -26,11 +26,18 @@ struct Target {
 };
 void PrintTo(const Target& t, std::ostream* os) { *os << t.spec; }
 
+// The Pythons CMake found: "name=path,name=path" (Debian's always, pyenv's where present).
 std::vector<Target> targets() {
   std::vector<Target> t{{"ref", "ref"}, {"boost", "boost"}};
-  for (const auto& [name, python] : {std::pair{"cpython_3_8", SHMCHECK_PYTHON_3_8}, {"cpython_3_11", SHMCHECK_PYTHON_3_11},
-                                     {"cpython_3_13", SHMCHECK_PYTHON_3_13}})
-    t.push_back({name, std::string("cpython:") + python});
+  const std::string pythons = SHMCHECK_PROPERTY_PYTHONS;
+  for (std::size_t at = 0; at < pythons.size();) {
+    std::size_t end = pythons.find(',', at);
+    if (end == std::string::npos) end = pythons.size();
+    const std::string entry = pythons.substr(at, end - at);
+    if (const auto eq = entry.find('='); eq != std::string::npos)
+      t.push_back({entry.substr(0, eq), "python:" + entry.substr(eq + 1)});
+    at = end + 1;
+  }
   return t;
 }
 
