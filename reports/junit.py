@@ -1,9 +1,14 @@
 """JUnit XML for CI systems: one <testsuite> per implementation x suite (x platform when merged).
 
-Mapping: an unexpected fail is a <failure>, an unexpected broken an <error>, unsupported and
-inconclusive are <skipped> with the reason. A fail or broken that the implementation's
-expectations file lists is a pass with a property that says so, as shmcheck's exit status
-does not count it either.
+Mapping, as pytest writes its xfail and xpass (README, "JUnit"):
+- an unexpected fail is a <failure>, an unexpected broken an <error>;
+- a fail or broken that the implementation's expectations file lists is <skipped> whose message
+  starts "expected fail: " (or "expected broken: ") and gives the expectation's reason: not
+  counted as a failure, as shmcheck's exit status does not count it, yet not a green either;
+- unsupported and inconclusive are <skipped> whose message starts with the verdict and says why;
+- a pass the expectations file said would fail (the file is stale) is a pass whose
+  <system-out> says "XPASS", with the property expected_fail_but_passed.
+Every case carries its verdict, seed and replay command as properties.
 """
 
 import collections
@@ -71,7 +76,16 @@ def testsuites(docs):
             elif k == "stale":
                 extra.append(("expected_fail_but_passed", row["expectation"]))
             _properties(case, extra)
-            if k == "unexpected-fail":
+            if k in ("expected-fail", "expected-broken"):
+                counts["skipped"] += 1
+                reason = row.get("expectation") or "listed in the expectations file"
+                ET.SubElement(case, "skipped", type="xfail",
+                              message=clean(f"expected {row['verdict']}: {reason}")).text = clean(_case_text(row))
+            elif k == "stale":
+                ET.SubElement(case, "system-out").text = clean(
+                    f"XPASS: expected to fail ({row.get('expectation') or 'expectations file'}) but passed:"
+                    " the expectations file is stale for this implementation")
+            elif k == "unexpected-fail":
                 counts["failures"] += 1
                 ET.SubElement(case, "failure", message=clean(row["message"] or "fail"), type="fail").text = clean(_case_text(row))
             elif k == "unexpected-broken":
@@ -79,7 +93,7 @@ def testsuites(docs):
                 ET.SubElement(case, "error", message=clean(row["message"] or "broken"), type="broken").text = clean(_case_text(row))
             elif k in ("unsupported", "inconclusive"):
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=clean(f"{k}: {row['message']}" if row["message"] else k))
+                ET.SubElement(case, "skipped", type=k, message=clean(f"{k}: {row['message']}" if row["message"] else k))
         for key in ("tests", "failures", "errors", "skipped"):
             suite_el.set(key, str(counts[key]))
         suite_el.set("time", f"{counts['time']:.6f}")

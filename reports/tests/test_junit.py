@@ -16,7 +16,7 @@ def expected_counts(results):
             c["failures"] += 1
         elif r["verdict"] == "broken" and not r["expected"]:
             c["errors"] += 1
-        elif r["verdict"] in ("unsupported", "inconclusive"):
+        elif r["verdict"] in ("unsupported", "inconclusive") or r["verdict"] in ("fail", "broken") and r["expected"]:
             c["skipped"] += 1
     return c
 
@@ -35,7 +35,7 @@ class JUnit(helpers.TempDirTest):
         want = expected_counts(self.doc["results"])
         self.assertEqual(want["failures"], 2)  # the fixture has some of each, or this proves little
         self.assertEqual(want["errors"], 1)
-        self.assertEqual(want["skipped"], 13)
+        self.assertEqual(want["skipped"], 13 + 7)  # 13 unsupported or inconclusive, 7 expected failures
         for key in ("tests", "failures", "errors", "skipped"):
             self.assertEqual(int(root.get(key)), want[key], key)
         self.assertEqual(len(root.findall(".//testcase")), want["tests"])
@@ -52,14 +52,36 @@ class JUnit(helpers.TempDirTest):
             for key in ("tests", "failures", "errors", "skipped"):
                 self.assertEqual(int(suite.get(key)), want[key], (suite.get("name"), key))
 
-    def test_expected_failure_is_a_pass_with_a_property(self):
+    def test_expected_failure_is_skipped_with_its_reason_as_pytest_writes_xfail(self):
         root = self.parse([self.doc])
         case = root.find(".//testsuite[@name='cpython:/root/.pyenv/versions/3.12.1/bin/python/spec']"
                          "/testcase[@name='dead-owner-released']")
         self.assertIsNone(case.find("failure"))
+        skipped = case.find("skipped")
+        self.assertEqual(skipped.get("type"), "xfail")
+        self.assertTrue(skipped.get("message").startswith("expected fail: "), skipped.get("message"))
+        self.assertIn("dead owner is never reported", skipped.get("message"))
         props = {p.get("name"): p.get("value") for p in case.findall("properties/property")}
         self.assertIn("dead owner is never reported", props["expected_fail"])
         self.assertEqual(props["verdict"], "fail")
+
+    def test_a_pass_the_expectations_said_would_fail_is_visible(self):
+        doc = helpers.full()
+        row = next(r for r in doc["results"] if r["verdict"] == "pass")
+        row.update(expected=True, expectation="gh-0: was broken in 3.12.0")
+        case = self.parse([doc]).find(f".//testcase[@name='{row['case']}']")
+        self.assertIsNone(case.find("failure"))
+        self.assertIsNone(case.find("skipped"))
+        self.assertIn("XPASS", case.find("system-out").text)
+        self.assertIn("gh-0: was broken in 3.12.0", case.find("system-out").text)
+
+    def test_broken_is_an_error_and_inconclusive_a_skip_that_says_so(self):
+        root = self.parse([self.doc])
+        for error in root.findall(".//testcase/error"):
+            self.assertEqual(error.get("type"), "broken")
+        types = {s.get("type") for s in root.findall(".//testcase/skipped")}
+        self.assertLessEqual(types, {"xfail", "unsupported", "inconclusive"})
+        self.assertIn("inconclusive", types)
 
     def test_failure_carries_message_counterexample_seed_and_repro(self):
         root = self.parse([self.doc])
