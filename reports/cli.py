@@ -5,6 +5,7 @@ reported an error (performance), 2 bad usage or a file that is not a results doc
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -12,6 +13,9 @@ from . import load, output
 
 EXIT_INVALID = 1
 EXIT_INPUT = 2
+# merge: a platform failed (1) or broke (3) unexpectedly, as shmcheck's exit status says it.
+EXIT_FAIL = 1
+EXIT_BROKEN = 3
 
 
 def _load_all(paths):
@@ -47,12 +51,20 @@ def cmd_junit(args):
 
 def cmd_merge(args):
     from . import html, junit, merge
+    if args.platform and len(args.platform) != len(args.results):
+        raise load.InputError(f"--platform is given {len(args.platform)} times for {len(args.results)} files: "
+                              "once per file, in order, or not at all (each file's host names it)")
     docs = _load_all(args.results)
-    view = merge.merged_view(docs, args.results)
+    view = merge.merged_view(merge.group(merge.expand(docs, args.results, args.platform)))
     path = html.write(args.out, html.render_merged(view))
     junit_path = junit.write(view["docs"], os.path.join(args.out, "junit.xml"))
-    print(f"report: {path}\njunit: {junit_path}")
-    return 0
+    merged_path = output.write_text(os.path.join(args.out, "results.json"),
+                                    json.dumps(merge.merged_document(view), indent=1, ensure_ascii=False) + "\n")
+    print(f"report: {path}\njunit: {junit_path}\nresults: {merged_path}")
+    for p in view["platforms"]:
+        print(f"{p['label']}: {p['headline']}")
+    # As shmcheck's own exit status: what nobody expected decides it, fail before broken.
+    return {"fail": EXIT_FAIL, "broken": EXIT_BROKEN}.get(view["state"], 0)
 
 
 def validate_file(path, upgrade=False):
@@ -156,9 +168,13 @@ def parser():
     j.add_argument("results", nargs="+")
     j.add_argument("-o", "--out", required=True, metavar="FILE")
     j.set_defaults(run=cmd_junit)
-    m = sub.add_parser("merge", help="one report with a column per platform: DIR/index.html and DIR/junit.xml")
-    m.add_argument("results", nargs="+", help="one results.json per machine")
-    m.add_argument("-o", "--out", required=True, metavar="DIR")
+    m = sub.add_parser("merge", help="one report with a column per platform: DIR/index.html, DIR/junit.xml and a merged "
+                       "DIR/results.json (which can be merged again); exit 1 if a platform failed, 3 if one broke")
+    m.add_argument("results", nargs="+", help="results.json files: those of one platform (its suites, its shards) are "
+                   "combined into its column; a merged results.json brings its platforms")
+    m.add_argument("-o", "--out", required=True, metavar="DIR", help="DIR/index.html, DIR/junit.xml, DIR/results.json")
+    m.add_argument("--platform", action="append", metavar="NAME",
+                   help="the platform of each file, once per file in order (default: its host's OS and machine)")
     m.set_defaults(run=cmd_merge)
     v = sub.add_parser("validate", help=f"check files against the {load.CURRENT} schema")
     v.add_argument("results", nargs="+")

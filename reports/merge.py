@@ -48,12 +48,36 @@ def platform_label(doc):
     return f"{host['os']} {host['machine']}"
 
 
-def label_platforms(docs, sources):
-    """A distinct name per file: its host's OS and machine, and the file name if two agree."""
-    labels = [platform_label(d) for d in docs]
-    counts = collections.Counter(labels)
-    return [f"{label} ({pathlib.Path(src).parent.name or pathlib.Path(src).stem})" if counts[label] > 1 else label
-            for label, src in zip(labels, sources)]
+def expand(docs, sources, names=None):
+    """(platform, source, document) for each platform in the inputs.
+
+    A merged document (run.merged) gives back the platforms it holds, under their names; any
+    other input is one platform, named by `names` (reports merge --platform, one per input)
+    or by its host's OS and machine.
+    """
+    out = []
+    for i, (doc, src) in enumerate(zip(docs, sources)):
+        merged = doc["run"].get("merged")
+        if isinstance(merged, list) and merged:
+            for entry in merged:
+                sub = {"schema": doc["schema"], "run": entry["run"], "implementations": entry["implementations"],
+                       "results": [r for r in doc["results"] if r.get("platform") == entry["platform"]]}
+                sub.update(entry.get("sections", {}))
+                out.append((entry["platform"], entry.get("source", src), sub))
+        else:
+            out.append((names[i] if names and names[i] else platform_label(doc), src, doc))
+    return out
+
+
+def group(expanded):
+    """One (platform, sources, document) per platform: the files of one platform (its suites
+    written apart, its shards) combined, as `html` combines the files of one machine."""
+    by_label = collections.OrderedDict()
+    for label, src, doc in expanded:
+        docs, sources = by_label.setdefault(label, ([], []))
+        docs.append(doc)
+        sources.append(src)
+    return [(label, ", ".join(sources), combine(docs)) for label, (docs, sources) in by_label.items()]
 
 
 def impl_key(impl):
@@ -76,9 +100,11 @@ def tag(docs, labels):
     return tagged
 
 
-def merged_view(docs, sources):
-    labels = label_platforms(docs, sources)
-    docs = tag(docs, labels)
+def merged_view(groups):
+    """The merged report's view of (platform, source, document) groups (see group())."""
+    labels = [label for label, _, _ in groups]
+    sources = [src for _, src, _ in groups]
+    docs = tag([doc for _, _, doc in groups], labels)
     keys, broken = [], {}
     cells = collections.defaultdict(model.Tally)
     verdicts = collections.OrderedDict()
@@ -117,3 +143,29 @@ def merged_view(docs, sources):
 def _kinds(rows):
     """The verdicts of one case across platforms, as they count (None: not run there)."""
     return {model.kind(r) if r else None for r in rows}
+
+
+def merged_document(view):
+    """A version-1 results.json that holds every platform, and can be merged again: results
+    carry their platform; each platform's run, implementations and sections are kept in
+    run.merged (expand() reads them back). Its own run is the first platform's, with the
+    duration of them all."""
+    runs = []
+    implementations, specs = [], set()
+    results = []
+    for p, doc in zip(view["platforms"], view["docs"]):
+        run = {k: v for k, v in doc["run"].items() if k not in ("running", "merged")}
+        runs.append({"platform": p["label"], "source": p["source"], "run": run,
+                     "implementations": doc["implementations"],
+                     "sections": {name: doc[name] for name in SECTION_LISTS if name in doc}})
+        for impl in doc["implementations"]:
+            if impl["spec"] not in specs:
+                specs.add(impl["spec"])
+                implementations.append(impl)
+        results.extend(doc["results"])
+    first = view["docs"][0]
+    run = {k: v for k, v in first["run"].items() if k not in ("running", "merged")}
+    durations = [r["run"].get("duration_seconds") for r in runs]
+    run["duration_seconds"] = None if None in durations else sum(durations)
+    run["merged"] = runs
+    return {"schema": first["schema"], "run": run, "implementations": implementations, "results": results}

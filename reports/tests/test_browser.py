@@ -89,7 +89,7 @@ class MergedReport(unittest.TestCase):
     def test_loads_without_console_messages_and_has_the_matrix(self):
         out = helpers.artifacts_dir("browser")
         docs = [load.load(helpers.FULL), load.load(helpers.ARM)]
-        index = pathlib.Path(html.write(str(out / "merged"), html.render_merged(merge.merged_view(docs, ["x86.json", "arm.json"]))))
+        index = pathlib.Path(html.write(str(out / "merged"), html.render_merged(merge.merged_view(merge.group(merge.expand(docs, ["x86.json", "arm.json"]))))))
         dom, console = chromium("--dump-dom", index.as_uri())
         self.assertEqual(console, [])
         self.assertIn('id="summary-matrix"', dom)

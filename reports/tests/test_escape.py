@@ -16,7 +16,8 @@ class Escaping(unittest.TestCase):
     def setUpClass(cls):
         doc = load.load(helpers.HOSTILE)
         cls.single = html.render_single(doc, [str(helpers.HOSTILE)])
-        cls.merged = html.render_merged(merge.merged_view([doc, load.load(helpers.FULL)], ["a/r.json", "b/r.json"]))
+        cls.merged = html.render_merged(merge.merged_view(merge.group(merge.expand(
+            [doc, load.load(helpers.FULL)], ["a/r.json", "b/r.json"], ["a", "b"]))))  # two platforms
 
     def check(self, page):
         for raw in PAYLOADS:
