@@ -29,6 +29,10 @@ inline constexpr const char* exit_status_help =
 const std::string& command_line();
 void set_command_line(int argc, char** argv);
 
+// "unknown subcommand 'X' of shmcheck list (known: impls, typecodes)" when the command line
+// names a subcommand that `app` (or the subcommand it chose) does not have; else "".
+std::string unknown_subcommand(const CLI::App& app, int argc, char** argv);
+
 void add_list(CLI::App& app, int& status);
 void add_run(CLI::App& app, int& status);
 void add_driver(CLI::App& app, int& status);

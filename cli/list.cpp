@@ -1,4 +1,5 @@
-// shmcheck list typecodes: the typecode table of this platform.
+// shmcheck list typecodes and list impls: the typecode table of this platform, and each
+// implementation's hello (text, or JSON with --json).
 #include "commands.hpp"
 #include "options.hpp"
 #include "registry.hpp"
@@ -69,12 +70,27 @@ std::map<std::string, MutantInfo> mutant_infos(const std::vector<std::string>& s
   return out;
 }
 
-int list_impls(std::vector<std::string> specs, int timeout_ms) {
+int list_impls(std::vector<std::string> specs, int timeout_ms, bool as_json) {
   if (specs.empty()) specs = {"ref", "boost", "python:all", "mutant:all"};
   int status = ok;
   specs = expand_specs(specs);
   const auto mutants = mutant_infos(specs);
+  nlohmann::json listed = nlohmann::json::array();
   for (const auto& spec : specs) {
+    if (as_json) {
+      // The entries of results.json's implementations[], and a mutant's seeded fault.
+      nlohmann::json entry;
+      try {
+        entry = open_implementation(spec, std::chrono::milliseconds(timeout_ms))->describe().to_json();
+      } catch (const harness::Broken& e) {
+        status = broke;
+        entry = {{"spec", spec}, {"broken", harness::reason_with_stderr(e)}};
+      }
+      if (auto m = mutants.find(spec); m != mutants.end())
+        entry["fault"] = {{"description", m->second.description}, {"suite", m->second.suite}};
+      listed.push_back(std::move(entry));
+      continue;
+    }
     try {
       auto impl = open_implementation(spec, std::chrono::milliseconds(timeout_ms));
       const auto& d = impl->describe();
@@ -88,6 +104,8 @@ int list_impls(std::vector<std::string> specs, int timeout_ms) {
     if (auto m = mutants.find(spec); m != mutants.end())
       std::cout << fmt::format("{:<44} fault: {} (expected to be caught by the {} suite)\n", "", m->second.description, m->second.suite);
   }
+  // A driver's text that is not UTF-8 is replaced (U+FFFD), never an abort of the listing.
+  if (as_json) std::cout << listed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return status;
 }
 
@@ -108,7 +126,9 @@ void add_list(CLI::App& app, int& status) {
   auto timeout_ms = std::make_shared<int>(10000);
   impls->add_option("--impl", *specs, "Implementation spec (default: ref, boost, python:all and mutant:all)");
   impls->add_option("--timeout-ms", *timeout_ms, "Per-request deadline for drivers")->capture_default_str()->check(timeout_ms_value());
-  impls->callback([&status, specs, timeout_ms] { status = list_impls(*specs, *timeout_ms); });
+  auto impls_json = std::make_shared<bool>(false);
+  impls->add_flag("--json", *impls_json, "Print JSON (results.json's implementations[] entries) instead of text");
+  impls->callback([&status, specs, timeout_ms, impls_json] { status = list_impls(*specs, *timeout_ms, *impls_json); });
 }
 
 }  // namespace shmcheck::cli

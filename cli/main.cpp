@@ -43,6 +43,12 @@ int main(int argc, char** argv) {
   shmcheck::cli::add_properties(app, status);
   shmcheck::cli::add_stress(app, status);
   shmcheck::cli::add_audit(app, status);
+  // CLI11 answers `shmcheck report --help` with the main help and exit 0, as if "report" were
+  // nothing: a subcommand nobody has is bad usage, with or without --help.
+  if (const std::string unknown = shmcheck::cli::unknown_subcommand(app, argc, argv); !unknown.empty()) {
+    std::cerr << "shmcheck: " << shmcheck::protocol::for_console(unknown) << "\n";
+    return shmcheck::cli::usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

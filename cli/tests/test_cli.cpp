@@ -55,6 +55,27 @@ TEST(Cli, EverySubcommandHasHelp) {
   }
 }
 
+// `shmcheck report --help` printed the main help and exited 0 (issue 15).
+TEST(Cli, AnUnknownSubcommandIsBadUsageWithOrWithoutHelp) {
+  for (const char* cmd : {"report", "report --help", "list foo", "list foo --help", "--help report"}) {
+    const CliRun r = shmcheck(cmd);
+    EXPECT_EQ(r.status, 2) << cmd << ": " << r.out;
+    EXPECT_NE(r.out.find("unknown subcommand"), std::string::npos) << cmd << ": " << r.out;
+    EXPECT_NE(r.out.find("known: "), std::string::npos) << cmd << ": " << r.out;
+  }
+}
+
+// `list impls --json` was refused while `list typecodes --json` printed JSON (issue 15).
+TEST(Cli, ListImplsPrintsJsonAsResultsJsonHasIt) {
+  const CliRun r = shmcheck("list impls --impl ref --impl 'exec:/nonexistent/driver' --json 2>/dev/null");
+  EXPECT_EQ(r.status, 3) << r.out;  // the second cannot start: broken
+  const std::string out = r.out;
+  EXPECT_EQ(out.rfind("[", 0), 0u) << out;
+  for (const char* field : {"\"spec\": \"ref\"", "\"name\": \"shmcheck-ref\"", "\"capabilities\"", "\"typecodes\"",
+                            "\"spec\": \"exec:/nonexistent/driver\"", "\"broken\""})
+    EXPECT_NE(out.find(field), std::string::npos) << field << " in " << out;
+}
+
 TEST(Cli, SpecSuitePassesOnTheReferenceAndPrintsItsSeed) {
   const CliRun r = shmcheck("run --impl ref --suite spec --seed 7");
   EXPECT_EQ(r.status, 0) << r.out;

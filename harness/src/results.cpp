@@ -42,24 +42,7 @@ Results::Results(std::string json_path, std::uint64_t seed, std::string command,
 void Results::implementation(const Description& d, const std::string& isolation) {
   for (const auto& known : doc_["implementations"])
     if (known.at("spec") == d.spec) return;
-  const auto& c = d.capabilities;
-  nlohmann::json sizes = nlohmann::json::object();
-  for (const auto& [code, sa] : c.sizes) sizes[std::string(1, code)] = {sa.first, sa.second};
-  nlohmann::json entry = {{"spec", d.spec},
-                           {"name", d.name},
-                           {"version", d.version},
-                           {"platform", d.platform},
-                           {"capabilities",
-                            {{"typecodes", c.typecodes},
-                             {"sizes", sizes},
-                             {"robust_lock", c.robust_lock},
-                             {"atomic_ops", c.atomic_ops},
-                             {"child", c.child},
-                             {"async_child", c.async_child},
-                             {"start_methods", c.start_methods},
-                             {"scenarios", c.scenarios}}}};
-  if (!d.language.is_null()) entry["language"] = d.language;
-  if (!d.module.is_null()) entry["module"] = d.module;
+  nlohmann::json entry = d.to_json();
   if (!isolation.empty()) entry["isolation"] = isolation;
   doc_["implementations"].push_back(recordable(entry));
   save();

@@ -39,6 +39,28 @@ Description Description::from_hello(const std::string& spec, const nlohmann::jso
   return d;
 }
 
+nlohmann::json Description::to_json() const {
+  const auto& c = capabilities;
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const auto& [code, sa] : c.sizes) sizes[std::string(1, code)] = {sa.first, sa.second};
+  nlohmann::json entry = {{"spec", spec},
+                          {"name", name},
+                          {"version", version},
+                          {"platform", platform},
+                          {"capabilities",
+                           {{"typecodes", c.typecodes},
+                            {"sizes", sizes},
+                            {"robust_lock", c.robust_lock},
+                            {"atomic_ops", c.atomic_ops},
+                            {"child", c.child},
+                            {"async_child", c.async_child},
+                            {"start_methods", c.start_methods},
+                            {"scenarios", c.scenarios}}}};
+  if (!language.is_null()) entry["language"] = language;
+  if (!module.is_null()) entry["module"] = module;
+  return entry;
+}
+
 std::string Description::label() const {
   std::string out = name + (version.empty() ? "" : " " + version);
   auto text = [](const nlohmann::json& j, const char* key) {

@@ -36,6 +36,8 @@ struct Description {
   // What it is, for people: "cpython 3.11.7", "pypy 7.3.11 (python 3.9.16) + billiard 4.1.0"
   // (the standard module goes unsaid).
   std::string label() const;
+  // As results.json's implementations[] entry and `shmcheck list impls --json` show it.
+  nlohmann::json to_json() const;
 };
 
 }  // namespace shmcheck::protocol
