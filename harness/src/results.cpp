@@ -64,10 +64,12 @@ void Results::begin(const std::string& impl, const CaseResult& r) {
 }
 
 void Results::note(const std::string& line, const nlohmann::json& fields) {
-  if (progress_) std::cerr << "\r\033[K" << std::flush;
-  std::cout << line << std::flush;
+  // On disk before it is printed: whoever sees the line and stops the run (a CI timeout, a
+  // user's ^C, SIGKILL) finds it in results.json too.
   if (doc_["run"].contains("running")) doc_["run"]["running"].update(fields);
   save();
+  if (progress_) std::cerr << "\r\033[K" << std::flush;
+  std::cout << line << std::flush;
 }
 
 void Results::section(const std::string& name, const std::string& list, const nlohmann::json& row) {
