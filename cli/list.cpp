@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace shmcheck::cli {
 namespace {
@@ -75,33 +76,30 @@ int list_impls(std::vector<std::string> specs, int timeout_ms, bool as_json) {
   int status = ok;
   specs = expand_specs(specs);
   const auto mutants = mutant_infos(specs);
-  nlohmann::json listed = nlohmann::json::array();
+  nlohmann::json listed = nlohmann::json::array();  // --json: results.json's implementations[] entries
   for (const auto& spec : specs) {
+    std::optional<harness::Description> d;
+    std::string broken;
+    try {
+      d = open_implementation(spec, std::chrono::milliseconds(timeout_ms))->describe();
+    } catch (const harness::Broken& e) {
+      status = broke;
+      broken = harness::reason_with_stderr(e);
+    }
+    const auto m = mutants.find(spec);
     if (as_json) {
-      // The entries of results.json's implementations[], and a mutant's seeded fault.
-      nlohmann::json entry;
-      try {
-        entry = open_implementation(spec, std::chrono::milliseconds(timeout_ms))->describe().to_json();
-      } catch (const harness::Broken& e) {
-        status = broke;
-        entry = {{"spec", spec}, {"broken", harness::reason_with_stderr(e)}};
-      }
-      if (auto m = mutants.find(spec); m != mutants.end())
-        entry["fault"] = {{"description", m->second.description}, {"suite", m->second.suite}};
+      nlohmann::json entry = d ? d->to_json() : nlohmann::json{{"spec", spec}, {"broken", broken}};
+      if (m != mutants.end()) entry["fault"] = {{"description", m->second.description}, {"suite", m->second.suite}};
       listed.push_back(std::move(entry));
       continue;
     }
-    try {
-      auto impl = open_implementation(spec, std::chrono::milliseconds(timeout_ms));
-      const auto& d = impl->describe();
-      // What it says of itself, escaped (driver_text.hpp): no escape sequence reaches the terminal.
-      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, protocol::for_console(d.label(), 400, false), "",
-                               protocol::for_console(capability_text(d.capabilities), protocol::kConsoleTextMax, false));
-    } catch (const harness::Broken& e) {
-      status = broke;
-      std::cout << fmt::format("{:<44} broken: {}\n", spec, protocol::for_console(harness::reason_with_stderr(e)));
-    }
-    if (auto m = mutants.find(spec); m != mutants.end())
+    // What it says of itself, escaped (driver_text.hpp): no escape sequence reaches the terminal.
+    if (d)
+      std::cout << fmt::format("{:<44} {}\n{:<44} {}\n", spec, protocol::for_console(d->label(), 400, false), "",
+                               protocol::for_console(capability_text(d->capabilities), protocol::kConsoleTextMax, false));
+    else
+      std::cout << fmt::format("{:<44} broken: {}\n", spec, protocol::for_console(broken));
+    if (m != mutants.end())
       std::cout << fmt::format("{:<44} fault: {} (expected to be caught by the {} suite)\n", "", m->second.description, m->second.suite);
   }
   // A driver's text that is not UTF-8 is replaced (U+FFFD), never an abort of the listing.

@@ -61,7 +61,7 @@ using shmcheck::harness::test::process_gone;
 
 TEST_P(Isolation, WhatADriverLeavesIsItsOwnAndIsRemovedAndReported) {
   auto impl = start("shm-leak", ::testing::TempDir() + "/isolation-leak.pids");
-  if (!impl) GTEST_SKIP() << "no namespaces here: " << skipped_;
+  if (!impl) GTEST_SKIP() << "unsupported: no namespaces here: " << skipped_;
   impl->run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
   const std::set<std::string> made = {impl->shm_prefix() + "leaked", "sem." + impl->shm_prefix() + "mp-leaked"};
   EXPECT_EQ(as_set(impl->own_dev_shm().value()), made);
@@ -77,7 +77,7 @@ TEST_P(Isolation, AfterKillNowWhatItLeftIsCountedUntilItIsGone) {
   std::string prefix;
   {
     auto impl = start("shm-leak", ::testing::TempDir() + "/isolation-kill.pids");
-    if (!impl) GTEST_SKIP() << "no namespaces here: " << skipped_;
+    if (!impl) GTEST_SKIP() << "unsupported: no namespaces here: " << skipped_;
     impl->run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
     prefix = impl->shm_prefix();
     ASSERT_TRUE(impl->kill_now());
@@ -93,7 +93,7 @@ TEST_P(Isolation, WhatItHoldsWhenStoppedAndLeavesIsRemovedAsItsOwn) {
   const std::string pidfile = ::testing::TempDir() + "/isolation-held-" + GetParam() + ".pids";
   std::remove(pidfile.c_str());
   auto impl = start("shm-held", pidfile);
-  if (!impl) GTEST_SKIP() << "no namespaces here: " << skipped_;
+  if (!impl) GTEST_SKIP() << "unsupported: no namespaces here: " << skipped_;
   impl->run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
   pid_t driver = 0;
   std::ifstream(pidfile) >> driver;  // the driver's own pid, as the machine sees it
@@ -110,7 +110,7 @@ TEST_P(Isolation, AChildThatCallsSetsidDiesWithTheDriver) {
   const std::string pidfile = ::testing::TempDir() + "/isolation-setsid-" + GetParam() + ".pids";
   std::remove(pidfile.c_str());
   auto impl = start("setsid-child", pidfile);
-  if (!impl) GTEST_SKIP() << "no namespaces here: " << skipped_;
+  if (!impl) GTEST_SKIP() << "unsupported: no namespaces here: " << skipped_;
   impl->run(nlohmann::json::array({{{"op", "len"}, {"obj", "a"}}}));
   impl->close();
   std::vector<pid_t> pids;
@@ -142,7 +142,7 @@ TEST(ParentDeath, AChildWhoseParentEndedBeforeItAskedDoesNotStart) {
   if (pidfd < 0) {
     kill(stand_in, SIGKILL);
     waitpid(stand_in, nullptr, 0);
-    GTEST_SKIP() << "no pidfd_open on this kernel: the race is open here";
+    GTEST_SKIP() << "unsupported: no pidfd_open on this kernel (before 5.3): the clone-to-prctl race is open here";
   }
   EXPECT_FALSE(detail::has_ended(pidfd));
   // Set up in a child of ours (setup_child asks for a parent-death signal for its caller).
