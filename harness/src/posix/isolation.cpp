@@ -14,8 +14,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <climits>
 #include <ctime>
 #include <string>
+#include <vector>
 
 namespace shmcheck::harness::detail {
 
@@ -49,6 +51,18 @@ bool map_id(const char* path, unsigned long id) {
   *p++ = ' ';
   *p++ = '1';
   return write_file(path, line, static_cast<std::size_t>(p - line));
+}
+
+std::vector<std::string> mount_candidate_paths() {
+  std::vector<std::string> paths{"/"};
+  char real[PATH_MAX];
+  std::string path = realpath("/dev/shm", real) != nullptr ? real : "/dev/shm";
+  while (path.size() > 1) {
+    paths.push_back(path);
+    path.erase(path.find_last_of('/'));
+    if (path.empty()) break;
+  }
+  return paths;
 }
 
 Isolation probe() {
@@ -149,8 +163,20 @@ bool setup_child(const ChildSetup& s, const char** what) {
   }
   if (s.private_dev_shm) {
     // Private first, so that the tmpfs below is not propagated back to the host's mounts.
-    *what = "mount --make-rprivate /";
-    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+    // EINVAL: not a mount point; the next candidate is the nearest one that may hold /dev/shm.
+    *what = "mount --make-rprivate of the mount holding /dev/shm (none of /, /dev/shm, its parents is a mount point)";
+    bool made_private = false;
+    for (const char* const* m = s.mount_candidates; *m != nullptr && !made_private; ++m) {
+      if (mount(nullptr, *m, nullptr, MS_REC | MS_PRIVATE, nullptr) == 0) made_private = true;
+      else if (errno != EINVAL) {
+        *what = "mount --make-rprivate";
+        return false;
+      }
+    }
+    if (!made_private) {
+      errno = EINVAL;
+      return false;
+    }
     *what = "mount tmpfs /dev/shm";
     if (mount("shmcheck", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) return false;
   }
@@ -164,6 +190,17 @@ bool setup_child(const ChildSetup& s, const char** what) {
     return false;
   }
   return true;
+}
+
+const char* const* private_mount_candidates() {
+  static const std::vector<std::string> paths = mount_candidate_paths();
+  static const std::vector<const char*> pointers = [] {
+    std::vector<const char*> p;
+    for (const auto& path : paths) p.push_back(path.c_str());
+    p.push_back(nullptr);
+    return p;
+  }();
+  return pointers.data();
 }
 
 int parent_pidfd() {

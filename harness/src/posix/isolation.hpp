@@ -41,6 +41,14 @@ int clone_flags(const Isolation& iso);
 // process sees it) in the parent, -1 on error (errno set).
 pid_t start_process(int flags);
 
+// The mounts setup_child tries to make private (recursively) before it mounts the private
+// /dev/shm, in order, null-terminated: "/", then /dev/shm's real path and its parents, nearest
+// first. The first that is a mount point is used. "/" is not one in a chroot of a plain
+// directory; there the mount holding /dev/shm (often a bind-mounted /dev) is, and making it
+// private is what matters: the tmpfs must not propagate to the host's mount namespace.
+// Computed once, in the parent (it allocates).
+const char* const* private_mount_candidates();
+
 // In the child, after start_process and before exec: only async-signal-safe calls. Maps the
 // user (user namespace), mounts the private /dev/shm, asks for SIGKILL when the parent dies.
 // Returns false (errno set, `what` the step) when a step failed.
@@ -51,6 +59,8 @@ struct ChildSetup {
   bool private_dev_shm;
   // The parent (shmcheck) as a pidfd, or -1: see parent_pidfd().
   int parent;
+  // Where the private /dev/shm needs private propagation: private_mount_candidates().
+  const char* const* mount_candidates = private_mount_candidates();
 };
 bool setup_child(const ChildSetup& s, const char** what);
 
