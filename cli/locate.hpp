@@ -2,10 +2,11 @@
 // Where shmcheck finds its programs and its data: the one place that knows the layout of a
 // build tree and of an installed tree.
 //   programs (shmcheck_mutant, shmcheck_boost_driver, shmcheck_audit_probe): next to the
-//     running shmcheck, as both trees have them;
+//     running shmcheck in a build tree, <bin>/../libexec/shmcheck in an installed one;
 //   data (spec/clauses.json, drivers/python/, audit/, reports/, protocol/): $SHMCHECK_DATA_DIR
 //     if set, else <bin>/../share/shmcheck when shmcheck is installed, else the source tree it
 //     was built from.
+// Both are found from the running program, so an installed tree may be moved as a whole.
 #include <string>
 
 namespace shmcheck::cli {
