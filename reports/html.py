@@ -23,7 +23,9 @@ def environment():
         lstrip_blocks=True,
     )
     env.globals.update(
-        kind=model.kind, KIND_LABEL=model.KIND_LABEL, VERDICTS=model.VERDICTS, impl_label=model.impl_label,
+        kind=model.kind, KIND_LABEL=model.KIND_LABEL, ACT_ON=model.ACT_ON, VERDICTS=model.VERDICTS,
+        impl_label=model.impl_label, replay_groups=model.replay_groups, reason_groups=model.reason_groups,
+        in_command=model.in_command,
     )
     env.filters["seconds"] = _seconds
     env.filters["number"] = _number
@@ -54,7 +56,9 @@ def single_view(doc, sources):
     impls = []
     for row in matrix:
         notable, unsupported, passes = model.split_cases(model.cases_of(doc, row["impl"]["spec"]))
-        impls.append({**row, "notable": notable, "unsupported": unsupported, "passes": passes})
+        # Open: what a reader must act on. Expected failures and passes are one line until asked.
+        act = "broken" in row["impl"] or any(model.kind(r) in model.ACT_ON for r in notable)
+        impls.append({**row, "notable": notable, "unsupported": unsupported, "passes": passes, "open": act})
     state, headline = model.overall(doc)
     if not doc["results"] and not doc["implementations"] and sections.performance_view(doc):
         # ci/bench's page on its own: no suite ran, so there is no verdict to claim.

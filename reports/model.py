@@ -14,6 +14,8 @@ KIND_ORDER = {
     "unexpected-fail": 0, "unexpected-broken": 1, "stale": 2, "inconclusive": 3,
     "expected-fail": 4, "expected-broken": 5, "unsupported": 6, "pass": 7,
 }
+# Kinds a reader has to look at: shown open wherever the report folds things away.
+ACT_ON = ("unexpected-fail", "unexpected-broken", "stale", "inconclusive")
 KIND_LABEL = {
     "unexpected-fail": "fail", "unexpected-broken": "broken", "stale": "pass, but expected to fail",
     "inconclusive": "inconclusive", "expected-fail": "fail (expected)", "expected-broken": "broken (expected)",
@@ -157,3 +159,46 @@ def split_cases(rows):
     unsupported = [r for r in rows if kind(r) == "unsupported"]
     passes = [r for r in rows if kind(r) == "pass"]
     return notable, unsupported, passes
+
+
+def replay_groups(rows):
+    """Rows per suite with the replay command they share, CASE standing for the case id.
+
+    A table row per passing case (suite, case, time, replay) was most of a 13-implementation
+    report's bytes and DOM, yet the commands differ only in the case: the shared one is said
+    once per suite and the cases with their times are lines of text. A row whose command does
+    not follow its suite's most common pattern keeps its own command.
+    """
+    groups = collections.OrderedDict()
+    for r in rows:
+        groups.setdefault(r["suite"], []).append(r)
+    out = []
+    for suite, members in groups.items():
+        patterns = collections.Counter(_pattern(r) for r in members)
+        patterns.pop(None, None)
+        shared = patterns.most_common(1)[0][0] if patterns else None
+        follows = [r for r in members if shared and _pattern(r) == shared]
+        out.append({"suite": suite, "count": len(members), "pattern": shared, "rows": follows,
+                    "own": [r for r in members if not (shared and _pattern(r) == shared)]})
+    return out
+
+
+def _pattern(row):
+    """The replay command with its (last) mention of the case id replaced by CASE, or None."""
+    case, repro = row.get("case") or "", row.get("repro") or ""
+    at = repro.rfind(case) if case else -1
+    return repro[:at] + "CASE" + repro[at + len(case):] if at >= 0 else None
+
+
+def reason_groups(rows):
+    """Unsupported rows by their message: the same reason ("no typecode 'q'") once, with its cases."""
+    groups = collections.OrderedDict()
+    for r in rows:
+        groups.setdefault(r["message"], []).append(r)
+    return [{"message": message, "rows": members} for message, members in groups.items()]
+
+
+def in_command(command, option, value):
+    """Whether `command` passes `value` to `option` (its words as a shell would split them)."""
+    words = (command or "").split()
+    return any(a == option and b == str(value) for a, b in zip(words, words[1:]))

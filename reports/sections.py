@@ -1,8 +1,10 @@
 """Views of the optional sections (stress, audit, lifetime, performance) for the templates."""
 
 import collections
+import json
+import os
 
-from . import plots
+from . import model, plots
 
 TYPECODE_ORDER = "cubBhHiIlLqQfd"
 # Of a typecode, what makes shared memory incompatible between two ABIs.
@@ -14,7 +16,8 @@ def percent(p):
 
 
 def stress_view(doc):
-    """Per impl x scenario: its modes' summaries, a sentence, and the two plots."""
+    """One overview figure of every implementation, then per implementation its scenarios:
+    their modes' summaries, a sentence each and a histogram of lost updates."""
     section = doc.get("stress")
     if not section or not section.get("runs"):
         return None
@@ -22,7 +25,7 @@ def stress_view(doc):
     groups = collections.OrderedDict()
     for run in section["runs"]:
         groups.setdefault((run["impl"], run["scenario"]), []).append(run)
-    out = []
+    impls = collections.OrderedDict()
     for (impl, scenario), runs in groups.items():
         modes = []
         for run in runs:
@@ -33,12 +36,48 @@ def stress_view(doc):
                 "sentence": _sentence(run, confidence),
                 "median_ops": _median([t["ops_per_second"] for t in run["trials"]]),
             })
-        out.append({
+        impls.setdefault(impl, []).append({
             "impl": impl, "scenario": scenario, "modes": modes, "params": runs[0].get("params", {}),
             "histogram": plots.lost_histograms([(r["mode"], [t["lost"] for t in r["trials"]]) for r in runs]),
-            "throughput": plots.throughput([(r["mode"], [t["ops_per_second"] for t in r["trials"]]) for r in runs]),
         })
-    return {"confidence": confidence, "groups": out}
+    labels = impl_labels(doc, impls)
+    return {"confidence": confidence, "overview": _overview(section["runs"], labels),
+            "impls": [{"impl": impl, "label": labels[impl], "groups": groups_of, "headline": _headline(groups_of)}
+                      for impl, groups_of in impls.items()]}
+
+
+def impl_labels(doc, specs):
+    """spec -> 'cpython 3.12.1' as the summary matrix names it; the spec where two would look alike."""
+    named = {i["spec"]: model.impl_label(i) for i in doc.get("implementations", [])}
+    labels = {spec: named.get(spec, spec) for spec in specs}
+    seen = collections.Counter(labels.values())
+    return {spec: label if seen[label] == 1 else spec for spec, label in labels.items()}
+
+
+def _overview(runs, labels):
+    scenarios, modes, cells = [], [], {}
+    for run in runs:
+        scenarios += [run["scenario"]] if run["scenario"] not in scenarios else []
+        modes += [run["mode"]] if run["mode"] not in modes else []
+        s, trials = run["summary"], run["trials"]
+        lost = sorted(t["lost"] for t in trials) or [0]
+        ops = sorted(t["ops_per_second"] for t in trials if t["ops_per_second"] > 0) or [None]
+        cells[(run["scenario"], labels[run["impl"]], run["mode"])] = {
+            "p": s["detection_probability"], "low": s["wilson_low"], "high": s["wilson_high"],
+            "lost": (lost[0], lost[len(lost) // 2], lost[-1]),
+            "ops": (ops[0], ops[len(ops) // 2], ops[-1])}
+    return plots.overview(scenarios, list(dict.fromkeys(labels[r["impl"]] for r in runs)), modes, cells)
+
+
+def _headline(groups):
+    """Per mode, in how many trials of all scenarios an update was lost: the line a closed
+    implementation shows."""
+    detected, trials = collections.OrderedDict(), collections.Counter()
+    for g in groups:
+        for m in g["modes"]:
+            detected[m["mode"]] = detected.get(m["mode"], 0) + m["summary"]["detected"]
+            trials[m["mode"]] += m["summary"]["trials"]
+    return ", ".join(f"{mode} {n} of {trials[mode]}" for mode, n in detected.items())
 
 
 def _sentence(run, confidence):
@@ -77,18 +116,52 @@ def audit_view(doc):
             cells.append({"missing": False, "facts": mine, "deviates": bool(fields) or base is None, "fields": fields,
                           "notes": [_note(f, mine.get(f)) for f in fields if f not in ("size", "align")],
                           "title": _cell_title(code, mine, base, fields)})
-        rows.append({"abi": abi, "is_baseline": abi is baseline, "cells": cells})
+        rows.append({"abis": [abi], "is_baseline": abi is baseline, "cells": cells})
+    rows = _alike(rows)
     fact_names = []
     for abi in abis:
         fact_names += [f for f in abi["facts"] if f not in fact_names]
-    fact_rows = [{"abi": a["abi"], "cells": [_fact_cell(a["facts"].get(f), baseline["facts"].get(f)) for f in fact_names]}
-                 for a in abis]
+    fact_rows = _alike([{"abis": [a], "is_baseline": a is baseline,
+                         "cells": [_fact_cell(a["facts"].get(f), baseline["facts"].get(f)) for f in fact_names]}
+                        for a in abis])
     rank = {"error": 0, "warning": 1, "info": 2}
     findings = sorted(section.get("findings", []), key=lambda f: rank.get(f["severity"], 3))
     deviations = sum(c["deviates"] for r in rows if not r["is_baseline"] for c in r["cells"])
     ctypes = [baseline["typecodes"].get(code, {}).get("ctype", "") for code in codes]
     return {"baseline": baseline["abi"], "codes": codes, "ctypes": ctypes, "rows": rows, "fact_names": fact_names,
             "fact_rows": fact_rows, "findings": findings, "deviations": deviations}
+
+
+def _alike(rows):
+    """Rows of ABIs whose cells are all the same become one row naming them all (in order of
+    first appearance): ten CPythons on one machine agree on everything, and ten identical rows
+    made the facts table most of a screen. The baseline keeps a row of its own."""
+    merged = collections.OrderedDict()
+    for r in rows:
+        key = "baseline" if r["is_baseline"] else json.dumps(r["cells"], sort_keys=True, default=str)
+        if key in merged:
+            merged[key]["abis"].extend(r["abis"])
+        else:
+            merged[key] = dict(r, abis=list(r["abis"]))
+    for r in merged.values():
+        ways = [a["how"] + (f" · {a['triple']}" if a.get("triple") else "") for a in r["abis"]]
+        r["how"] = ", ".join(dict.fromkeys(ways))
+        r["names"] = abbreviate([a["abi"] for a in r["abis"]])
+    return list(merged.values())
+
+
+def abbreviate(names):
+    """'cpython-{3.11.7, 3.12.1}-linux-x86_64' for names that differ only between two hyphens."""
+    if len(names) < 2:
+        return ", ".join(names)
+    prefix = os.path.commonprefix(names)
+    prefix = prefix[:prefix.rfind("-") + 1]
+    suffix = os.path.commonprefix([n[::-1] for n in names])[::-1]
+    suffix = suffix[suffix.find("-"):] if "-" in suffix else ""
+    middles = [n[len(prefix):len(n) - len(suffix)] for n in names]
+    if not (prefix or suffix) or not all(middles) or any(len(prefix) + len(suffix) > len(n) for n in names):
+        return ", ".join(names)
+    return f"{prefix}{{{', '.join(middles)}}}{suffix}"
 
 
 def _fact_cell(value, base):
@@ -133,7 +206,8 @@ def lifetime_view(doc):
     section = doc.get("lifetime")
     leftovers = [{**row, "removed": row.get("dev_shm", [])} for row in doc.get("leftovers", [])]
     if not section or not section.get("cases"):
-        return {"rows": [], "leaks": 0, "leftovers": leftovers} if leftovers else None
+        return {"rows": [], "leaks": 0, "leftovers": leftovers, "left": [], "clean": [], "clean_cases": [],
+                "clean_listing": ""} if leftovers else None
     rows = []
     for c in section["cases"]:
         diff = c["diff"]
@@ -142,7 +216,24 @@ def lifetime_view(doc):
         rows.append({"case": c, "clean": not left and not grew, "left": left, "grew": grew,
                      "counts": [(k, len(c["before"][k]), len(c["after"][k])) for k in CENSUS_LISTS]
                      + [(k, c["before"][k], c["after"][k]) for k in CENSUS_COUNTS]})
-    return {"rows": rows, "leaks": sum(not r["clean"] for r in rows), "leftovers": leftovers}
+    clean = [r for r in rows if r["clean"]]
+    by_case = collections.Counter(r["case"]["case"] for r in clean)
+    return {"rows": rows, "leaks": sum(not r["clean"] for r in rows), "leftovers": leftovers,
+            "left": [r for r in rows if not r["clean"]], "clean": clean,
+            "clean_cases": [f"{case} ({n} implementation{'s' if n != 1 else ''})" if n > 1 else case
+                            for case, n in by_case.items()],
+            "clean_listing": _listing(clean)}
+
+
+def _listing(rows):
+    """The clean cases as aligned lines of text: a table of a hundred rows that all say
+    "nothing" was a thousand elements for nothing to read."""
+    head = ["implementation", "case", *CENSUS_LISTS, *CENSUS_COUNTS]
+    lines = [head] + [[r["case"]["impl"], r["case"]["case"]]
+                      + [str(after) if before == after else f"{before}->{after}" for _, before, after in r["counts"]]
+                      for r in rows]
+    widths = [max(len(line[k]) for line in lines) for k in range(len(head))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
 
 
 def performance_view(doc):

@@ -21,3 +21,16 @@ document.addEventListener("click", function (event) {
     bySelection();
   }
 });
+
+// A link to something folded away (the summary's links to an implementation, #overview) opens
+// the <details> around it, and the one it holds, so the reader lands on what was asked for.
+function openTarget() {
+  var target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  if (!target) return;
+  for (var p = target; p; p = p.parentElement) { if (p.tagName === "DETAILS") p.open = true; }
+  var inner = target.querySelector("details");
+  if (inner && target.tagName === "SECTION") inner.open = true;
+  target.scrollIntoView();
+}
+window.addEventListener("hashchange", openTarget);
+document.addEventListener("DOMContentLoaded", openTarget);

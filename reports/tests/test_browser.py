@@ -1,35 +1,24 @@
 """The report in a real browser (Debian's headless Chromium): it loads without console
-messages, the summary matrix is in the DOM, and a screenshot shows a styled page.
+messages, the summary matrix is in the DOM, a screenshot shows a styled page, the page never
+scrolls sideways at 1,024 and 1,400 px, and a 13-implementation report stays under 1 MB and
+10,000 DOM elements.
 
-A missing chromium is a failure, not a skip: ci/setup-deps installs it.
+Run as `python3 -m reports.tests.test_browser` (ctest does): without Chromium it prints
+"unsupported: ..." and exits 77, which ctest reports as skipped. report.deps still fails
+where ci/setup-deps did not install it.
 """
 
-import os
 import pathlib
 import re
-import shutil
 import struct
-import subprocess
-import tempfile
+import sys
 import unittest
 
 from reports import html, load, merge
-from reports.tests import helpers
+from reports.tests import browser, fixtures_many, helpers
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--enable-logging=stderr", "--v=0"]
-CONSOLE = re.compile(r":CONSOLE[:(]\d+\)?\] (.*)")
-
-
-def chromium(*args):
-    """(stdout, console messages) of one headless Chromium run with a throwaway profile."""
-    if not os.access(CHROMIUM, os.X_OK):
-        raise AssertionError(f"{CHROMIUM} not found: install Debian's chromium (ci/setup-deps does)")
-    with tempfile.TemporaryDirectory(prefix="reports-chromium-") as profile:
-        done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=180)
-    return done.stdout, CONSOLE.findall(done.stderr)
+chromium = browser.chromium
+WIDTHS = (1024, 1400)
 
 
 def png_size(path):
@@ -73,6 +62,14 @@ class Report(unittest.TestCase):
         self.assertEqual(table.group(1).count("<tr>"), 1 + len(self.doc["implementations"]))
         self.assertIn("shmcheck-ref 0.1.0", table.group(1))
 
+    def test_a_link_to_a_folded_implementation_opens_it(self):
+        folded = '<section id="impl-3">\n<details class="impl-cases" open="">'  # 3.12: expected failures only
+        dom, _ = chromium("--dump-dom", self.index.as_uri())
+        self.assertNotIn(folded, dom)
+        dom, console = chromium("--dump-dom", self.index.as_uri() + "#impl-3")
+        self.assertEqual(console, [])
+        self.assertIn(folded, dom)
+
     def test_screenshot_shows_a_styled_page(self):
         png = self.out / "summary.png"
         png.unlink(missing_ok=True)
@@ -99,5 +96,81 @@ class MergedReport(unittest.TestCase):
         self.assertEqual(png_size(png), (1280, 900))
 
 
+def overflow_message(m, width, what):
+    return (f"{what} at {width} px is {m['scroll_width']} px wide: {m['furthest']} ({m['furthest_width']} px, "
+            f"under \"{m['under_heading']}\") reaches {m['furthest_right']} px")
+
+
+class NoSidewaysScrolling(unittest.TestCase):
+    """document.documentElement.scrollWidth <= the viewport: a wide table scrolls in its own box.
+    Checked with every <details> open, as a reader who opens them sees it (closed ones only hide)."""
+
+    def check(self, page, what):
+        for width in WIDTHS:
+            with self.subTest(width=width):
+                m = browser.measure(page, width, open_all=True)
+                self.assertEqual(m["viewport"], width)
+                self.assertEqual(m["console"], [])
+                self.assertLessEqual(m["scroll_width"], m["viewport"], overflow_message(m, width, what))
+
+    def test_single_report(self):
+        out = helpers.artifacts_dir("browser")
+        self.check(html.write(str(out / "single"), html.render_single(load.load(helpers.FULL), ["x86.json"])), "the report")
+
+    def test_merged_report(self):
+        out = helpers.artifacts_dir("browser")
+        docs = [load.load(helpers.FULL), load.load(helpers.ARM)]
+        view = merge.merged_view(merge.group(merge.expand(docs, ["x86.json", "arm.json"])))
+        self.check(html.write(str(out / "merged-layout"), html.render_merged(view)), "the merged report")
+
+    def test_a_wide_table_is_caught(self):
+        # The check above can fail: a 1,500 px table outside any scrolling box widens the page.
+        page = helpers.artifacts_dir("browser") / "wide-table.html"
+        page.write_text('<!DOCTYPE html><h2>Facts</h2><table><tr><td style="min-width:1500px">x</td></tr></table></body>')
+        m = browser.measure(page, 1024)
+        self.assertGreater(m["scroll_width"], 1024)
+        self.assertEqual((m["furthest"], m["under_heading"]), ("table", "Facts"))
+
+
+class ThirteenImplementations(unittest.TestCase):
+    """The page of a run of 13 implementations (fixtures_many: shaped like a real one)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = helpers.artifacts_dir("browser") / "thirteen"
+        doc = fixtures_many.many(13)
+        assert load.errors(doc) == [], load.errors(doc)[:3]
+        cls.page = pathlib.Path(html.write(str(cls.out), html.render_single(doc, ["thirteen.json"])))
+        cls.metrics = {width: browser.measure(cls.page, width) for width in WIDTHS}
+
+    def test_under_1_mb_and_10000_elements(self):
+        m = self.metrics[1024]
+        print(f"\n13 implementations: {m['bytes']:,} bytes, {m['elements']:,} elements, {m['height']:,} px tall at 1024 px")
+        self.assertLess(m["bytes"], 1_000_000)
+        self.assertLess(m["elements"], 10_000)
+
+    def test_no_sideways_scrolling(self):
+        for width, m in self.metrics.items():
+            self.assertLessEqual(m["scroll_width"], m["viewport"], overflow_message(m, width, "13 implementations"))
+        for width in WIDTHS:
+            m = browser.measure(self.page, width, open_all=True)
+            self.assertLessEqual(m["scroll_width"], m["viewport"], overflow_message(m, width, "13 implementations, all open"))
+
+    def test_screenshots(self):
+        for width in WIDTHS:
+            png = browser.screenshot(self.page, self.out / f"top-{width}.png", width, 3000)
+            print(f"\nscreenshot: {png}")
+            self.assertEqual(png_size(png), (width, 3000))
+
+
+def main():
+    reason = browser.missing()
+    if reason:
+        print(f"unsupported: {reason}")
+        return 77
+    program = unittest.main(module=__name__, argv=[sys.argv[0], "-v", *sys.argv[1:]], exit=False)
+    return 0 if program.result.wasSuccessful() else 1
+
+
 if __name__ == "__main__":
-    unittest.main()
+    sys.exit(main())

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import re
 import unittest
 
-from reports import html as report_html, load, model
+from reports import html as report_html, load, model, sections
 from reports.tests import fixtures, helpers
 
 
@@ -111,6 +111,43 @@ class Cases(unittest.TestCase):
         self.assertRegex(self.page, r'<details class="list"><summary>75 passing cases</summary>')
         self.assertNotRegex(self.page, r"<details class=\"list\" open")
 
+    def test_only_implementations_with_something_to_act_on_are_open(self):
+        opened = {n: f'<section id="impl-{n}">\n<details class="impl-cases" open>' in self.page for n in range(5)}
+        # ref: an inconclusive case; boost, 2.7: unexpected results; 3.12: expected failures only; 3.99: could not start
+        self.assertEqual(opened, {0: True, 1: True, 2: True, 3: False, 4: True})
+
+    def test_passes_share_one_replay_command_per_suite(self):
+        section = self.page[self.page.index('<section id="impl-3">'):self.page.index('<section id="impl-4">')]
+        spec = "cpython:/root/.pyenv/versions/3.12.1/bin/python"
+        self.assertEqual(section.count(f"build/bin/shmcheck run --impl {spec} --suite spec --case CASE --seed 1</code>"), 1)
+        self.assertEqual(section.count("--suite property --case CASE --seed 1</code>"), 1)
+        passes = [r for r in model.cases_of(self.doc, spec) if model.kind(r) == "pass"]
+        for r in passes:
+            self.assertRegex(section, rf"s  {re.escape(r['case'])}(\n|</pre>)")
+        self.assertNotIn("--case value-default-zero --seed 1", section)  # said once, with CASE
+
+    def test_a_replay_command_off_the_pattern_is_kept_whole(self):
+        rows = model.cases_of(self.doc, "ref")[1:6]
+        rows[2] = dict(rows[2], repro="ci/replay-by-hand " + rows[2]["case"] + " --slow")
+        groups = model.replay_groups(rows)
+        self.assertEqual([g["suite"] for g in groups], ["spec"])
+        self.assertEqual(groups[0]["pattern"], "build/bin/shmcheck run --impl ref --suite spec --case CASE --seed 1")
+        self.assertEqual([r["case"] for r in groups[0]["own"]], [rows[2]["case"]])
+        self.assertEqual(len(groups[0]["rows"]) + len(groups[0]["own"]), 5)
+
+    def test_unsupported_cases_are_grouped_by_their_reason(self):
+        section = self.page[self.page.index('<section id="impl-2">'):self.page.index('<section id="impl-3">')]
+        self.assertEqual(section.count("the implementation has no typecode &#39;q&#39;"), 1)
+        self.assertIn("matrix-q-array-locked, matrix-q-array-raw, matrix-q-value-locked", section)
+
+    def test_what_the_replay_command_says_is_not_repeated(self):
+        section = self.page[self.page.index('<section id="impl-1">'):self.page.index('<section id="impl-2">')]
+        card = section[section.index("P03-lock-recursion"):]
+        card = card[:card.index("</details>")]
+        self.assertNotIn('<div class="label">seed</div>', card)  # --seed 1 is in the replay command
+        self.assertIn('<div class="label">reproduce token</div>', card)  # P03-lock-recursion:1:0 is not
+        self.assertNotIn('<div class="label">message</div>', card)  # one short line: the summary shows it whole
+
     def test_every_case_is_on_the_page(self):
         for r in self.doc["results"]:
             self.assertIn(r["case"], self.page)
@@ -121,12 +158,24 @@ class Sections(unittest.TestCase):
     def setUpClass(cls):
         cls.page = render(helpers.full())
 
-    def test_stress_has_a_histogram_and_throughput_per_scenario_and_the_interval(self):
+    def test_stress_has_a_histogram_per_scenario_and_the_interval_folded_per_implementation(self):
         start = self.page.index('<h2 id="stress">')
         stress = self.page[start:self.page.index('<h2 id="portability">')]
-        self.assertEqual(stress.count("<svg"), 2 * 3)  # 3 impls x (histogram, throughput)
+        self.assertEqual(stress.count("<svg"), 3)  # 3 impls x 1 scenario; their throughput is in the overview
+        self.assertEqual(stress.count('<details class="impl"'), 3)
+        self.assertNotIn('<details class="impl" open', stress)
         self.assertIn("92.5%", stress)
         self.assertIn("80.1% to 97.4%", stress)  # fixtures.wilson(37, 40)
+        self.assertIn("unlocked 37 of 40", stress)  # the line a folded implementation shows
+
+    def test_one_overview_of_every_implementation_comes_before_the_cases(self):
+        summary = self.page[self.page.index('<h2 id="summary">'):self.page.index('<h2 id="cases">')]
+        self.assertEqual(summary.count("<svg"), 1)
+        overview = summary[summary.index("<svg"):summary.index("</svg>")]
+        for label in ("shmcheck-ref 0.1.0", "boost-interprocess 1.74.0", "cpython 2.7.18"):
+            self.assertIn(f">{label}</text>", overview)
+        for words in ("detection probability", "lost updates per trial", "operations per second"):
+            self.assertIn(words, overview)
 
     def test_portability_highlights_deviations(self):
         audit = self.page[self.page.index('<h2 id="portability">'):self.page.index('<h2 id="lifetime">')]
@@ -138,6 +187,30 @@ class Sections(unittest.TestCase):
         lifetime = self.page[self.page.index('<h2 id="lifetime">'):self.page.index('<h2 id="performance">')]
         self.assertIn("psm_3f9a2c", lifetime)
         self.assertEqual(lifetime.count('<tr class="leak">'), 1)
+
+    def test_lifetime_cases_that_left_nothing_are_one_line(self):
+        lifetime = self.page[self.page.index('<h2 id="lifetime">'):self.page.index('<h2 id="performance">')]
+        self.assertEqual(lifetime.count("<tr"), 2)  # the header and the one leak
+        folded = re.search(r'<details class="list" id="lifetime-clean"><summary>(.*?)</summary>(.*?)</details>', lifetime, re.S)
+        self.assertIsNotNone(folded)
+        self.assertIn("3 cases left nothing</span>:\n  child-killed-holding-lock (3 implementations)", folded.group(1))
+        for spec in ("ref", "boost", "cpython:/root/.pyenv/versions/2.7.18/bin/python"):
+            self.assertRegex(folded.group(2), rf"\n{re.escape(spec)} +child-killed-holding-lock +0 +0 +0 +7 +41")
+        self.assertNotIn("3.12.1", folded.group(2))
+
+    def test_abis_that_agree_on_everything_share_a_row(self):
+        doc = helpers.full()
+        native = doc["audit"]["abis"][0]
+        doc["audit"]["abis"][1:1] = [dict(native, abi=f"cpython-3.{m}-linux-x86_64", how="cpython") for m in (10, 11)]
+        view = sections.audit_view(doc)
+        # The fixture's cpython-3.12 ABI has the native typecodes too, but not all of its facts.
+        self.assertEqual([r["names"] for r in view["rows"]], ["linux-x86_64", "cpython-{3.10, 3.11, 3.12}-linux-x86_64",
+                                                             "linux-i686", "linux-{aarch64, s390x}", "windows-x64"])
+        self.assertEqual([r["names"] for r in view["fact_rows"]][:2], ["linux-x86_64", "cpython-{3.10, 3.11}-linux-x86_64"])
+        self.assertEqual(view["fact_rows"][-1]["names"], "cpython-3.12-linux-x86_64")
+        page = render(doc)
+        self.assertIn('<th class="abi-name">cpython-{3.10, 3.11, 3.12}-linux-x86_64<span class="cell-sub">cpython · x86_64-linux-gnu, '
+                      'cpython</span>', page)
 
     def test_what_implementations_left_while_the_suites_ran_is_listed(self):
         doc = dict(helpers.full(), leftovers=[{"impl": "cpython:/usr/bin/python3@spawn", "suite": "stress/lifetime",
