@@ -5,6 +5,7 @@
 # instead. Needs root (chroot, mount); without it the test is unsupported (exit 77).
 # Usage: isolation_in_chroot.sh SHMCHECK SOURCE_DIR PYTHON
 set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin  # chroot and mount, for a user whose PATH lacks them
 shmcheck=$1 source_dir=$2 python=$3
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
   echo "unsupported: needs root and unshare(1) to build a chroot"; exit 77
@@ -15,11 +16,17 @@ if [ -z "${SHMCHECK_CHROOT_TEST_ROOT:-}" ]; then
   # mount under it, so removing it cannot reach through a bind mount into the host's files.
   root=$(mktemp -d /tmp/shmcheck-chroot.XXXXXX)
   status=0
-  SHMCHECK_CHROOT_TEST_ROOT=$root unshare --mount --propagation private "$0" "$@" || status=$?
+  # --propagation unchanged: unshare's own `private` fails where / is not a mount point,
+  # as when this test itself runs in such a chroot (ci/fresh-root); the script below checks.
+  SHMCHECK_CHROOT_TEST_ROOT=$root unshare --mount --propagation unchanged "$0" "$@" || status=$?
   rm -rf --one-file-system "$root"
   exit "$status"
 fi
 root=$SHMCHECK_CHROOT_TEST_ROOT
+if ! mount --make-rprivate / 2>/dev/null && grep -q ' shared:' /proc/self/mountinfo; then
+  echo "unsupported: / is not a mount point here and some mounts propagate (shared): the test's bind mounts would reach other namespaces"
+  exit 77
+fi
 build_dir=$(cd "$(dirname "$shmcheck")/.." && pwd)
 mkdir -p "$root"/{usr,etc,dev,proc,tmp,"$source_dir","$build_dir"}
 for d in usr etc dev; do mount --bind "/$d" "$root/$d"; done
