@@ -85,9 +85,9 @@ const CLI::Validator& shard_value() {
 
 void add_shard_option(CLI::App& cmd, std::string& text) {
   cmd.add_option("--shard", text,
-                 "Run shard K of N (1-based): every Nth case on each implementation, dealt round-robin in the order of the "
-                 "whole run, so the N shards together are the whole run with the same seed (merge their results.json with "
-                 "python3 -m reports merge --platform NAME per file)")
+                 "Run shard K of N (1-based): every Nth case of each implementation, dealt round-robin in the whole run's "
+                 "order (the audit is one unit), so the N shards with the same seed are the whole run (merge their results.json "
+                 "with python3 -m reports merge --platform NAME, once per file)")
       ->check(shard_value());
 }
 

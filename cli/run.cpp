@@ -83,7 +83,7 @@ int run(RunOptions o) {
     if (suite == "property") property_suite(o.common, o.property, results);
     if (suite == "stress") stress_suite(o.common, o.stress, results);
     // The audit is one unit of a split run (shard.hpp): it builds its probes once.
-    if (suite == "audit" && results.deal()) {
+    if (suite == "audit" && results.dealer().deal_one()) {
       // Its Python part is each Python under test: its ctypes against this machine's C ABI.
       AuditOptions audit = o.audit;
       audit.pythons = pythons_under_test(o.common.impls);

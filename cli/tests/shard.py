@@ -72,13 +72,15 @@ def main():
         for what, extra in (("missing from the shards", whole_rows - union), ("in the shards, not the whole run", union - whole_rows)):
             if extra:
                 problems.append("%d results %s: %s" % (len(extra), what, sorted(extra)[:10]))
-        # The audit is one unit; the rest is dealt round-robin, so the shards' sizes differ by one at most.
+        # The audit is one unit; each implementation's cases of a suite are dealt round-robin, so
+        # the shards' shares of them differ by one at most.
         audit_shards = {k for (impl, suite, case), k in seen.items() if suite == "audit"}
         if len(audit_shards) != 1:
             problems.append("the audit is split across shards %s" % sorted(audit_shards))
-        sizes = [sum(1 for r in d["results"] if r["suite"] != "audit") for d in docs]
-        if max(sizes) - min(sizes) > 1:
-            problems.append("unbalanced shards: %s cases of spec and property" % sizes)
+        for impl, suite in sorted({(i, s) for (i, s, c) in seen if s != "audit"}):
+            sizes = [sum(1 for r in d["results"] if (r["impl"], r["suite"]) == (impl, suite)) for d in docs]
+            if max(sizes) - min(sizes) > 1:
+                problems.append("unbalanced shards: %s cases of %s on %s" % (sizes, suite, impl))
 
         merged_dir = os.path.join(tmp, "merged")
         env = dict(os.environ, PYTHONPATH=source)

@@ -53,8 +53,7 @@ Results::Results(std::string json_path, std::uint64_t seed, std::string command,
 }
 
 void Results::set_shard(const Shard& s) {
-  shard_ = s;
-  dealt_ = 0;
+  dealer_ = Dealer(s);
   doc_["run"]["shard"] = {{"index", s.index}, {"count", s.count}};
   save();
 }

@@ -34,4 +34,14 @@ Shard parse_shard(std::string_view text) {
   return s;
 }
 
+std::vector<std::vector<bool>> Dealer::deal(std::size_t subjects, std::size_t cases) {
+  std::vector<std::vector<bool>> mine(subjects, std::vector<bool>(cases));
+  for (std::size_t s = 0; s < subjects; ++s)
+    for (std::size_t c = 0; c < cases; ++c) mine[s][c] = (offset_ + s + c) % shard_.count == shard_.index - 1;
+  offset_ += subjects * cases;
+  return mine;
+}
+
+bool Dealer::deal_one() { return deal(1, 1)[0][0]; }
+
 }  // namespace shmcheck::harness

@@ -50,12 +50,13 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
   const std::vector<CaseInfo> all_cases = suite.cases();
   // This shard's cases of each subject, dealt in the order of the whole run (shard.hpp); a
   // subject with none is not even started.
+  const std::vector<std::vector<bool>> mine = results.dealer().deal(subjects.size(), all_cases.size());
   std::vector<std::vector<CaseInfo>> dealt(subjects.size());
   std::size_t total = 0;
-  for (auto& mine : dealt) {
-    for (const CaseInfo& c : all_cases)
-      if (results.deal()) mine.push_back(c);
-    total += mine.size();
+  for (std::size_t s = 0; s < subjects.size(); ++s) {
+    for (std::size_t c = 0; c < all_cases.size(); ++c)
+      if (mine[s][c]) dealt[s].push_back(all_cases[c]);
+    total += dealt[s].size();
   }
   results.expect_cases(total);
   for (std::size_t s = 0; s < subjects.size(); ++s) {

@@ -6,10 +6,15 @@
 #include <shmcheck/error.hpp>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include <string>
 #include <vector>
 
+using shmcheck::harness::Dealer;
 using shmcheck::harness::parse_shard;
 using shmcheck::harness::Results;
 using shmcheck::harness::Shard;
@@ -34,28 +39,59 @@ TEST(Shard, AnythingElseIsAValueErrorNamingIt) {
   }
 }
 
-TEST(Shard, TheShardsOfARunAreDisjointTogetherTheRunAndEven) {
-  constexpr std::size_t units = 23;
-  for (std::size_t n = 1; n <= 5; ++n) {
-    std::vector<int> taken(units, 0);
-    std::vector<std::size_t> sizes;
-    for (std::size_t k = 1; k <= n; ++k) {
-      Results results("", 1, "shmcheck run", nlohmann::json::object());
-      results.set_shard({k, n});
-      std::size_t size = 0;
-      for (std::size_t u = 0; u < units; ++u)
-        if (results.deal()) {
-          ++taken[u];
-          ++size;
+// A run of two suite loops (subjects x cases) and the audit (one unit), dealt to n shards.
+TEST(Shard, TheShardsOfARunAreDisjointTogetherTheRunAndEvenPerSubjectAndPerCase) {
+  struct Loop {
+    std::size_t subjects, cases;
+  };
+  for (const auto& run : {std::vector<Loop>{{2, 101}, {2, 32}}, std::vector<Loop>{{13, 24}, {1, 7}}, std::vector<Loop>{{3, 12}, {4, 1}}})
+    for (std::size_t n = 1; n <= 5; ++n) {
+      std::vector<std::vector<std::vector<int>>> taken;  // [loop][subject][case]: shards that ran it
+      for (const Loop& l : run) taken.emplace_back(l.subjects, std::vector<int>(l.cases, 0));
+      int audits = 0;
+      for (std::size_t k = 1; k <= n; ++k) {
+        Dealer dealer({k, n});
+        for (std::size_t i = 0; i < run.size(); ++i) {
+          const auto mine = dealer.deal(run[i].subjects, run[i].cases);
+          for (std::size_t s = 0; s < run[i].subjects; ++s) {
+            std::size_t of_subject = 0;
+            for (std::size_t c = 0; c < run[i].cases; ++c) {
+              taken[i][s][c] += mine[s][c];
+              of_subject += mine[s][c];
+            }
+            // Each subject's cases are spread evenly.
+            EXPECT_LE(of_subject - run[i].cases / n, 1u) << "shard " << k << "/" << n << ", subject " << s;
+          }
+          // So are each case's subjects.
+          for (std::size_t c = 0; c < run[i].cases; ++c) {
+            std::size_t of_case = 0;
+            for (std::size_t s = 0; s < run[i].subjects; ++s) of_case += mine[s][c];
+            EXPECT_LE(of_case - run[i].subjects / n, 1u) << "shard " << k << "/" << n << ", case " << c;
+          }
         }
-      sizes.push_back(size);
+        audits += dealer.deal_one();
+      }
+      EXPECT_EQ(audits, 1) << n << " shards";
+      for (const auto& loop : taken)
+        for (const auto& subject : loop)
+          for (const int shards : subject) EXPECT_EQ(shards, 1) << "a unit in " << shards << " of " << n << " shards";
     }
-    for (std::size_t u = 0; u < units; ++u) EXPECT_EQ(taken[u], 1) << "unit " << u << " of " << n << " shards";
-    for (const std::size_t size : sizes) EXPECT_LE(size - units / n, 1u) << n << " shards";
-  }
 }
 
 TEST(Shard, AWholeRunTakesEveryUnit) {
-  Results results("", 1, "shmcheck run", nlohmann::json::object());
-  for (int u = 0; u < 10; ++u) EXPECT_TRUE(results.deal());
+  Dealer dealer;
+  for (const auto& subject : dealer.deal(3, 10))
+    for (const bool mine : subject) EXPECT_TRUE(mine);
+  EXPECT_TRUE(dealer.deal_one());
+}
+
+TEST(Shard, TheResultsSayWhichShardTheRunIsAndDealToIt) {
+  const std::string path = ::testing::TempDir() + "/shard-results-" + std::to_string(getpid()) + ".json";
+  Results results(path, 1, "shmcheck run", nlohmann::json::object());
+  results.set_shard(parse_shard("2/3"));
+  EXPECT_EQ(results.dealer().deal(1, 3), (std::vector<std::vector<bool>>{{false, true, false}}));
+  std::ifstream in(path);
+  const auto doc = nlohmann::json::parse(in);
+  std::remove(path.c_str());
+  EXPECT_EQ(doc.at("run").at("shard"), (nlohmann::json{{"index", 2}, {"count", 3}}));
 }

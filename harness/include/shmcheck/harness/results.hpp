@@ -27,9 +27,8 @@ class Results {
   void final_document_to(int fd) noexcept { final_fd_ = fd; }
   // This run is shard `s` of a split run (shard.hpp), recorded as run.shard.
   void set_shard(const Shard& s);
-  // Deals the next unit of the run's deterministic order (shard.hpp): whether it is this
-  // shard's. Always true for a whole run.
-  bool deal() noexcept { return dealt_++ % shard_.count == shard_.index - 1; }
+  // Deals the run's units, in its order, to this shard (shard.hpp): every one for a whole run.
+  Dealer& dealer() noexcept { return dealer_; }
   // A suite loop of `total` cases begins (0: not known beforehand): the progress counts them.
   void expect_cases(std::size_t total) { progress_.start(total); }
   // Prints `text` on stdout (the progress line cleared first): what a suite says besides
@@ -68,8 +67,7 @@ class Results {
   std::string path_;
   std::chrono::steady_clock::time_point started_;
   Progress progress_;
-  Shard shard_;
-  std::size_t dealt_ = 0;
+  Dealer dealer_;
   int final_fd_ = -1;
   nlohmann::json doc_;
   std::vector<std::pair<std::string, CaseResult>> results_;
