@@ -54,9 +54,14 @@ void print_table(const nlohmann::json& section) {
 int run_audit_command(const AuditCli& o) {
   if (o.list) {
     const audit::AuditData data = audit::load_data(data_path("audit"));
-    for (const auto& a : data.abis)
-      std::cout << fmt::format("{:<22} {:<8} {:<26} {}{}\n", a.abi, a.how, a.triple, a.compiler.empty() ? "" : a.compiler,
-                               a.emulator.empty() ? "" : " under " + a.emulator);
+    nlohmann::json listed = nlohmann::json::array();  // with --json FILE|-
+    for (const auto& a : data.abis) {
+      if (o.json_out.empty())
+        std::cout << fmt::format("{:<22} {:<8} {:<26} {}{}\n", a.abi, a.how, a.triple, a.compiler.empty() ? "" : a.compiler,
+                                 a.emulator.empty() ? "" : " under " + a.emulator);
+      listed.push_back({{"abi", a.abi}, {"how", a.how}, {"triple", a.triple}, {"compiler", a.compiler}, {"emulator", a.emulator}});
+    }
+    if (!o.json_out.empty()) write_json(o.json_out, listed);
     return ok;
   }
   std::vector<std::string> select;
@@ -66,8 +71,8 @@ int run_audit_command(const AuditCli& o) {
       if (!one.empty()) select.push_back(one);
   }
   if (select.empty()) select = {"native"};
-  std::cout << fmt::format("shmcheck {} audit: {}\n", version, fmt::join(select, ","));
   harness::Results results = make_results(o.json_out, 0);
+  std::cout << fmt::format("shmcheck {} audit: {}\n", version, fmt::join(select, ","));
   const audit::AuditRan ran = audit_suite({select, o.work_dir, o.keep_work, {}}, results);
   const nlohmann::json& section = ran.section;
   print_table(section);
@@ -91,7 +96,9 @@ void add_audit(CLI::App& app, int& status) {
   cmd->add_option("--abi", o->abis,
                   "native (default), executed, probed, python (every Python's ctypes; also cpython), python:PYTHON, all, or ABI names (--list); "
                   "comma-separated or repeated. The baseline ABI is always audited.");
-  cmd->add_option("--json", o->json_out, "Write results JSON (schema v1, with the audit section) here")->check(output_file());
+  cmd->add_option("--json", o->json_out, "Write results JSON (schema v1, with the audit section) here, or - for stdout (once, at the "
+                  "end); with --list, the list as JSON")->check(output_file());
+  add_color_option(*cmd);
   cmd->add_option("--work-dir", o->work_dir, "Build the probes here and keep them (default: a scratch directory, removed)");
   cmd->add_flag("--keep-work", o->keep_work, "Keep the scratch directory with the probes and object files");
   cmd->add_flag("--list", o->list, "List the ABIs of audit/data/abis.json and exit");

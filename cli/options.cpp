@@ -1,10 +1,13 @@
 #include "options.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/harness/console.hpp>
 #include <shmcheck/harness/output_file.hpp>
+#include <shmcheck/harness/shard.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 #include <string>
 
 namespace shmcheck::cli {
@@ -54,6 +57,7 @@ const CLI::Validator& input_file() {
 const CLI::Validator& output_file() {
   static const CLI::Validator v(
       [](std::string& s) -> std::string {
+        if (s == harness::kStandardOutput) return "";
         try {
           harness::check_output_path(s);
         } catch (const Error& e) {
@@ -61,8 +65,52 @@ const CLI::Validator& output_file() {
         }
         return "";
       },
-      "FILE", "output file");
+      "FILE|-", "output file");
   return v;
+}
+
+const CLI::Validator& shard_value() {
+  static const CLI::Validator v(
+      [](std::string& s) -> std::string {
+        try {
+          harness::parse_shard(s);
+        } catch (const Error& e) {
+          return e.what();
+        }
+        return "";
+      },
+      "K/N", "shard");
+  return v;
+}
+
+void add_shard_option(CLI::App& cmd, std::string& text) {
+  cmd.add_option("--shard", text,
+                 "Run shard K of N (1-based): every Nth case of each implementation, dealt round-robin in the whole run's "
+                 "order (the audit is one unit), so the N shards with the same seed are the whole run (merge their results.json "
+                 "with python3 -m reports merge --platform NAME, once per file)")
+      ->check(shard_value());
+}
+
+void write_json(const std::string& path, const nlohmann::json& doc) {
+  const std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (path == harness::kStandardOutput) {
+    std::cout << text << std::flush;
+    return;
+  }
+  harness::write_output_file(path, text);
+}
+
+void add_color_option(CLI::App& cmd) {
+  cmd.add_option_function<std::string>(
+         "--color",
+         [](const std::string& when) {
+           harness::set_color_mode(when == "always" ? harness::ColorMode::always
+                                   : when == "never" ? harness::ColorMode::never
+                                                     : harness::ColorMode::automatic);
+         },
+         "Colour verdicts: auto (on a terminal, unless NO_COLOR is set), always or never")
+      ->default_str("auto")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 }  // namespace shmcheck::cli

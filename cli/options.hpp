@@ -4,6 +4,9 @@
 // anything runs (CLI11 alone would read --seed -1 as 2^64-1, a directory given to --expect
 // would abort the program, and a zero deadline would break every driver).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
 
 namespace shmcheck::cli {
 
@@ -15,7 +18,18 @@ const CLI::Validator& timeout_ms_value();
 const CLI::Validator& expectations_file();
 // --clauses and other input files: exists and is a regular file (or a link to one).
 const CLI::Validator& input_file();
-// --json: a path shmcheck may write (harness/output_file.hpp): new, or a regular file.
+// --json: a path shmcheck may write (harness/output_file.hpp): new, or a regular file; or "-",
+// standard output.
 const CLI::Validator& output_file();
+// --shard: K/N, 1 <= K <= N (harness/shard.hpp).
+const CLI::Validator& shard_value();
+
+// --shard K/N on a subcommand that runs cases, into `text` ("" when not given).
+void add_shard_option(CLI::App& cmd, std::string& text);
+// Writes `doc` as --json FILE|- asks: the whole file (harness/output_file.hpp), or stdout.
+void write_json(const std::string& path, const nlohmann::json& doc);
+
+// --color auto|always|never on a subcommand that prints verdicts (harness/console.hpp).
+void add_color_option(CLI::App& cmd);
 
 }  // namespace shmcheck::cli

@@ -21,14 +21,26 @@ struct PropertiesCli {
   Common common{{}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
   PropertyOptions options;
   std::string json_out;
+  std::string shard;  // "K/N", or "" for all
 };
+
+// --list: the properties, as a table or (--json FILE|-) as JSON.
+void list_properties(const std::string& json_out) {
+  if (json_out.empty()) {
+    for (const auto& p : properties::all_properties()) std::cout << fmt::format("{:<34} {}\n", p.id, p.description);
+    return;
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : properties::all_properties()) out.push_back({{"id", p.id}, {"description", p.description}});
+  write_json(json_out, out);
+}
 
 int run_properties(PropertiesCli o) {
   if (o.common.impls.empty() && o.options.diff.empty()) o.common.impls = {"ref"};
   const auto& s = o.options.settings;
-  std::cout << fmt::format("shmcheck {} properties seed {} cases {} budget {} s per property, {} s per shrink\n", version, o.common.seed,
-                           s.cases, s.budget_s, s.shrink_budget_s);
-  harness::Results results = make_results(o.json_out, o.common.seed);
+  harness::Results results = make_results(o.json_out, o.common.seed, o.shard);
+  std::cout << fmt::format("shmcheck {} properties seed {} cases {} budget {} s per property, {} s per shrink{}\n", version,
+                           o.common.seed, s.cases, s.budget_s, s.shrink_budget_s, o.shard.empty() ? "" : ", shard " + o.shard);
   property_suite(o.common, o.options, results);
   results.print_summary(property_labels(o.common, o.options));
   return results.exit_status();
@@ -61,7 +73,10 @@ void add_properties(CLI::App& app, int& status) {
         }
         return std::string();
       });
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property)")->check(output_file());
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every property), or - for stdout (once, at the end); "
+                  "with --list, the list as JSON")->check(output_file());
+  add_shard_option(*cmd, o->shard);
+  add_color_option(*cmd);
   cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
       ->check(expectations_file());
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver")
@@ -72,7 +87,7 @@ void add_properties(CLI::App& app, int& status) {
   cmd->footer(exit_status_help);
   cmd->callback([&status, o, list] {
     if (*list) {
-      for (const auto& p : properties::all_properties()) std::cout << fmt::format("{:<34} {}\n", p.id, p.description);
+      list_properties(o->json_out);
       status = ok;
       return;
     }

@@ -7,6 +7,7 @@
 #include "suites.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/harness/output_file.hpp>
 #include <shmcheck/version.hpp>
 
 #include <fmt/format.h>
@@ -31,6 +32,7 @@ struct RunOptions {
   stress::StressSettings stress;
   AuditOptions audit;
   std::string json_out, out_dir;
+  std::string shard;  // "K/N", or "" for the whole run
   std::optional<double> budget_s;  // per property and per stress case; else each suite's default
 };
 
@@ -64,19 +66,24 @@ int run(RunOptions o) {
     else throw ValueError("unknown suite '" + suite + "' (spec, property, stress, audit or all)");
   }
   std::string json_out = o.json_out;
+  bool also_to_stdout = false;
   if (!o.out_dir.empty()) {
     if (mkdir(o.out_dir.c_str(), 0777) != 0 && errno != EEXIST) throw OSError(errno, "creating " + o.out_dir);
-    if (json_out.empty()) json_out = o.out_dir + "/results.json";
+    // The report is made from DIR/results.json: with --json - it is written there as well.
+    also_to_stdout = json_out == harness::kStandardOutput;
+    if (json_out.empty() || also_to_stdout) json_out = o.out_dir + "/results.json";
   }
   if (o.budget_s) o.property.settings.budget_s = o.stress.budget_s = *o.budget_s;
-  std::cout << fmt::format("shmcheck {} seed {} suites {}\n", version, o.common.seed, fmt::join(suites, ","));
-  harness::Results results = make_results(json_out, o.common.seed);
+  harness::Results results = make_results(json_out, o.common.seed, o.shard, also_to_stdout);
+  std::cout << fmt::format("shmcheck {} seed {} suites {}{}\n", version, o.common.seed, fmt::join(suites, ","),
+                           o.shard.empty() ? "" : " shard " + o.shard);
   std::vector<std::string> audited;
   for (const auto& suite : suites) {
     if (suite == "spec") spec_suite(o.common, o.spec, results);
     if (suite == "property") property_suite(o.common, o.property, results);
     if (suite == "stress") stress_suite(o.common, o.stress, results);
-    if (suite == "audit") {
+    // The audit is one unit of a split run (shard.hpp): it builds its probes once.
+    if (suite == "audit" && results.dealer().deal_one()) {
       // Its Python part is each Python under test: its ctypes against this machine's C ABI.
       AuditOptions audit = o.audit;
       audit.pythons = pythons_under_test(o.common.impls);
@@ -127,7 +134,9 @@ void add_run(CLI::App& app, int& status) {
       ->check(CLI::IsMember({"quick", "ci", "thorough"}));
   cmd->add_option("--audit-abi", o->audit.select, "Audit suite: ABIs as `shmcheck audit --abi` takes them")
       ->capture_default_str();
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every result; a new or a regular file)")
+  cmd->add_option("--json", o->json_out,
+                  "Write results JSON here (rewritten after every result; a new or a regular file), or - for stdout (written once at "
+                  "the end; everything else goes to stderr)")
       ->check(output_file());
   cmd->add_option("--out", o->out_dir, "Write DIR/results.json, DIR/index.html and DIR/junit.xml");
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for each request to a driver; past it the driver is broken")
@@ -137,6 +146,8 @@ void add_run(CLI::App& app, int& status) {
                   "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
       ->check(expectations_file());
   cmd->add_option("--seed", o->common.seed, "Seed for generated cases (default: random, printed)")->check(seed_value());
+  add_shard_option(*cmd, o->shard);
+  add_color_option(*cmd);
   cmd->footer(std::string(exit_status_help) + " 3 also when the report could not be written.");
   cmd->callback([&status, o] { status = run(*o); });
 }

@@ -18,13 +18,27 @@ struct StressCli {
   Common common{{}, fresh_seed(), "", 10000};  // --seed overrides the fresh one
   stress::StressSettings settings;
   std::string json_out;
+  std::string shard;  // "K/N", or "" for all
 };
+
+// --list: the cases at this size, as a table or (--json FILE|-) as JSON.
+void list_cases(const StressCli& o) {
+  const auto cases = stress::stress_cases(o.settings.options);
+  if (o.json_out.empty()) {
+    for (const auto& c : cases) std::cout << fmt::format("{:<26} {} trial(s)  {}\n", c.id, c.trials, c.claim);
+    return;
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : cases) out.push_back({{"id", c.id}, {"scenario", c.scenario}, {"trials", c.trials}, {"claim", c.claim}});
+  write_json(o.json_out, out);
+}
 
 int run_stress(StressCli o) {
   if (o.common.impls.empty()) o.common.impls = {"ref"};
-  std::cout << fmt::format("shmcheck {} stress seed {} size {} ({} cases) budget {} s per case\n", version, o.common.seed,
-                           o.settings.options.size, stress::select_cases(o.settings).size(), o.settings.budget_s);
-  harness::Results results = make_results(o.json_out, o.common.seed);
+  const std::size_t cases = stress::select_cases(o.settings).size();  // ValueError for a name that is none
+  harness::Results results = make_results(o.json_out, o.common.seed, o.shard);
+  std::cout << fmt::format("shmcheck {} stress seed {} size {} ({} cases) budget {} s per case{}\n", version, o.common.seed,
+                           o.settings.options.size, cases, o.settings.budget_s, o.shard.empty() ? "" : ", shard " + o.shard);
   stress_suite(o.common, o.settings, results);
   results.print_summary(expand_specs(o.common.impls));
   return results.exit_status();
@@ -49,7 +63,10 @@ void add_stress(CLI::App& app, int& status) {
   cmd->add_option("--budget-s", o->settings.budget_s, "Wall-clock budget of each case, in seconds: no trial starts past it, and a "
                   "case whose trials were cut short and passed is inconclusive")->capture_default_str()->check(CLI::NonNegativeNumber);
   cmd->add_option("--seed", o->common.seed, "Seed (orders the cases; default: random, printed)")->check(seed_value());
-  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case)")->check(output_file());
+  cmd->add_option("--json", o->json_out, "Write results JSON here (rewritten after every case), or - for stdout (once, at the end); "
+                  "with --list, the list as JSON")->check(output_file());
+  add_shard_option(*cmd, o->shard);
+  add_color_option(*cmd);
   cmd->add_option("--expect", o->common.expect, "Expected-failures file for every implementation, or 'none' (default: each one's own, drivers/python/expectations/ or drivers/boost/)")
       ->check(expectations_file());
   cmd->add_option("--timeout-ms", o->common.timeout_ms, "Deadline for an ordinary request to a driver")
@@ -60,8 +77,7 @@ void add_stress(CLI::App& app, int& status) {
   cmd->footer(exit_status_help);
   cmd->callback([&status, o, list] {
     if (*list) {
-      for (const auto& c : stress::stress_cases(o->settings.options))
-        std::cout << fmt::format("{:<26} {} trial(s)  {}\n", c.id, c.trials, c.claim);
+      list_cases(*o);
       status = ok;
       return;
     }

@@ -9,6 +9,8 @@
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/harness/host.hpp>
+#include <shmcheck/harness/output_file.hpp>
+#include <shmcheck/harness/shard.hpp>
 
 #include <CLI/Version.hpp>
 #include <boost/version.hpp>
@@ -20,13 +22,17 @@ namespace shmcheck::cli {
 
 std::uint64_t fresh_seed() { return static_cast<std::uint64_t>(std::random_device{}()) * 0x100000000ULL + std::random_device{}(); }
 
-harness::Results make_results(const std::string& json_path, std::uint64_t seed) {
+harness::Results make_results(const std::string& json_path, std::uint64_t seed, const std::string& shard, bool also_to_stdout) {
   nlohmann::json host = harness::host_fingerprint();
   std::string boost = BOOST_LIB_VERSION;
   std::replace(boost.begin(), boost.end(), '_', '.');
   host["libraries"]["boost"] = boost;  // the Boost driver's
   host["libraries"]["cli11"] = CLI11_VERSION;
-  return harness::Results(json_path, seed, command_line(), host);
+  const bool to_stdout = also_to_stdout || json_path == harness::kStandardOutput;
+  harness::Results results(json_path == harness::kStandardOutput ? "" : json_path, seed, command_line(), host);
+  if (to_stdout) results.final_document_to(harness::take_stdout_for_document());
+  if (!shard.empty()) results.set_shard(harness::parse_shard(shard));
+  return results;
 }
 
 void spec_suite(const Common& common, const SpecOptions& o, harness::Results& results) {
@@ -84,6 +90,7 @@ std::vector<std::string> pythons_under_test(const std::vector<std::string>& spec
 }
 
 audit::AuditRan audit_suite(const AuditOptions& o, harness::Results& results) {
+  results.expect_cases(0);  // its cases are known only once each ABI is observed
   audit::AuditOptions options;
   options.select = o.select;
   options.work_dir = o.work_dir;

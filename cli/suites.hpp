@@ -46,8 +46,13 @@ std::vector<std::string> pythons_under_test(const std::vector<std::string>& spec
 
 // A seed from the system, for runs that were given none (it is printed and recorded).
 std::uint64_t fresh_seed();
-// The results of this run: written to `json_path` ("" for none) as it goes.
-harness::Results make_results(const std::string& json_path, std::uint64_t seed);
+// The results of this run: written to `json_path` ("" for none) as it goes, and recorded as
+// shard `shard` ("" or K/N, validated by the option). `json_path` "-" is standard output: the
+// final document, written once when the run ends, and from here on everything else the run
+// prints goes to stderr. `also_to_stdout` sends the final document there too (run --out DIR
+// --json -: the report needs DIR/results.json). Call it before printing anything.
+harness::Results make_results(const std::string& json_path, std::uint64_t seed, const std::string& shard = "",
+                              bool also_to_stdout = false);
 
 void spec_suite(const Common& common, const SpecOptions& o, harness::Results& results);
 // The subjects' labels, in order: every implementation, then the --diff pair.

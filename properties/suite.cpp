@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iostream>
 
 namespace shmcheck::properties {
 
@@ -67,7 +66,7 @@ harness::Judged PropertySuite::run(harness::Session& session, const harness::Cas
   j.extra.update(pr.details);
   if (!pr.counterexample.empty()) {
     // It shows what the implementation answered: escaped for the terminal (driver_text.hpp).
-    std::cout << "counterexample (" << pr.result.id << "):\n" << protocol::for_console(pr.counterexample, protocol::kRecordedTextMax);
+    results.print("counterexample (" + pr.result.id + "):\n" + protocol::for_console(pr.counterexample, protocol::kRecordedTextMax));
     j.extra["counterexample"] = pr.counterexample;
   }
   if (!pr.reproduce.empty()) {

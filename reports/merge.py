@@ -40,6 +40,11 @@ def combine(docs):
                     target.setdefault(key, value)
     durations = [d["run"].get("duration_seconds") for d in docs]
     out["run"]["duration_seconds"] = None if None in durations else sum(durations)
+    # Together they are no longer the first file's shard: say which shards they were.
+    shards = [d["run"]["shard"] for d in docs if "shard" in d["run"]]
+    out["run"].pop("shard", None)
+    if shards:
+        out["run"]["shards"] = shards
     return out
 
 

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iostream>
 
 namespace shmcheck::audit {
 
@@ -13,7 +12,7 @@ AuditRan audit_suite(const std::string& audit_dir, const AuditOptions& options, 
   const AuditOutcome outcome = run_audit(data, options, [&](const AbiRun& run, const std::vector<AuditCase>& cases) {
     std::vector<std::string> verdicts;
     for (const auto& c : cases) verdicts.push_back(fmt::format("{} {}", c.result.id, harness::to_string(c.result.verdict)));
-    std::cout << fmt::format("{:<40} {:<8} {:5.1f} s  {}\n", run.name, run.how, run.obs.seconds, fmt::join(verdicts, ", "));
+    results.print(fmt::format("{:<40} {:<8} {:5.1f} s  {}\n", run.name, run.how, run.obs.seconds, fmt::join(verdicts, ", ")));
     for (const auto& c : cases) {
       results.implementation(c.impl);
       if (std::find(ran.impls.begin(), ran.impls.end(), c.impl.spec) == ran.impls.end()) ran.impls.push_back(c.impl.spec);

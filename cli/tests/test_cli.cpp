@@ -76,6 +76,16 @@ TEST(Cli, ListImplsPrintsJsonAsResultsJsonHasIt) {
     EXPECT_NE(out.find(field), std::string::npos) << field << " in " << out;
 }
 
+// --shard K/N: anything else is bad usage naming what was given (issue 15).
+TEST(Cli, ABadShardIsExitTwoNamingIt) {
+  for (const char* sub : {"run", "properties", "stress"})
+    for (const char* bad : {"0/3", "4/3", "1/0", "x"}) {
+      const CliRun r = shmcheck(std::string(sub) + " --impl ref --shard '" + bad + "'");
+      EXPECT_EQ(r.status, 2) << sub << " --shard " << bad << ": " << r.out;
+      EXPECT_NE(r.out.find(std::string("--shard: '") + bad + "' is not a shard"), std::string::npos) << r.out;
+    }
+}
+
 TEST(Cli, SpecSuitePassesOnTheReferenceAndPrintsItsSeed) {
   const CliRun r = shmcheck("run --impl ref --suite spec --seed 7");
   EXPECT_EQ(r.status, 0) << r.out;

@@ -24,10 +24,23 @@ namespace {
 std::string shown(std::string_view text) { return protocol::for_console(text); }
 std::string shown_word(std::string_view text) { return protocol::for_console(text, 200, false); }
 
+// A verdict word in its colour, in a column 12 wide.
+std::string padded_verdict(Verdict v) {
+  const std::string_view word = to_string(v);
+  return in_verdict_color(v, word, STDOUT_FILENO) + std::string(word.size() < 12 ? 12 - word.size() : 0, ' ');
+}
+
+// "3 fail" in its colour when it is news: what nobody expected (an expected failure is not).
+std::string counted(std::size_t n, std::size_t expected, Verdict v) {
+  const std::string words = fmt::format("{} {}", n, to_string(v));
+  const bool news = v == Verdict::pass ? n > 0 : n > expected;
+  return news ? in_verdict_color(v, words, STDOUT_FILENO) : words;
+}
+
 }  // namespace
 
 Results::Results(std::string json_path, std::uint64_t seed, std::string command, nlohmann::json host)
-    : path_(std::move(json_path)), started_(std::chrono::steady_clock::now()), progress_(isatty(STDERR_FILENO) == 1) {
+    : path_(std::move(json_path)), started_(std::chrono::steady_clock::now()) {
   const std::time_t t = std::time(nullptr);
   char when[32];
   std::strftime(when, sizeof when, "%FT%TZ", std::gmtime(&t));
@@ -37,6 +50,17 @@ Results::Results(std::string json_path, std::uint64_t seed, std::string command,
   doc_["implementations"] = nlohmann::json::array();
   doc_["results"] = nlohmann::json::array();
   save();
+}
+
+void Results::set_shard(const Shard& s) {
+  dealer_ = Dealer(s);
+  doc_["run"]["shard"] = {{"index", s.index}, {"count", s.count}};
+  save();
+}
+
+void Results::print(const std::string& text) {
+  progress_.clear();
+  std::cout << text << std::flush;
 }
 
 void Results::implementation(const Description& d, const std::string& isolation) {
@@ -57,10 +81,8 @@ void Results::broken_implementation(const std::string& spec, const std::string& 
 
 void Results::begin(const std::string& impl, const CaseResult& r) {
   doc_["run"]["running"] = recordable({{"impl", impl}, {"suite", r.suite}, {"case", r.id}, {"repro", r.repro}});
-  if (progress_)
-    std::cerr << fmt::format("\r\033[K[{} done] {} {} {}", doc_["results"].size(), r.suite, shown_word(impl), shown_word(r.id))
-              << std::flush;
   save();
+  progress_.begin(r.suite, impl, r.id);
 }
 
 void Results::note(const std::string& line, const nlohmann::json& fields) {
@@ -68,8 +90,7 @@ void Results::note(const std::string& line, const nlohmann::json& fields) {
   // user's ^C, SIGKILL) finds it in results.json too.
   if (doc_["run"].contains("running")) doc_["run"]["running"].update(fields);
   save();
-  if (progress_) std::cerr << "\r\033[K" << std::flush;
-  std::cout << line << std::flush;
+  print(line);
 }
 
 void Results::section(const std::string& name, const std::string& list, const nlohmann::json& row) {
@@ -79,7 +100,7 @@ void Results::section(const std::string& name, const std::string& list, const nl
 
 void Results::leftovers(const std::string& impl, const std::string& suite, const Leftovers& left) {
   if (left.empty()) return;
-  if (progress_) std::cerr << "\r\033[K" << std::flush;
+  progress_.clear();
   // The names are what the implementation chose: any bytes but '/' and NUL.
   std::vector<std::string> dev_shm, appeared;
   for (const auto& name : left.dev_shm) dev_shm.push_back(shown_word(name));
@@ -108,12 +129,12 @@ void Results::record(const std::string& impl, const Expectations& expectations,
   }
   if (r.verdict == Verdict::fail && !r.expected) ++unexpected_failures_;
   if (r.verdict == Verdict::broken && !r.expected) ++unexpected_broken_;
-  if (progress_) std::cerr << "\r\033[K" << std::flush;
+  progress_.clear();
   if (r.verdict == Verdict::pass && r.expected)
     std::cout << fmt::format("{:<12} {} {}: passes, but {} expects it to fail: {}\n", "unexpected", shown_word(impl),
                              shown_word(r.id), expectations.source(), shown(r.expectation));
   else if (r.verdict != Verdict::pass)
-    std::cout << fmt::format("{:<12} {} {}: {}{}\n  replay: {}\n", to_string(r.verdict), shown_word(impl), shown_word(r.id),
+    std::cout << fmt::format("{} {} {}: {}{}\n  replay: {}\n", padded_verdict(r.verdict), shown_word(impl), shown_word(r.id),
                              shown(r.message), r.expected ? "\n  expected: " + shown(r.expectation) : "",
                              protocol::for_console(r.repro, std::string::npos, false));
   nlohmann::json j = {{"impl", impl}, {"suite", r.suite}, {"case", r.id}, {"source", r.source},
@@ -124,31 +145,35 @@ void Results::record(const std::string& impl, const Expectations& expectations,
   doc_["run"].erase("running");
   results_.emplace_back(impl, std::move(r));
   save();
+  progress_.finished(impl, results_.back().second);
 }
 
 void Results::print_summary(const std::vector<std::string>& impls) {
+  progress_.clear();
   if (interrupted()) {
     doc_["run"]["interrupted"] = interruption();
     std::cout << fmt::format("{}: the results are partial ({} judged)\n", interruption(), results_.size());
   }
   for (const char* suite : {"spec", "property", "stress", "lifetime", "audit"})
     for (const auto& impl : impls) {
-      Tally t;
-      std::size_t expected_fails = 0, n = 0;
+      Tally t, expected;
+      std::size_t n = 0;
       for (const auto& [name, r] : results_)
         if (name == impl && r.suite == suite) {
           t.add(r.verdict);
           ++n;
-          expected_fails += r.verdict == Verdict::fail && r.expected;
+          if (r.expected) expected.add(r.verdict);
         }
       if (n == 0) continue;
-      std::cout << fmt::format("{} suite on {}: {} pass, {} fail ({} expected), {} inconclusive, {} broken, {} unsupported\n",
-                               suite, impl, t.of(Verdict::pass), t.of(Verdict::fail), expected_fails,
-                               t.of(Verdict::inconclusive), t.of(Verdict::broken), t.of(Verdict::unsupported));
+      const auto of = [&](Verdict v) { return counted(t.of(v), expected.of(v), v); };
+      std::cout << fmt::format("{} suite on {}: {}, {} ({} expected), {}, {}, {}\n", suite, impl, of(Verdict::pass),
+                               of(Verdict::fail), expected.of(Verdict::fail), of(Verdict::inconclusive), of(Verdict::broken),
+                               of(Verdict::unsupported));
     }
   doc_["run"]["duration_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   save();
   if (!path_.empty()) std::cout << "results: " << path_ << "\n";
+  if (final_fd_ >= 0) write_to_descriptor(final_fd_, document_text(), "the results to standard output");
 }
 
 int Results::exit_status() const {
@@ -159,11 +184,14 @@ int Results::exit_status() const {
   return 0;
 }
 
-void Results::save() const {
-  if (path_.empty()) return;
+std::string Results::document_text() const {
   // Everything went in through recordable(); `replace` is the backstop that keeps a byte that
   // slipped past it from ending the run (nlohmann's dump throws on text that is not UTF-8).
-  write_output_file(path_, doc_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  return doc_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void Results::save() const {
+  if (!path_.empty()) write_output_file(path_, document_text());
 }
 
 }  // namespace shmcheck::harness

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <iostream>
 #include <optional>
 
 namespace shmcheck::harness {
@@ -48,9 +47,23 @@ void stop_all(std::vector<std::unique_ptr<Implementation>>& owned, std::vector<s
 }  // namespace
 
 void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener& open, Results& results) {
-  const std::vector<CaseInfo> cases = suite.cases();
-  for (const Subject& subject : subjects) {
+  const std::vector<CaseInfo> all_cases = suite.cases();
+  // This shard's cases of each subject, dealt in the order of the whole run (shard.hpp); a
+  // subject with none is not even started.
+  const std::vector<std::vector<bool>> mine = results.dealer().deal(subjects.size(), all_cases.size());
+  std::vector<std::vector<CaseInfo>> dealt(subjects.size());
+  std::size_t total = 0;
+  for (std::size_t s = 0; s < subjects.size(); ++s) {
+    for (std::size_t c = 0; c < all_cases.size(); ++c)
+      if (mine[s][c]) dealt[s].push_back(all_cases[c]);
+    total += dealt[s].size();
+  }
+  results.expect_cases(total);
+  for (std::size_t s = 0; s < subjects.size(); ++s) {
+    const Subject& subject = subjects[s];
+    const std::vector<CaseInfo>& cases = dealt[s];
     if (interrupted()) break;
+    if (cases.empty()) continue;
     // Whatever the implementation leaves behind, from its first start to its last stop.
     LeftoverWatch watch;
     std::vector<std::string> removed;
@@ -68,8 +81,8 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       // The label is the implementation's own words (its hello): escaped, one line. The
       // isolation is shmcheck's own.
       for (const auto& impl : owned)
-        std::cout << fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec,
-                                 protocol::for_console(impl->describe().label(), 400, false), impl->isolation());
+        results.print(fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec,
+                                  protocol::for_console(impl->describe().label(), 400, false), impl->isolation()));
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
       results.broken_implementation(subject.label, reason_with_stderr(e));
@@ -87,7 +100,7 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
         // names removed): a fresh one runs the next case.
         try {
           owned = open_all(subject, open);
-          std::cout << fmt::format("{}: restarted after it broke\n", subject.label);
+          results.print(fmt::format("{}: restarted after it broke\n", subject.label));
         } catch (const Broken& e) {
           gave_up = "could not be restarted after it broke: " + reason_with_stderr(e);
         }

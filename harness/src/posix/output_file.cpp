@@ -52,6 +52,23 @@ void check_output_path(const std::string& path) {
                    ", and shmcheck writes its output only as a new file or over a regular one");
 }
 
+int take_stdout_for_document() {
+  std::fflush(stdout);  // what stdio holds for the old stdout goes there first
+  const int document = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (document < 0) throw OSError(errno, "keeping standard output for the document");
+  if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0) throw OSError(errno, "sending the console's output to stderr");
+  return document;
+}
+
+void write_to_descriptor(int fd, std::string_view text, const std::string& what) {
+  for (std::size_t off = 0; off < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw OSError(n < 0 ? errno : EIO, "writing " + what);
+    off += static_cast<std::size_t>(n);
+  }
+}
+
 void write_output_file(const std::string& path, std::string_view text) {
   check_output_path(path);
   std::string tmp;

@@ -22,4 +22,16 @@ void check_output_path(const std::string& path);
 // Nothing is left beside it when writing fails.
 void write_output_file(const std::string& path, std::string_view text);
 
+// Where shmcheck takes an output path, "-" is standard output (--json -).
+inline constexpr std::string_view kStandardOutput = "-";
+
+// Standard output for one document alone (--json -): from here on whatever the process and
+// its children write to stdout goes to stderr (descriptor 1 becomes a copy of 2), so that the
+// human output cannot mix with the document; returns a descriptor of the original stdout.
+// OSError when the descriptors cannot be copied.
+int take_stdout_for_document();
+
+// Writes all of `text` to the open descriptor `fd`; OSError naming `what` when it cannot.
+void write_to_descriptor(int fd, std::string_view text, const std::string& what);
+
 }  // namespace shmcheck::harness

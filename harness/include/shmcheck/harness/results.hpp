@@ -2,9 +2,11 @@
 // The results of a run: printing each non-pass as it happens, the per-implementation
 // summary, the exit status, and the results JSON (reports/schema/results.schema.json,
 // version 1), rewritten after every result so that a crash loses nothing already judged.
+#include <shmcheck/harness/console.hpp>
 #include <shmcheck/harness/expectations.hpp>
 #include <shmcheck/harness/implementation.hpp>
 #include <shmcheck/harness/leftovers.hpp>
+#include <shmcheck/harness/shard.hpp>
 #include <shmcheck/harness/verdict.hpp>
 
 #include <nlohmann/json.hpp>
@@ -18,8 +20,20 @@ namespace shmcheck::harness {
 
 class Results {
  public:
-  // `host`: the machine (host.hpp), as run.host.
+  // `host`: the machine (host.hpp), as run.host. `json_path` "" writes no file.
   Results(std::string json_path, std::uint64_t seed, std::string command, nlohmann::json host);
+  // Also writes the final document, once, to descriptor `fd` when print_summary ends the run
+  // (--json -: standard output cannot be rewritten as each result comes).
+  void final_document_to(int fd) noexcept { final_fd_ = fd; }
+  // This run is shard `s` of a split run (shard.hpp), recorded as run.shard.
+  void set_shard(const Shard& s);
+  // Deals the run's units, in its order, to this shard (shard.hpp): every one for a whole run.
+  Dealer& dealer() noexcept { return dealer_; }
+  // A suite loop of `total` cases begins (0: not known beforehand): the progress counts them.
+  void expect_cases(std::size_t total) { progress_.start(total); }
+  // Prints `text` on stdout (the progress line cleared first): what a suite says besides
+  // results.
+  void print(const std::string& text);
   // An implementation, as it described itself (listed once, however many suites use it).
   void implementation(const Description& d, const std::string& isolation = "");
   // One that could not be started.
@@ -48,10 +62,13 @@ class Results {
   const std::string& path() const noexcept { return path_; }
 
  private:
+  std::string document_text() const;
   void save() const;
   std::string path_;
   std::chrono::steady_clock::time_point started_;
-  bool progress_;  // a progress line on stderr, when it is a terminal
+  Progress progress_;
+  Dealer dealer_;
+  int final_fd_ = -1;
   nlohmann::json doc_;
   std::vector<std::pair<std::string, CaseResult>> results_;
   std::size_t unexpected_failures_ = 0, unexpected_broken_ = 0;

@@ -66,7 +66,8 @@ class Suite {
   virtual Description describe(const Subject& s, const std::vector<Implementation*>& impls) const;
 };
 
-// Runs every case of `suite` on every subject, recording into `results`.
+// Runs every case of `suite` on every subject, recording into `results`; in a shard of a split
+// run, the cases the shard is dealt (shard.hpp, Results::dealer).
 void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener& open, Results& results);
 
 }  // namespace shmcheck::harness
