@@ -8,7 +8,6 @@
 
 import collections
 import copy
-import pathlib
 
 from . import html, model
 
@@ -38,6 +37,8 @@ def combine(docs):
                     target.setdefault(key, []).extend(copy.deepcopy(value))
                 else:
                     target.setdefault(key, value)
+        if "leftovers" in doc:  # a top-level list: each shard's or suite's own
+            out.setdefault("leftovers", []).extend(copy.deepcopy(doc["leftovers"]))
     durations = [d["run"].get("duration_seconds") for d in docs]
     out["run"]["duration_seconds"] = None if None in durations else sum(durations)
     # Together they are no longer the first file's shard: say which shards they were.
@@ -162,7 +163,7 @@ def merged_document(view):
         run = {k: v for k, v in doc["run"].items() if k not in ("running", "merged")}
         runs.append({"platform": p["label"], "source": p["source"], "run": run,
                      "implementations": doc["implementations"],
-                     "sections": {name: doc[name] for name in SECTION_LISTS if name in doc}})
+                     "sections": {name: doc[name] for name in (*SECTION_LISTS, "leftovers") if name in doc}})
         for impl in doc["implementations"]:
             if impl["spec"] not in specs:
                 specs.add(impl["spec"])
@@ -173,4 +174,11 @@ def merged_document(view):
     durations = [r["run"].get("duration_seconds") for r in runs]
     run["duration_seconds"] = None if None in durations else sum(durations)
     run["merged"] = runs
-    return {"schema": first["schema"], "run": run, "implementations": implementations, "results": results}
+    out = {"schema": first["schema"], "run": run, "implementations": implementations, "results": results}
+    # Also at the top, for readers that know nothing of run.merged (expand() reads each
+    # platform's own from its sections).
+    leftovers = [{**row, "platform": p["label"]} for p, doc in zip(view["platforms"], view["docs"])
+                 for row in doc.get("leftovers", [])]
+    if leftovers:
+        out["leftovers"] = leftovers
+    return out

@@ -47,6 +47,19 @@ class MergedView(unittest.TestCase):
         self.assertEqual(view["labels"], ["Debian GNU/Linux 12 (bookworm) x86_64"])
         self.assertEqual(len(view["docs"][0]["results"]), 2 * len(docs[0]["results"]))
 
+    def test_what_each_shard_left_behind_is_kept_through_merges(self):
+        docs = [load.load(helpers.FULL), load.load(helpers.FULL)]
+        for i, doc in enumerate(docs):
+            doc["leftovers"] = [{"impl": "ref", "suite": "stress", "dev_shm": [f"shard{i}"], "appeared": []}]
+        docs[1]["results"] = []  # shards hold different cases
+        view = merge.merged_view(merge.group(merge.expand(docs, ["a.json", "b.json"], ["same", "same"])))
+        self.assertEqual([row["dev_shm"] for row in view["docs"][0]["leftovers"]], [["shard0"], ["shard1"]])
+        merged = merge.merged_document(view)
+        self.assertEqual(load.errors(merged), [])
+        self.assertEqual([(r["platform"], r["dev_shm"]) for r in merged["leftovers"]], [("same", ["shard0"]), ("same", ["shard1"])])
+        again = merge.group(merge.expand([merged], ["merged.json"]))
+        self.assertEqual([row["dev_shm"] for row in again[0][2]["leftovers"]], [["shard0"], ["shard1"]])
+
     def test_a_platform_name_given_wins_over_the_host(self):
         docs = [load.load(helpers.FULL), load.load(helpers.FULL)]
         view = merge.merged_view(merge.group(merge.expand(docs, ["a.json", "b.json"], ["gcc", "clang"])))
