@@ -237,7 +237,9 @@ def check_library_only(b: Build, tmp: str) -> None:
     with open(os.path.join(project, "CMakeLists.txt"), "w", encoding="utf-8") as f:
         f.write("cmake_minimum_required(VERSION 3.25)\nproject(needs LANGUAGES CXX)\n"
                 "find_package(shmcheck CONFIG REQUIRED COMPONENTS implementation)\n")
-    p = subprocess.run(["cmake", "-S", project, "-B", os.path.join(project, "build"), f"-DCMAKE_PREFIX_PATH={prefix}"],
+    # The same generator as the other configures: a root without make (a fresh Debian with
+    # ci/setup-deps' packages) stops the default one before find_package is reached.
+    p = subprocess.run(["cmake", "-S", project, "-B", os.path.join(project, "build"), *b.generator, f"-DCMAKE_PREFIX_PATH={prefix}"],
                        env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     check(p.returncode != 0 and "no component implementation" in " ".join(p.stdout.split()),  # CMake wraps it
           "find_package(shmcheck COMPONENTS implementation REQUIRED) fails, saying why")
