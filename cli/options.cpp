@@ -87,8 +87,11 @@ void add_shard_option(CLI::App& cmd, std::string& text) {
   cmd.add_option("--shard", text,
                  "Run shard K of N (1-based): every Nth case of each implementation, dealt round-robin in the whole run's "
                  "order (the audit is one unit), so the N shards with the same seed are the whole run (merge their results.json "
-                 "with python3 -m reports merge --platform NAME, once per file)")
-      ->check(shard_value());
+                 "with python3 -m reports merge --platform NAME, once per file); needs --seed")
+      ->check(shard_value())
+      // Without one seed each shard draws its own, orders the stress cases its own way, and
+      // the shards overlap and miss cases without any error: the run must name its seed.
+      ->needs("--seed");
 }
 
 void write_json(const std::string& path, const nlohmann::json& doc) {

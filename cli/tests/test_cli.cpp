@@ -86,6 +86,16 @@ TEST(Cli, ABadShardIsExitTwoNamingIt) {
     }
 }
 
+// Shards that draw their own seeds deal different cases (the stress suite's order is seeded):
+// they would overlap and miss cases without an error, so a shard must name the run's seed.
+TEST(Cli, AShardWithoutASeedIsExitTwo) {
+  for (const char* sub : {"run", "properties", "stress"}) {
+    const CliRun r = shmcheck(std::string(sub) + " --impl ref --shard 1/2");
+    EXPECT_EQ(r.status, 2) << sub << ": " << r.out;
+    EXPECT_NE(r.out.find("--shard requires --seed"), std::string::npos) << r.out;
+  }
+}
+
 TEST(Cli, SpecSuitePassesOnTheReferenceAndPrintsItsSeed) {
   const CliRun r = shmcheck("run --impl ref --suite spec --seed 7");
   EXPECT_EQ(r.status, 0) << r.out;

@@ -65,7 +65,7 @@ class GitHubWorkflow(unittest.TestCase):
         self.assertEqual(sorted(runners.values()), ["macos-latest", "ubuntu-24.04-arm", "ubuntu-latest"])
         self.assertEqual(job["env"]["SHARD"], "${{ matrix.shard }}")
         self.assertEqual(job["env"]["SHARDS"], "${{ matrix.shards }}")
-        self.assertEqual(step_running(job, "ci/harness")["run"], 'ci/harness --shard "$SHARD/$SHARDS"')
+        self.assertEqual(step_running(job, "ci/harness")["run"], 'ci/harness --shard "$SHARD/$SHARDS" --seed "$GITHUB_RUN_ID"')
 
     def test_each_shard_keeps_results_and_junit(self):
         job = self.jobs["harness"]
@@ -119,7 +119,7 @@ class GitLabPipeline(unittest.TestCase):
 
     def test_harness_is_platforms_times_shards(self):
         job = self.job("harness")
-        self.assertEqual(job["script"], ['ci/harness --shard "$SHARD"'])
+        self.assertEqual(job["script"], ['ci/harness --shard "$SHARD" --seed "$CI_PIPELINE_ID"'])
         self.assertEqual(job["artifacts"]["reports"]["junit"], "report/junit.xml")
         self.assertIn('results/$PLATFORM/shard-${SHARD%/*}', job["after_script"][0])
         rows = job["parallel"]["matrix"] + self.job("harness-macos")["parallel"]["matrix"]
