@@ -9,7 +9,7 @@ import pathlib
 
 import jinja2
 
-from . import model, output, sections
+from . import abi, model, output, sections
 
 TEMPLATES = pathlib.Path(__file__).resolve().parent / "templates"
 
@@ -53,8 +53,12 @@ def _number(value):
 def single_view(doc, sources):
     """Everything report.html.j2 shows for one (possibly combined) document."""
     suites, matrix = model.summary_matrix(doc)
+    abi_matrix = abi.matrix(doc)  # None with one ABI: the page is as it was before ABIs
+    host = doc["run"]["host"]
     impls = []
     for row in matrix:
+        if abi_matrix:
+            row["abi"] = abi.abi_of(row["impl"], host)
         notable, unsupported, passes = model.split_cases(model.cases_of(doc, row["impl"]["spec"]))
         # Open: what a reader must act on. Expected failures and passes are one line until asked.
         act = "broken" in row["impl"] or any(model.kind(r) in model.ACT_ON for r in notable)
@@ -65,13 +69,14 @@ def single_view(doc, sources):
         state, headline = "info", "benchmarks only, no suite ran: see Performance"
     return {
         "doc": doc, "sources": sources, "state": state, "headline": headline, "suites": suites, "impls": impls,
+        "abi_matrix": abi_matrix,
         "sections": section_views(doc), "runs": doc.get("_runs", [doc["run"]]),
     }
 
 
 def section_views(doc):
     return {
-        "stress": sections.stress_view(doc), "audit": sections.audit_view(doc),
+        "stress": sections.stress_view(doc), "audit": sections.audit_view(doc), "abis": abi.differences(doc),
         "lifetime": sections.lifetime_view(doc), "performance": sections.performance_view(doc),
     }
 

@@ -9,7 +9,7 @@
 import collections
 import copy
 
-from . import html, model
+from . import abi, html, model
 
 SECTION_LISTS = {"stress": ("runs",), "lifetime": ("cases",), "audit": ("abis", "findings"),
                  "performance": ("benchmarks", "ratios")}
@@ -86,15 +86,6 @@ def group(expanded):
     return [(label, ", ".join(sources), combine(docs)) for label, (docs, sources) in by_label.items()]
 
 
-def impl_key(impl):
-    """Rows of a merged matrix: the same implementation and version on each platform.
-
-    The spec cannot be the key (cpython:all expands to interpreter paths that differ from
-    machine to machine); the name and version the driver reported can.
-    """
-    return impl["spec"] if "broken" in impl else model.impl_label(impl)
-
-
 def tag(docs, labels):
     """Copies of the documents whose results carry their platform (schema: results[].platform)."""
     tagged = []
@@ -106,32 +97,48 @@ def tag(docs, labels):
     return tagged
 
 
+def columns_of(labels, docs):
+    """A column per platform and ABI: the ABIs a platform ran (its host's, and the foreign ones
+    under an emulator) side by side under its name. A platform of one ABI is one column named
+    by the platform alone, as before ABIs."""
+    columns = []
+    for label, doc in zip(labels, docs):
+        abis = abi.abis_of(doc) or [abi.host_abi(doc["run"]["host"])]
+        columns += [{"platform": label, "abi": a, "label": label if len(abis) == 1 else f"{label} · {a}"} for a in abis]
+    return columns
+
+
 def merged_view(groups):
     """The merged report's view of (platform, source, document) groups (see group())."""
     labels = [label for label, _, _ in groups]
     sources = [src for _, src, _ in groups]
     docs = tag([doc for _, _, doc in groups], labels)
+    columns = columns_of(labels, docs)
+    where = {(c["platform"], c["abi"]): n for n, c in enumerate(columns)}
     keys, broken = [], {}
     cells = collections.defaultdict(model.Tally)
     verdicts = collections.OrderedDict()
     for doc, label in zip(docs, labels):
-        by_spec = {i["spec"]: i for i in doc["implementations"]}
+        host = doc["run"]["host"]
+        row_keys = abi.row_keys(doc["implementations"], host)
+        column = {i["spec"]: where[(label, abi.abi_of(i, host))] for i in doc["implementations"]}
         for impl in doc["implementations"]:
-            key = impl_key(impl)
+            key = row_keys[impl["spec"]]
             if key not in keys:
                 keys.append(key)
             if "broken" in impl:
-                broken[(key, label)] = impl["broken"]
+                broken[(key, column[impl["spec"]])] = impl["broken"]
         for row in doc["results"]:
-            key = impl_key(by_spec[row["impl"]]) if row["impl"] in by_spec else row["impl"]
+            key = row_keys.get(row["impl"], row["impl"])
             if key not in keys:
                 keys.append(key)
-            cells[(key, label)].add(row)
-            verdicts.setdefault((key, row["suite"], row["case"]), {})[label] = row
-    matrix = [{"key": k, "cells": [{"label": l, "tally": cells.get((k, l)), "broken": broken.get((k, l))}
-                                   for l in labels]} for k in keys]
-    cases = [{"key": k, "suite": s, "case": c, "rows": [by_label.get(l) for l in labels]}
-             for (k, s, c), by_label in verdicts.items()]
+            n = column.get(row["impl"], where.get((label, abi.host_abi(host)), 0))
+            cells[(key, n)].add(row)
+            verdicts.setdefault((key, row["suite"], row["case"]), {})[n] = row
+    matrix = [{"key": k, "cells": [{"label": c["label"], "tally": cells.get((k, n)), "broken": broken.get((k, n))}
+                                   for n, c in enumerate(columns)]} for k in keys]
+    cases = [{"key": k, "suite": s, "case": c, "rows": [by_column.get(n) for n in range(len(columns))]}
+             for (k, s, c), by_column in verdicts.items()]
     cases.sort(key=lambda c: min(model.KIND_ORDER[model.kind(r)] if r else 99 for r in c["rows"]))
     differing = [c for c in cases if len(_kinds(c["rows"])) > 1]
     same_not_pass = [c for c in cases if len(_kinds(c["rows"])) == 1 and _kinds(c["rows"]) != {"pass"}]
@@ -142,8 +149,11 @@ def merged_view(groups):
                           "sections": html.section_views(doc)})
     worst = "fail" if any(p["state"] == "fail" for p in platforms) else (
         "broken" if any(p["state"] == "broken" for p in platforms) else "pass")
-    return {"platforms": platforms, "labels": labels, "matrix": matrix, "cases": cases, "differing": differing, "same_not_pass": same_not_pass,
-            "state": worst, "docs": docs}
+    # The header: one row of platforms, or, where a platform ran several ABIs, a second row of them.
+    spans = [(label, sum(c["platform"] == label for c in columns)) for label in labels]
+    return {"platforms": platforms, "labels": labels, "columns": columns, "spans": spans,
+            "by_abi": len(columns) > len(labels), "matrix": matrix, "cases": cases, "differing": differing,
+            "same_not_pass": same_not_pass, "state": worst, "docs": docs}
 
 
 def _kinds(rows):

@@ -23,6 +23,13 @@ KIND_LABEL = {
 }
 
 
+# Chips of a matrix cell in the order a reader scans them: kind, css class, label, short label.
+CHIPS = (("unexpected-fail", "fail", "fail", "fail"), ("unexpected-broken", "broken", "broken", "broken"),
+         ("inconclusive", "inconclusive", "inconclusive", "inconcl."), ("stale", "expected", "pass, expected to fail", "stale"),
+         ("expected-fail", "expected", "fail, expected", "xfail"), ("expected-broken", "expected", "broken, expected", "xbroken"),
+         ("unsupported", "unsupported", "unsupported", "unsup."), ("pass", "pass", "pass", "pass"))
+
+
 def kind(row):
     """The verdict as it counts: an expected failure is not the same news as a new one."""
     verdict, expected = row["verdict"], bool(row.get("expected"))
@@ -80,11 +87,13 @@ class Tally:
 
     def chips(self):
         """(css class, label) per kind present, in the order a reader scans them."""
-        order = [("unexpected-fail", "fail", "fail"), ("unexpected-broken", "broken", "broken"),
-                 ("inconclusive", "inconclusive", "inconclusive"), ("stale", "expected", "pass, expected to fail"),
-                 ("expected-fail", "expected", "fail, expected"), ("expected-broken", "expected", "broken, expected"),
-                 ("unsupported", "unsupported", "unsupported"), ("pass", "pass", "pass")]
-        return [(css, f"{self.kinds[k]} {label}") for k, css, label in order if self.kinds[k]]
+        return [(css, f"{self.kinds[k]} {label}") for k, css, label, _ in CHIPS if self.kinds[k]]
+
+    def short_chips(self):
+        """(css class, short label, full label) per kind present: the chips of a matrix with a
+        column per ABI, eight of which must fit 1,024 px ("12 unsup." where chips() says
+        "12 unsupported"; the full words are the chip's title)."""
+        return [(css, f"{self.kinds[k]} {short}", f"{self.kinds[k]} {label}") for k, css, label, short in CHIPS if self.kinds[k]]
 
 
 def suites_of(results):
