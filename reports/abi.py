@@ -125,8 +125,8 @@ def matrix(doc):
 def differences(doc):
     """The portability section's headline: every (row, suite, case) whose verdict differs between
     the ABIs its row ran on, each ABI's result side by side. A case that did not run on an ABI
-    where its row has results counts as a difference ("not run"); ABIs where the row has no
-    implementation at all are not compared. A difference is an emulator artefact when, without
+    where its row's implementation started counts as a difference ("not run"); ABIs where the
+    row has no implementation, or one that could not start, are not compared. A difference is an emulator artefact when, without
     the cells whose reason starts "emulator:", the verdicts that remain agree: not a finding."""
     abis = abis_of(doc)
     if len(abis) < 2:
@@ -134,9 +134,11 @@ def differences(doc):
     host = doc["run"]["host"]
     by_spec = {i["spec"]: i for i in doc["implementations"]}
     keys = row_keys(doc["implementations"], host)
-    ran = collections.defaultdict(set)  # row -> ABIs with an implementation of it
+    # row -> ABIs with an implementation of it that started; one that could not start is the
+    # matrix's news, not a difference in each of its cases.
+    ran, broken = collections.defaultdict(set), collections.defaultdict(set)
     for impl in doc["implementations"]:
-        ran[keys[impl["spec"]]].add(abi_of(impl, host))
+        (broken if "broken" in impl else ran)[keys[impl["spec"]]].add(abi_of(impl, host))
     cases = collections.OrderedDict()
     for r in doc["results"]:
         impl = by_spec.get(r["impl"])
@@ -153,7 +155,7 @@ def differences(doc):
             continue
         rest = {by_abi[a]["verdict"] if a in by_abi else None for a in compared if not is_emulator(by_abi.get(a))}
         found.append({"key": key, "suite": suite, "case": case, "emulator": len(rest) <= 1,
-                      "cells": _cells(abis, by_abi, ran[key])})
+                      "cells": _cells(abis, by_abi, ran[key], broken[key])})
     # Findings first, then by implementation in the matrix's order, suite and case.
     order = {k: n for n, k in enumerate(dict.fromkeys(keys.values()))}
     found.sort(key=lambda d: (d["emulator"], order[d["key"]],
@@ -162,7 +164,7 @@ def differences(doc):
     return {"abis": abis, "rows": found, "findings": len(findings), "emulator": len(found) - len(findings)}
 
 
-def _cells(abis, by_abi, ran):
+def _cells(abis, by_abi, ran, broken):
     """Each ABI's verdict and reason. A reason an earlier ABI of the row already gave is not
     printed again (`same_as` names that ABI): i686 and armhf fail alike for the same reason,
     and two copies of it made every row twice as tall."""
@@ -170,7 +172,7 @@ def _cells(abis, by_abi, ran):
     for a in abis:
         row = by_abi.get(a)
         if row is None:
-            cells.append({"state": "not-run" if a in ran else "absent"})
+            cells.append({"state": "not-run" if a in ran else "broken" if a in broken else "absent"})
             continue
         first = row["message"].split("\n")[0]
         reason = first if len(first) <= 90 else first[:87] + "..."

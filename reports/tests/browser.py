@@ -92,6 +92,30 @@ def measure(page, width, height=900, open_all=False):
     return {**json.loads(html.unescape(found.group(1))), "bytes": len(text.encode("utf-8")), "console": console}
 
 
+BOX = """<script>(function () {
+  var el = document.getElementById(%s), box = el ? el.parentElement : null;
+  document.documentElement.setAttribute("data-box", JSON.stringify(box ? {
+    scroll_width: box.scrollWidth, client_width: box.clientWidth, table_width: Math.round(el.getBoundingClientRect().width)} : null));
+})();</script>"""
+
+
+def box(page, width, element_id, height=900):
+    """How wide the element `element_id` (a table) lays out at `width` px against the box it is
+    in (a .scroll div scrolls it sideways rather than widen the page): {scroll_width,
+    client_width, table_width}, or None if there is no such element. The page may well not
+    scroll sideways while this table does: this tells whether it fits as it is."""
+    text = pathlib.Path(page).read_text(encoding="utf-8")
+    at = text.rfind("</body>")
+    with tempfile.TemporaryDirectory(prefix="reports-box-") as tmp:
+        probe = pathlib.Path(tmp) / "probe.html"
+        probe.write_text(text[:at] + BOX % json.dumps(element_id) + text[at:], encoding="utf-8")
+        dom, _ = chromium("--dump-dom", "--hide-scrollbars", f"--window-size={width},{height}", probe.as_uri())
+    found = re.search(r'data-box="([^"]*)"', dom)
+    if not found:
+        raise AssertionError(f"{page}: the measuring script did not run at {width} px")
+    return json.loads(html.unescape(found.group(1)))
+
+
 def screenshot(page, png, width, height):
     pathlib.Path(png).unlink(missing_ok=True)
     uri = pathlib.Path(page).resolve().as_uri()

@@ -163,6 +163,50 @@ class ThirteenImplementations(unittest.TestCase):
             self.assertEqual(png_size(png), (width, 3000))
 
 
+class AbiMatrix(unittest.TestCase):
+    """A run on eight ABIs (the host and the seven foreign ones of issue 16; test_abi's fixtures):
+    the implementation x ABI matrix fits 1,024 px as it is, without scrolling in its box, and no
+    page scrolls sideways with everything open."""
+
+    @classmethod
+    def setUpClass(cls):
+        from reports.tests import test_abi
+        cls.out = helpers.artifacts_dir("browser") / "abi"
+        cls.doc = test_abi.with_foreign()
+        assert len(test_abi.abi.abis_of(cls.doc)) == 8
+        cls.page = pathlib.Path(html.write(str(cls.out), html.render_single(cls.doc, ["host.json", "foreign.json"])))
+
+    def test_the_matrix_fits_1024_px(self):
+        for width in WIDTHS:
+            with self.subTest(width=width):
+                b = browser.box(self.page, width, "summary-matrix")
+                self.assertLessEqual(b["scroll_width"], b["client_width"], f"the ABI matrix at {width} px: {b}")
+
+    def test_no_sideways_scrolling_and_no_console_messages(self):
+        for width in WIDTHS:
+            m = browser.measure(self.page, width, open_all=True)
+            self.assertEqual(m["console"], [])
+            self.assertLessEqual(m["scroll_width"], m["viewport"], overflow_message(m, width, "the ABI report"))
+
+    def test_screenshots(self):
+        for width in WIDTHS:
+            png = browser.screenshot(self.page, self.out / f"top-{width}.png", width, 1400)
+            print(f"\nscreenshot: {png}")
+            self.assertEqual(png_size(png), (width, 1400))
+            self.assertGreater(colour_count(png, (255, 235, 238)), 5_000, "no unexpected (red) cells painted")
+
+    def test_a_merge_with_abi_columns_has_no_sideways_scrolling(self):
+        from reports.tests import abi_variants, test_abi
+        docs = [test_abi.host(), abi_variants.variants(test_abi.host())]
+        view = merge.merged_view(merge.group(merge.expand(docs, ["host.json", "foreign.json"])))
+        page = html.write(str(self.out / "merged"), html.render_merged(view))
+        for width in WIDTHS:
+            m = browser.measure(page, width, open_all=True)
+            self.assertLessEqual(m["scroll_width"], m["viewport"], overflow_message(m, width, "the merged ABI report"))
+        b = browser.box(page, 1024, "summary-matrix")
+        self.assertLessEqual(b["scroll_width"], b["client_width"], f"the merged ABI matrix at 1024 px: {b}")
+
+
 def main():
     reason = browser.missing()
     if reason:
