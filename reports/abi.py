@@ -10,7 +10,8 @@ Rows (`row_keys`): the same implementation on several ABIs is one row. The spec 
 key on its own: the host's CPython is `python:/usr/bin/python3`, the armhf one
 `linux-armhf:python`, yet both are Debian's CPython 3.11.2 with the same module. So a row is
 what the driver said it is in its hello (name, version, language, module: model.impl_label,
-as a merged report's rows already are across platforms) plus the spec's start method where it
+as a merged report's rows are across platforms, where cpython:all expands to other paths on
+each machine) plus the spec's start method where it
 names one (`python@spawn` is another row than `python`: other start methods fail other cases).
 An implementation that could not start said nothing: it joins the row of a spec that is the
 same without its ABI prefix (`linux-s390x:ref` broken joins the row of `ref`), else it is a row

@@ -33,7 +33,12 @@ def combine(docs):
                 continue
             target = out.setdefault(name, {k: [] for k in lists})
             for key, value in doc[name].items():
-                if key in lists:
+                if key in lists and name == "audit":
+                    # A host run and a run of foreign ABIs on one machine both audit the host's
+                    # ABI: the same entry twice would be two rows of the same ABI.
+                    have = target.setdefault(key, [])
+                    have.extend(copy.deepcopy(v) for v in value if v not in have)
+                elif key in lists:
                     target.setdefault(key, []).extend(copy.deepcopy(value))
                 else:
                     target.setdefault(key, value)

@@ -241,6 +241,15 @@ class Merge(helpers.TempDirTest):
         python = next(r for r in view["matrix"] if r["key"] == "cpython 3.11.2")
         self.assertEqual(python["cells"][-1]["tally"].verdicts["pass"], 101)  # the aarch64 host's python
 
+    def test_the_host_abi_audited_by_both_files_is_one_row(self):
+        audit = load.load(helpers.FULL)["audit"]
+        a, b = host(), abi_variants.variants(host())
+        a["audit"], b["audit"] = copy.deepcopy(audit), copy.deepcopy(audit)
+        b["audit"]["abis"].append(dict(copy.deepcopy(audit["abis"][0]), abi="linux-s390x"))
+        combined = merge.combine([a, b])["audit"]
+        self.assertEqual([x["abi"] for x in combined["abis"]], [x["abi"] for x in audit["abis"]] + ["linux-s390x"])
+        self.assertEqual(len(combined["findings"]), len(audit["findings"]))
+
     def test_one_abi_per_platform_keeps_one_header_row(self):
         view = merge.merged_view(merge.group(merge.expand([load.load(helpers.FULL), load.load(helpers.ARM)], ["a", "b"])))
         self.assertFalse(view["by_abi"])
