@@ -276,6 +276,21 @@ class Size(unittest.TestCase):
         # Passing cases stay folded: no case card for a pass, one list per implementation.
         self.assertEqual(page.count('<details class="case k-pass"'), 0)
 
+    def test_every_suite_on_7_abis_costs_no_more_per_implementation_than_on_one(self):
+        # fixtures_many's shape of a run of every suite (stress histograms, lifetime censuses,
+        # expected failures with counterexamples), 4 implementations, then on 6 foreign ABIs too.
+        from reports.tests import fixtures_many
+        one = fixtures_many.many(4)
+        seven = merge.combine([one, abi_variants.variants(one, abis=abi_variants.FOREIGN[:6])])
+        seven.pop("_runs", None)
+        self.assertEqual(len(abi.abis_of(seven)), 7)
+        pages = {n: html.render_single(doc, ["x.json"]).encode() for n, doc in ((1, one), (7, seven))}
+        specs = {1: len(one["implementations"]), 7: len(seven["implementations"])}
+        per = {n: len(pages[n]) / specs[n] for n in pages}
+        print(f"\nevery suite: {specs[1]} specs on 1 ABI {len(pages[1]):,} bytes ({per[1]:,.0f} per spec); "
+              f"{specs[7]} specs on 7 ABIs {len(pages[7]):,} bytes ({per[7]:,.0f} per spec)")
+        self.assertLess(per[7], 1.05 * per[1])
+
 
 if __name__ == "__main__":
     unittest.main()
