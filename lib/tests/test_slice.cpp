@@ -1,6 +1,7 @@
 // Python's index and slice rules (slice.hpp): resolve() must select exactly the indices
 // that list(range(n))[slice(start, stop, step)] selects in CPython, for every combination
 // of None, negative, out-of-range and extreme bounds and steps.
+#include <shmcheck/detail/int128.hpp>
 #include <shmcheck/error.hpp>
 #include <shmcheck/slice.hpp>
 
@@ -36,7 +37,7 @@ std::string describe(std::size_t n, const Slice& s) {
 //   * an i or j beyond the end becomes len for k > 0, len - 1 for k < 0;
 //   * an omitted i or j is the end that the direction of k starts or stops at.
 std::vector<std::int64_t> python_slice(std::int64_t n, Opt start, Opt stop, Opt step) {
-  using Wide = __int128;
+  using Wide = shmcheck::Int;
   const Wide k = step.value_or(1);
   auto clamp = [&](Wide v) -> Wide {
     if (v < 0) v += n;

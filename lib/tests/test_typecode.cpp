@@ -21,7 +21,7 @@ struct InStruct {
   T t;
 };
 
-constexpr Int kInt128Max = static_cast<Int>(~static_cast<unsigned __int128>(0) >> 1);
+constexpr Int kInt128Max = static_cast<Int>(~static_cast<UInt>(0) >> 1);
 constexpr Int kInt128Min = -kInt128Max - 1;
 
 }  // namespace
@@ -204,8 +204,8 @@ TEST(Typecode, MinAndMaxAgreeWithNumericLimitsForEveryIntegerCode) {
   for (const Typecode& tc : typecodes()) {
     if (!tc.is_integer()) continue;
     ++integer_codes;
-    const unsigned __int128 span = static_cast<unsigned __int128>(tc.max - tc.min) + 1;
-    EXPECT_EQ(span, static_cast<unsigned __int128>(1) << tc.bits()) << tc.code;
+    const UInt span = static_cast<UInt>(tc.max - tc.min) + 1;
+    EXPECT_EQ(span, static_cast<UInt>(1) << static_cast<int>(tc.bits())) << tc.code;
     EXPECT_EQ(tc.min < 0, tc.is_signed) << tc.code;
   }
   EXPECT_EQ(integer_codes, 10);
