@@ -96,7 +96,7 @@ CellValues cell_values(const Typecode& tc, std::uint64_t& rng) {
     case TypeKind::signed_int:
     case TypeKind::unsigned_int: {
       v.exact = {Item(tc.min), Item(tc.max)};
-      const auto span = static_cast<unsigned __int128>(tc.max - tc.min);
+      const auto span = static_cast<UInt>(tc.max - tc.min);
       for (int k = 0; k < 2; ++k) v.exact.push_back(Item(tc.min + static_cast<Int>(splitmix(rng) % (span + 1))));
       v.wraps = {{Item(tc.max + 1), Item(tc.min)}, {Item(tc.min - 1), Item(tc.max)}};
       break;

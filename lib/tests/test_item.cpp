@@ -150,8 +150,9 @@ TEST(ItemWrap, CPythonDocumentedExamples) {
   EXPECT_EQ(stored('b', 1000), Item(-24));
   EXPECT_EQ(stored('b', 300), Item(44));
   EXPECT_EQ(stored('B', -1), Item(255));
-  EXPECT_EQ(stored('L', -1), Item(18446744073709551615ULL));
-  EXPECT_EQ(stored('L', -1).repr(), "18446744073709551615");
+  // unsigned long: 64 bits on LP64, 32 on ILP32 (i686, armhf) and LLP64.
+  EXPECT_EQ(stored('L', -1), Item(kPow2(8 * sizeof(unsigned long)) - 1));
+  EXPECT_EQ(stored('L', -1).repr(), sizeof(unsigned long) == 8 ? "18446744073709551615" : "4294967295");
   EXPECT_EQ(stored('q', kPow2(63)), Item(-kPow2(63)));
   EXPECT_EQ(stored('q', kPow2(63)).repr(), "-9223372036854775808");
   EXPECT_EQ(stored('l', kPow2(64)), Item(0));
