@@ -125,10 +125,12 @@ def matrix(doc):
 
 def differences(doc):
     """The portability section's headline: every (row, suite, case) whose verdict differs between
-    the ABIs its row ran on, each ABI's result side by side. A case that did not run on an ABI
-    where its row's implementation started counts as a difference ("not run"); ABIs where the
-    row has no implementation, or one that could not start, are not compared. A difference is an emulator artefact when, without
-    the cells whose reason starts "emulator:", the verdicts that remain agree: not a finding."""
+    the ABIs it ran on, each ABI's result side by side. Only ABIs where the case ran are
+    compared: the harness never skips a case silently (what cannot run is `unsupported`), so a
+    case missing on an ABI was not asked for there (another --suite or --case, a shard) and says
+    nothing about the ABI; its cell says "not run". A difference is an emulator artefact when,
+    without the cells whose reason starts "emulator:", the verdicts that remain agree: not a
+    finding."""
     abis = abis_of(doc)
     if len(abis) < 2:
         return None
@@ -148,13 +150,13 @@ def differences(doc):
         cases.setdefault((keys[r["impl"]], r["suite"], r["case"]), {})[abi_of(impl, host)] = r
     found = []
     for (key, suite, case), by_abi in cases.items():
-        compared = [a for a in abis if a in ran[key]]
+        compared = [a for a in abis if a in ran[key] and a in by_abi]
         if len(compared) < 2:
             continue
-        verdicts = {by_abi[a]["verdict"] if a in by_abi else None for a in compared}
+        verdicts = {by_abi[a]["verdict"] for a in compared}
         if len(verdicts) < 2:
             continue
-        rest = {by_abi[a]["verdict"] if a in by_abi else None for a in compared if not is_emulator(by_abi.get(a))}
+        rest = {by_abi[a]["verdict"] for a in compared if not is_emulator(by_abi[a])}
         found.append({"key": key, "suite": suite, "case": case, "emulator": len(rest) <= 1,
                       "cells": _cells(abis, by_abi, ran[key], broken[key])})
     # Findings first, then by implementation in the matrix's order, suite and case.

@@ -3,8 +3,10 @@ between ABIs, emulator artefacts, a one-ABI report as it was, merges, and the pa
 
 Fixtures: real runs of this machine (data/abi-host-*.json: `shmcheck run --impl ref --impl
 python:/usr/bin/python3 --suite spec --seed 1`, the same with python@spawn and @forkserver, and
-`shmcheck stress owner-death` on ref and python), and their foreign-ABI variants made by
-abi_variants.py, which plants the differences PLANTED_* below.
+`shmcheck stress owner-death` on ref and python; data/abi-foreign-*.json: Debian's CPython on
+linux-i686, linux-s390x and linux-armhf under qemu-user), and foreign-ABI variants of the host
+runs made by abi_variants.py, which plants the differences it lists (every ABI, the reference
+under qemu too, until those runs exist here).
 """
 
 import copy
@@ -18,6 +20,8 @@ from reports.tests import abi_variants, helpers
 SPEC = helpers.DATA / "abi-host-spec.json"
 OWNER_DEATH = helpers.DATA / "abi-host-owner-death.json"
 METHODS = helpers.DATA / "abi-host-methods.json"
+FOREIGN_SPEC = helpers.DATA / "abi-foreign-spec.json"
+FOREIGN_OWNER_DEATH = helpers.DATA / "abi-foreign-owner-death.json"
 HOST_ABI = "linux-x86_64"
 ALL_ABIS = [HOST_ABI, *abi_variants.FOREIGN]
 
@@ -36,6 +40,54 @@ def with_foreign(doc=None, **kwargs):
 
 def section(page, start, end):
     return page[page.index(start):page.index(end, page.index(start))]
+
+
+class RealForeignRuns(helpers.TempDirTest):
+    """Real runs of Debian's CPython 3.11.2 on three foreign ABIs under qemu-user (issue 16's
+    ABI:python specs, with ci/foreign-roots' root filesystems): `shmcheck run --impl
+    linux-i686:python --impl linux-s390x:python --impl linux-armhf:python --suite spec --seed 1`
+    and `shmcheck stress owner-death` on the first two, beside the host's runs."""
+
+    FILES = (SPEC, OWNER_DEATH, FOREIGN_SPEC, FOREIGN_OWNER_DEATH)
+
+    def doc(self):
+        doc = merge.combine([load.load(p) for p in self.FILES])
+        doc.pop("_runs", None)
+        return doc
+
+    def test_the_harness_wrote_each_abi(self):
+        impls = load.load(FOREIGN_SPEC)["implementations"]
+        self.assertEqual([(i["spec"], i["abi"]) for i in impls],
+                         [("linux-i686:python", "linux-i686"), ("linux-s390x:python", "linux-s390x"),
+                          ("linux-armhf:python", "linux-armhf")])
+
+    def test_the_hosts_cpython_and_the_foreign_ones_are_one_row(self):
+        m = abi.matrix(self.doc())
+        self.assertEqual(m["abis"], [HOST_ABI, "linux-i686", "linux-s390x", "linux-armhf"])
+        self.assertEqual([r["key"] for r in m["rows"]], ["shmcheck-ref 0.1.0", "cpython 3.11.2"])
+        python = m["rows"][1]["cells"]
+        self.assertEqual([c["spec"] for c in python],
+                         ["python:/usr/bin/python3", "linux-i686:python", "linux-s390x:python", "linux-armhf:python"])
+        self.assertEqual([c["tally"].verdicts["unsupported"] for c in python], [0, 1, 0, 1])
+
+    def test_long_is_4_bytes_on_ilp32_the_one_difference(self):
+        d = abi.differences(self.doc())
+        self.assertEqual([(r["key"], r["suite"], r["case"]) for r in d["rows"]], [("cpython 3.11.2", "spec", "wrap-L-minus-1")])
+        cells = d["rows"][0]["cells"]
+        self.assertEqual([c["row"]["verdict"] for c in cells], ["pass", "unsupported", "pass", "unsupported"])
+        self.assertEqual(cells[1]["reason"], "needs an LP64 platform (8-byte long)")
+        self.assertEqual(cells[3]["same_as"], "linux-i686")
+        # owner-death did not run on armhf: not compared there, and it fails (expectedly) wherever it ran.
+        self.assertEqual((d["findings"], d["emulator"]), (1, 0))
+
+    def test_merged_into_one_platform(self):
+        out = self.tmp / "merged"
+        result = helpers.run_cli("merge", *self.FILES, "-o", out)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        page = (out / "index.html").read_text(encoding="utf-8")
+        second = re.findall(r"<tr>(.*?)</tr>", section(page, 'id="summary-matrix"', "</table>"), re.S)[1]
+        self.assertEqual(re.findall(r'<th class="abi-col">([^<]*)</th>', second), [HOST_ABI, "linux-i686", "linux-s390x", "linux-armhf"])
+        self.assertEqual(load.errors(load.read(out / "results.json")), [])
 
 
 class HostAbi(unittest.TestCase):
