@@ -22,6 +22,7 @@ OWNER_DEATH = helpers.DATA / "abi-host-owner-death.json"
 METHODS = helpers.DATA / "abi-host-methods.json"
 FOREIGN_SPEC = helpers.DATA / "abi-foreign-spec.json"
 FOREIGN_OWNER_DEATH = helpers.DATA / "abi-foreign-owner-death.json"
+FOREIGN_REF = (helpers.DATA / "abi-foreign-ref-spec.json", helpers.DATA / "abi-foreign-ref-owner-death.json")
 HOST_ABI = "linux-x86_64"
 ALL_ABIS = [HOST_ABI, *abi_variants.FOREIGN]
 
@@ -42,18 +43,25 @@ def section(page, start, end):
     return page[page.index(start):page.index(end, page.index(start))]
 
 
+def real_foreign():
+    """The real runs below, and the host's, as one document (`reports html` of the files)."""
+    doc = merge.combine([load.load(p) for p in RealForeignRuns.FILES])
+    doc.pop("_runs", None)
+    return doc
+
+
 class RealForeignRuns(helpers.TempDirTest):
     """Real runs of Debian's CPython 3.11.2 on three foreign ABIs under qemu-user (issue 16's
     ABI:python specs, with ci/foreign-roots' root filesystems): `shmcheck run --impl
     linux-i686:python --impl linux-s390x:python --impl linux-armhf:python --suite spec --seed 1`
-    and `shmcheck stress owner-death` on the first two, beside the host's runs."""
+    and `shmcheck stress owner-death` on the first two; and of the reference cross-built for
+    s390x (`ci/cross-build linux-s390x`; `--impl linux-s390x:ref`, the same two commands); beside
+    the host's runs."""
 
-    FILES = (SPEC, OWNER_DEATH, FOREIGN_SPEC, FOREIGN_OWNER_DEATH)
+    FILES = (SPEC, OWNER_DEATH, FOREIGN_SPEC, FOREIGN_OWNER_DEATH, *FOREIGN_REF)
 
     def doc(self):
-        doc = merge.combine([load.load(p) for p in self.FILES])
-        doc.pop("_runs", None)
-        return doc
+        return real_foreign()
 
     def test_the_harness_wrote_each_abi(self):
         impls = load.load(FOREIGN_SPEC)["implementations"]
@@ -69,16 +77,32 @@ class RealForeignRuns(helpers.TempDirTest):
         self.assertEqual([c["spec"] for c in python],
                          ["python:/usr/bin/python3", "linux-i686:python", "linux-s390x:python", "linux-armhf:python"])
         self.assertEqual([c["tally"].verdicts["unsupported"] for c in python], [0, 1, 0, 1])
+        ref = m["rows"][0]["cells"]
+        self.assertEqual([c and c["spec"] for c in ref], ["ref", None, "linux-s390x:ref", None])
+        self.assertEqual((ref[2]["tally"].verdicts["pass"], ref[2]["tally"].verdicts["unsupported"]), (101, 1))
 
     def test_long_is_4_bytes_on_ilp32_the_one_difference(self):
         d = abi.differences(self.doc())
-        self.assertEqual([(r["key"], r["suite"], r["case"]) for r in d["rows"]], [("cpython 3.11.2", "spec", "wrap-L-minus-1")])
-        cells = d["rows"][0]["cells"]
+        findings = [r for r in d["rows"] if not r["emulator"]]
+        self.assertEqual([(r["key"], r["suite"], r["case"]) for r in findings], [("cpython 3.11.2", "spec", "wrap-L-minus-1")])
+        cells = findings[0]["cells"]
         self.assertEqual([c["row"]["verdict"] for c in cells], ["pass", "unsupported", "pass", "unsupported"])
         self.assertEqual(cells[1]["reason"], "needs an LP64 platform (8-byte long)")
         self.assertEqual(cells[3]["same_as"], "linux-i686")
-        # owner-death did not run on armhf: not compared there, and it fails (expectedly) wherever it ran.
-        self.assertEqual((d["findings"], d["emulator"]), (1, 0))
+        # CPython's owner-death did not run on armhf: not compared there; it fails (expectedly) wherever it ran.
+        # The reference's under qemu is the one emulator artefact (the next test).
+        self.assertEqual((d["findings"], d["emulator"]), (1, 1))
+
+    def test_the_references_owner_death_under_qemu_is_an_emulator_artefact(self):
+        d = abi.differences(merge.combine([load.load(p) for p in self.FILES]))
+        artefacts = [r for r in d["rows"] if r["emulator"]]
+        self.assertEqual([(r["key"], r["suite"], r["case"]) for r in artefacts], [("shmcheck-ref 0.1.0", "stress", "owner-death")])
+        host_cell, s390x = artefacts[0]["cells"][0], artefacts[0]["cells"][2]
+        self.assertEqual((host_cell["row"]["verdict"], s390x["row"]["verdict"], s390x["emulator"]), ("pass", "unsupported", True))
+        self.assertTrue(s390x["title"].startswith("emulator: the kernel's robust futex list is not available here"))
+        page = html.render_single(self.doc(), ["x.json"])
+        self.assertIn("1 case differs across ABIs", page)
+        self.assertIn("1 more differs only under an emulator", section(page, 'id="abi-emulator"', "</details>"))
 
     def test_merged_into_one_platform(self):
         out = self.tmp / "merged"

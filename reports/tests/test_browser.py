@@ -195,6 +195,18 @@ class AbiMatrix(unittest.TestCase):
             self.assertEqual(png_size(png), (width, 1400))
             self.assertGreater(colour_count(png, (255, 235, 238)), 5_000, "no unexpected (red) cells painted")
 
+    def test_real_foreign_runs(self):
+        # test_abi's real runs (CPython on i686, s390x and armhf, the reference on s390x, under qemu-user).
+        from reports.tests import test_abi
+        doc = test_abi.real_foreign()
+        page = html.write(str(self.out / "real"), html.render_single(doc, [p.name for p in test_abi.RealForeignRuns.FILES]))
+        m = browser.measure(page, 1024, open_all=True)
+        self.assertEqual(m["console"], [])
+        self.assertLessEqual(m["scroll_width"], m["viewport"], overflow_message(m, 1024, "the real ABI report"))
+        png = browser.screenshot(page, self.out / "real-top-1024.png", 1024, 900)
+        print(f"\nscreenshot: {png}")
+        self.assertEqual(png_size(png), (1024, 900))
+
     def test_a_merge_with_abi_columns_has_no_sideways_scrolling(self):
         from reports.tests import abi_variants, test_abi
         docs = [test_abi.host(), abi_variants.variants(test_abi.host())]
