@@ -118,20 +118,18 @@ ForeignSpec parse_foreign_spec(const std::string& spec) {
   ForeignSpec f{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
   const audit::AbiConfig* a = foreign_abi(f.abi);
   if (!a) throw ValueError("'" + spec + "': " + f.abi + " does not run here under an emulator (ABIs that do: " + known_abis() + ")");
+  const bool python = f.inner == "python" || f.inner.rfind("python@", 0) == 0;
+  if (f.inner != "ref" && !python)
+    throw ValueError("'" + spec + "': after '" + f.abi + ":' comes ref, python[@METHOD] or all, not '" + f.inner + "'");
+  if (python && is_wine(*a)) throw ValueError("'" + spec + "': there is no Python for " + f.abi + " here (only ref runs under wine)");
+  if (python) parse_python_spec(f.inner);  // a bad start method is bad usage, now
   if (audit::find_program(a->emulator).empty())
-    throw ValueError("'" + spec + "': its emulator " + a->emulator + " is not installed (ci/audit installs qemu-user and wine)");
-  if (f.inner == "ref") {
-    if (!fs::exists(driver_path(*a)))
-      throw ValueError("'" + spec + "': no driver built for " + f.abi + " at " + driver_path(*a) + " (ci/cross-build " + f.abi + " builds it)");
-  } else if (f.inner == "python" || f.inner.rfind("python@", 0) == 0) {
-    if (is_wine(*a)) throw ValueError("'" + spec + "': there is no Python for " + f.abi + " here (only ref runs under wine)");
-    parse_python_spec(f.inner);  // a bad start method is bad usage, now
-    if (a->debian_arch.empty() || !fs::exists(root_path(*a) + "/usr/bin/python3"))
-      throw ValueError("'" + spec + "': no Python root for " + f.abi + " at " + root_path(*a) + " (ci/foreign-roots " + a->debian_arch +
-                       " makes it)");
-  } else {
-    throw ValueError("'" + spec + "': after '" + f.abi + ":' comes ref or python[@METHOD], not '" + f.inner + "'");
-  }
+    throw ValueError("'" + spec + "': its emulator " + a->emulator + " is not installed (ci/foreign installs qemu-user and wine)");
+  if (!python && !fs::exists(driver_path(*a)))
+    throw ValueError("'" + spec + "': no driver built for " + f.abi + " at " + driver_path(*a) + " (ci/cross-build " + f.abi + " builds it)");
+  if (python && (a->debian_arch.empty() || !fs::exists(root_path(*a) + "/usr/bin/python3")))
+    throw ValueError("'" + spec + "': no Python root for " + f.abi + " at " + root_path(*a) + " (ci/foreign-roots " + a->debian_arch +
+                     " makes it)");
   return f;
 }
 

@@ -5,7 +5,7 @@
 # Programs are linked -static: qemu-user then needs no root filesystem, and a driver exec'ing
 # itself needs only the emulator. ctest runs test programs through CMAKE_CROSSCOMPILING_EMULATOR.
 #
-#   SHMCHECK_CROSS_TRIPLE    i686-linux-gnu, arm-linux-gnueabihf, aarch64-linux-gnu,
+#   SHMCHECK_CROSS_TRIPLE    x86_64-linux-gnu (under qemu: the control), i686-linux-gnu, arm-linux-gnueabihf, aarch64-linux-gnu,
 #                            riscv64-linux-gnu, s390x-linux-gnu, powerpc64le-linux-gnu
 #                            (or the environment variable of the same name)
 #   SHMCHECK_CROSS_EMULATOR  default: the qemu-user program of the triple's architecture
@@ -24,6 +24,11 @@ set(shmcheck_needs_libatomic OFF)
 if(triple MATCHES "^i[3-6]86-")
   set(processor i686)
   set(emulator qemu-i386)
+elseif(triple MATCHES "^x86_64-linux-")
+  # This machine's own ABI, built alike and run under qemu-user: the emulator's control
+  # (linux-x86_64-qemu), where a difference from the native run is qemu's.
+  set(processor x86_64)
+  set(emulator qemu-x86_64)
 elseif(triple MATCHES "^arm")
   set(processor arm)
   set(emulator qemu-arm)
