@@ -36,6 +36,18 @@ def _script_text(wrapper):
     return '#!/bin/sh\nexec %s %s "$@"\n' % (wrapper, _shell_word(sys.executable))
 
 
+def _proc_path(fd):
+    """/proc/PID/fd/FD naming fd for every process of the session, or None. The pid is the one
+    /proc knows this process by: in a PID namespace (the harness's isolation) os.getpid() is
+    another process's number there. Checked by what the name opens."""
+    try:
+        path = '/proc/%s/fd/%d' % (os.readlink('/proc/self'), fd)
+        st, mine = os.stat(path), os.fstat(fd)
+    except OSError:
+        return None
+    return path if (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino) else None
+
+
 def start():
     """In the driver process: makes the script when an emulator wraps this interpreter.
     Returns a function that removes it (a no-op without a wrapper)."""
@@ -57,8 +69,11 @@ def start():
         if fd is not None:
             os.write(fd, text)
             os.fchmod(fd, 0o700)
-            os.environ[SCRIPT_ENV] = '/proc/%d/fd/%d' % (creator, fd)
-            return lambda: os.getpid() == creator and os.close(fd)
+            path = _proc_path(fd)
+            if path:
+                os.environ[SCRIPT_ENV] = path
+                return lambda: os.getpid() == creator and os.close(fd)
+            os.close(fd)
     directory = tempfile.mkdtemp(prefix='shmcheck-py-exec-')
     script = os.path.join(directory, 'python')
     with open(script, 'wb') as f:
