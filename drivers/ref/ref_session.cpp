@@ -2,6 +2,7 @@
 #include "drivers/common/die_with_parent.hpp"
 
 #include "drivers/common/children.hpp"
+#include "drivers/common/platform_facts.hpp"
 #include "drivers/common/request.hpp"
 #include "drivers/scenarios/scenarios.hpp"
 
@@ -30,14 +31,12 @@ using protocol::Outcome;
 using nlohmann::json;
 
 json ref_hello() {
-  utsname u{};
-  uname(&u);
   json sizes = json::object();
   for (const Typecode& tc : typecodes()) sizes[std::string(1, tc.code)] = {tc.size, tc.align};
   return {{"protocol", 1},
           {"name", "shmcheck-ref"},
           {"version", version},
-          {"platform", {{"os", "linux"}, {"machine", u.machine}, {"detail", std::string(u.sysname) + " " + u.release}}},
+          {"platform", platform_facts()},
           {"capabilities",
            {{"typecodes", std::string(typecode_letters())},
             {"sizes", sizes},
@@ -134,7 +133,7 @@ json RefSession::exec_read(const std::string& handle) {
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());  // an emulator in front (SHMCHECK_EXEC_WRAPPER) is found on PATH
     _exit(127);
   }
   close(out[1]);
