@@ -42,6 +42,17 @@ def main(argv=None):
     # Before anything imports the module under test (under_test.py), and inherited by every
     # process the session starts.
     os.environ['SHMCHECK_MP_MODULE'] = args.module
+    # Under an emulator, children started by exec go through a script the driver makes now
+    # (emulation.py says why) and removes when it ends, however it ends.
+    import emulation
+    remove_exec_script = emulation.start()
+    try:
+        return _serve(args)
+    finally:
+        remove_exec_script()
+
+
+def _serve(args):
     # Imported here so that a spawn child re-importing this file as __mp_main__ does nothing.
     try:
         import session

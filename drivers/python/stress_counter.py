@@ -60,7 +60,8 @@ def counter(ctx, params):
     run = Runner(ctx, params)
     for w in range(procs):
         run.start(_count, (obj, mode, is_value, ops, None if is_value else (w + 1) * stride, history_every))
-    finished = run.release() and run.wait()
+    released = run.release()  # then wait() in any case: it kills the workers that never arrived
+    finished = run.wait() and released
     raw = obj if mode == 'raw' else obj.get_obj()  # a killed worker may hold the lock
     out = {'expected': procs * ops, 'observed': encode(raw.value if is_value else raw[0]),
            'seconds': run.seconds, 'finished': finished, 'workers': run.exits()}

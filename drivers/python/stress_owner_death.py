@@ -44,7 +44,8 @@ def owner_death(ctx, params):
             time.sleep(0.001)
     for _ in range(waiters):
         run.start(_wait_for_lock, (v, bound))
-    finished = run.release() and run.wait()
+    released = run.release()  # then wait() in any case: it kills the workers that never arrived
+    finished = run.wait() and released
     got = run.results()[1:]
     exits = run.exits()[1:]
     return {'killed': killed, 'bound': bound, 'finished': finished, 'recoveries': None,

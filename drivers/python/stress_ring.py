@@ -85,7 +85,8 @@ def ring(ctx, params):
             run.start(_tutorial_consumer, (buffer, size, in_idx, out_idx, lock, total // consumers, poll))
         else:
             run.start(_consumer, (buffer, size, in_idx, out_idx, lock, taken, total, poll))
-    finished = run.release() and run.wait()
+    released = run.release()  # then wait() in any case: it kills the workers that never arrived
+    finished = run.wait() and released
     got = run.results()
     return {'produced': [g if g is not None else 0 for g in got[:producers]],
             'consumed': [g if g is not None else [] for g in got[producers:]],

@@ -66,7 +66,8 @@ def torn(ctx, params):
     run.start(_write_patterns, (obj, slice_, a, b, writes, done, counts, int(params.get('min_reads', 1000)), run.deadline))
     for _ in range(readers):
         run.start(_read_patterns, (obj, slice_, a, b, done, counts))
-    finished = run.release() and run.wait()
+    released = run.release()  # then wait() in any case: it kills the workers that never arrived
+    finished = run.wait() and released
     got = [r for r in run.results()[1:] if r]
     examples = [e for r in got for e in r[2]][:5]
     return {'writes': writes, 'reads': sum(r[0] for r in got), 'torn': sum(r[1] for r in got), 'examples': examples,

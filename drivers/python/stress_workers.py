@@ -68,7 +68,7 @@ class Runner(object):
             if p.exitcode is None:
                 finished = False
                 _kill(p)
-        self.seconds = _now() - (self.released or _now())
+        self.seconds = _now() - self.released if self.released is not None else 0.0
         return finished
 
     def results(self):

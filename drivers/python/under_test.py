@@ -13,11 +13,15 @@ from __future__ import print_function, division
 import importlib
 import os
 
+import emulation
+
 ENV = 'SHMCHECK_MP_MODULE'
 NAME = os.environ.get(ENV) or 'multiprocessing'
 
 multiprocessing = importlib.import_module(NAME)
 sharedctypes = importlib.import_module(NAME + '.sharedctypes')
+# Under an emulator every process of the session execs its children through the driver's script.
+emulation.apply(multiprocessing)
 
 
 def version():

@@ -27,7 +27,7 @@ bool applies_to(const Applies& a, const Description& d, const std::string& start
                                          ? d.module.at("version").get<std::string>()
                                          : "";
   return prefix_matches(a.versions, d.version) && one_of(a.implementations, d.name) &&
-         prefix_matches(a.module_versions, module_version) && one_of(a.start_methods, start_method);
+         prefix_matches(a.module_versions, module_version) && one_of(a.start_methods, start_method) && one_of(a.abis, d.abi);
 }
 
 // An entry's or a dialect's narrowing keys, checked: each is a list of strings.
@@ -35,7 +35,7 @@ Applies applies_of(const nlohmann::json& e, const std::string& path) {
   Applies a;
   const std::pair<const char*, std::vector<std::string>*> keys[] = {
       {"versions", &a.versions}, {"implementations", &a.implementations}, {"module_versions", &a.module_versions},
-      {"start_methods", &a.start_methods}};
+      {"start_methods", &a.start_methods}, {"abis", &a.abis}};
   for (const auto& [key, out] : keys) {
     if (!e.contains(key)) continue;
     const auto& v = e.at(key);
@@ -113,7 +113,7 @@ void Expectations::read(const std::string& path, std::vector<std::string>& seen)
     if (!d.is_object() || !d.contains("reason") || !d.at("reason").is_string())
       throw ValueError("expectations file " + path + ": every dialect needs a 'reason': " + d.dump().substr(0, 200));
     nlohmann::json body = d;
-    for (const char* key : {"versions", "implementations", "module_versions", "start_methods", "reason", "reproduction"}) body.erase(key);
+    for (const char* key : {"versions", "implementations", "module_versions", "start_methods", "abis", "reason", "reproduction"}) body.erase(key);
     dialects_.emplace_back(narrowed(applies_of(d, path)), std::move(body));
   }
 }

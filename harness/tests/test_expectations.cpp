@@ -53,6 +53,18 @@ TEST(Expectations, AFilesOwnImplementationNarrowsEveryEntryEvenWhenIncluded) {
   EXPECT_EQ(h::Expectations::load((std::filesystem::path(::testing::TempDir()) / "exp-cpython.json").string()).implementation(), "cpython");
 }
 
+TEST(Expectations, AnEntryMayNarrowItselfToTheAbisItRunsAs) {
+  const auto file = h::Expectations::load(write("exp-abis.json", R"({"implementation": "cpython", "expected_failures": [
+      {"suite": "stress", "case": "torn-Q-unlocked", "abis": ["linux-armhf", "linux-i686"], "reason": "two 4-byte stores"}]})"));
+  auto d = impl("cpython", "3.11.2");
+  d.abi = "linux-armhf";
+  EXPECT_NE(file.bound_to(d).find("stress", "torn-Q-unlocked"), nullptr);
+  d.abi = "linux-x86_64";
+  EXPECT_EQ(file.bound_to(d).find("stress", "torn-Q-unlocked"), nullptr) << "another ABI";
+  d.abi = "";
+  EXPECT_EQ(file.bound_to(d).find("stress", "torn-Q-unlocked"), nullptr) << "an unknown ABI is none of those named";
+}
+
 TEST(Expectations, OneReasonMayCoverAListOfCases) {
   const auto e = h::Expectations::load(write("exp-list.json", R"({"expected_failures": [
       {"suite": "property", "case": ["alpha", "beta-*"], "start_methods": ["spawn"], "reason": "one cause"}]})"));

@@ -16,7 +16,9 @@
 //   `versions`         prefixes of the implementation's own version ("2.7" matches "2.7.18");
 //   `implementations`  its names, as its hello says ("cpython", "pypy");
 //   `module_versions`  prefixes of the version of the module under test;
-//   `start_methods`    the spec's @fork, @spawn, @forkserver (no suffix is fork).
+//   `start_methods`    the spec's @fork, @spawn, @forkserver (no suffix is fork);
+//   `abis`             the ABI it runs as (audit/data/abis.json, "linux-armhf"): what the
+//                      ABI makes of the same code (an 8-byte store that is two 4-byte ones).
 // `implementation` (the file's own) narrows every entry that names no `implementations`, so
 // what a file says of CPython never applies to PyPy. `include` adds another file's entries and
 // dialects (relative to this one), narrowed as that file says: a file applies nothing of
@@ -42,6 +44,7 @@ struct Applies {
   std::vector<std::string> implementations;
   std::vector<std::string> module_versions;
   std::vector<std::string> start_methods;
+  std::vector<std::string> abis;
 };
 
 struct Expectation {
