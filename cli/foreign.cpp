@@ -127,6 +127,9 @@ ForeignSpec parse_foreign_spec(const std::string& spec) {
     throw ValueError("'" + spec + "': its emulator " + a->emulator + " is not installed (ci/foreign installs qemu-user and wine)");
   if (!python && !fs::exists(driver_path(*a)))
     throw ValueError("'" + spec + "': no driver built for " + f.abi + " at " + driver_path(*a) + " (ci/cross-build " + f.abi + " builds it)");
+  // Debian 12 has no riscv64 release, so no CPython of it: no root can be made.
+  if (python && a->debian_arch == "riscv64")
+    throw ValueError("'" + spec + "': Debian 12 (bookworm) has no riscv64 release, so there is no CPython of " + f.abi + " to run");
   if (python && (a->debian_arch.empty() || !fs::exists(root_path(*a) + "/usr/bin/python3")))
     throw ValueError("'" + spec + "': no Python root for " + f.abi + " at " + root_path(*a) + " (ci/foreign-roots " + a->debian_arch +
                      " makes it)");
