@@ -19,6 +19,8 @@ if(NOT TARGET GTest::gtest_main)
     set(gtest_disable_pthreads ON CACHE BOOL "" FORCE)  # its Win32 threads: no winpthread needed
   endif()
   add_subdirectory(${GTEST_SOURCE_DIR} ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL SYSTEM)
-  add_library(GTest::gtest ALIAS gtest)
-  add_library(GTest::gtest_main ALIAS gtest_main)
+  if(NOT TARGET GTest::gtest_main)  # GoogleTest 1.12 makes these aliases itself; older ones not
+    add_library(GTest::gtest ALIAS gtest)
+    add_library(GTest::gtest_main ALIAS gtest_main)
+  endif()
 endif()
