@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace shmcheck::spec {
@@ -207,34 +208,63 @@ std::vector<SpecCase> load_clauses(const std::string& path) {
   return out;
 }
 
+namespace {
+
+// One cell of the typecode x shape x lock matrix, its values from `tc`'s range.
+SpecCase generate_cell(const Typecode& tc, const char* shape, bool raw, std::uint64_t seed) {
+  std::uint64_t rng = seed ^ (static_cast<std::uint64_t>(tc.code) << 32) ^ (raw ? 1 : 0) ^ (shape[0] == 'a' ? 2 : 0);
+  const CellValues vals = cell_values(tc, rng);
+  const bool array = shape[0] == 'a';
+  json steps = json::array();
+  json make_step = {{"op", "create"}, {"shape", shape}, {"tc", std::string(1, tc.code)},
+                    {"lock", raw ? "none" : "own"}, {"as", "o"}};
+  if (array) make_step["size"] = 3;
+  steps.push_back(make_step);
+  auto read = [&](const Item& expect) {
+    return array ? json{{"op", "get"}, {"obj", "o"}, {"index", -1}, {"expect", item_to_json(expect)}}
+                 : json{{"op", "value"}, {"obj", "o"}, {"expect", item_to_json(expect)}};
+  };
+  auto write = [&](const Item& v) {
+    return array ? json{{"op", "set"}, {"obj", "o"}, {"index", 2}, {"item", item_to_json(v)}}
+                 : json{{"op", "set_value"}, {"obj", "o"}, {"item", item_to_json(v)}};
+  };
+  steps.push_back(read(zero_item(tc)));
+  for (const Item& v : vals.exact) steps.push_back(write(v)), steps.push_back(read(v));
+  for (const auto& [stored, back] : vals.wraps) steps.push_back(write(stored)), steps.push_back(read(back));
+  return {fmt::format("matrix-{}-{}-{}", tc.code, shape, raw ? "raw" : "locked"), "generated: §2.1 sizes, §3 wrap", "", steps};
+}
+
+// The typecode with the size an implementation reports for it (its hello's sizes), when that is
+// not this build's: a driver of another ABI (a 32-bit Linux, Windows under wine) has 4-byte `l`
+// and `L`, or a 2-byte `u`, and its matrix cell is generated from that range, not shmcheck's.
+std::optional<Typecode> as_reported(const Typecode& host, const Implementation& impl) {
+  const auto& sizes = impl.describe().capabilities.sizes;
+  const auto it = sizes.find(host.code);
+  if (it == sizes.end() || it->second.first <= 0 || it->second.first > 8 || it->second.second <= 0) return std::nullopt;
+  const auto size = static_cast<std::size_t>(it->second.first);
+  if (size == host.size) return std::nullopt;
+  Typecode t = host;
+  t.size = size;
+  t.align = static_cast<std::size_t>(it->second.second);
+  const int bits = static_cast<int>(t.size * 8);
+  if (t.is_integer()) {
+    t.min = t.is_signed ? -(Int(1) << (bits - 1)) : Int(0);
+    t.max = t.is_signed ? (Int(1) << (bits - 1)) - 1 : (Int(1) << bits) - 1;
+  } else if (t.kind == TypeKind::wide_char) {
+    t.max = t.size >= 4 ? Int(0x10FFFF) : (Int(1) << bits) - 1;
+  } else if (!(t.kind == TypeKind::floating && (t.size == 4 || t.size == 8))) {
+    return std::nullopt;  // nothing else is known to vary
+  }
+  return t;
+}
+
+}  // namespace
+
 std::vector<SpecCase> generate_matrix(std::uint64_t seed) {
   std::vector<SpecCase> out;
-  for (const Typecode& tc : typecodes()) {
-    for (const char* shape : {"value", "array"}) {
-      for (const bool raw : {false, true}) {
-        std::uint64_t rng = seed ^ (static_cast<std::uint64_t>(tc.code) << 32) ^ (raw ? 1 : 0) ^ (shape[0] == 'a' ? 2 : 0);
-        const CellValues vals = cell_values(tc, rng);
-        const bool array = shape[0] == 'a';
-        json steps = json::array();
-        json make_step = {{"op", "create"}, {"shape", shape}, {"tc", std::string(1, tc.code)},
-                          {"lock", raw ? "none" : "own"}, {"as", "o"}};
-        if (array) make_step["size"] = 3;
-        steps.push_back(make_step);
-        auto read = [&](const Item& expect) {
-          return array ? json{{"op", "get"}, {"obj", "o"}, {"index", -1}, {"expect", item_to_json(expect)}}
-                       : json{{"op", "value"}, {"obj", "o"}, {"expect", item_to_json(expect)}};
-        };
-        auto write = [&](const Item& v) {
-          return array ? json{{"op", "set"}, {"obj", "o"}, {"index", 2}, {"item", item_to_json(v)}}
-                       : json{{"op", "set_value"}, {"obj", "o"}, {"item", item_to_json(v)}};
-        };
-        steps.push_back(read(zero_item(tc)));
-        for (const Item& v : vals.exact) steps.push_back(write(v)), steps.push_back(read(v));
-        for (const auto& [stored, back] : vals.wraps) steps.push_back(write(stored)), steps.push_back(read(back));
-        out.push_back({fmt::format("matrix-{}-{}-{}", tc.code, shape, raw ? "raw" : "locked"), "generated: §2.1 sizes, §3 wrap", "", steps});
-      }
-    }
-  }
+  for (const Typecode& tc : typecodes())
+    for (const char* shape : {"value", "array"})
+      for (const bool raw : {false, true}) out.push_back(generate_cell(tc, shape, raw, seed));
   return out;
 }
 
@@ -321,8 +351,19 @@ std::string SpecSuite::replay_arguments(const harness::Subject& s, const harness
 }
 
 harness::Judged SpecSuite::run(harness::Session& session, const harness::CaseInfo& c, harness::Results&) {
-  for (const auto& spec_case : cases_)
-    if (spec_case.id == c.id) return {run_spec_case(spec_case, *session.impls.at(0))};
+  Implementation& impl = *session.impls.at(0);
+  for (const auto& spec_case : cases_) {
+    if (spec_case.id != c.id) continue;
+    // A matrix cell of a typecode whose size is the implementation's ABI's, not this build's.
+    if (spec_case.id.rfind("matrix-", 0) == 0 && spec_case.id.size() > 8)
+      if (const Typecode* tc = find_typecode(spec_case.id[7]))
+        if (const auto reported = as_reported(*tc, impl)) {
+          const bool array = spec_case.id.find("-array-") != std::string::npos;
+          const bool raw = spec_case.id.ends_with("-raw");
+          return {run_spec_case(generate_cell(*reported, array ? "array" : "value", raw, settings_.seed), impl)};
+        }
+    return {run_spec_case(spec_case, impl)};
+  }
   throw ValueError("no spec case '" + c.id + "'");
 }
 
