@@ -1,5 +1,6 @@
 #include "registry.hpp"
 
+#include "foreign.hpp"
 #include "locate.hpp"
 #include "pythons.hpp"
 
@@ -27,6 +28,7 @@ namespace {
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 
 std::string start_method_of(const std::string& spec) {
+  if (is_foreign_spec(spec)) return foreign_start_method(parse_foreign_spec(spec));
   return is_python_spec(spec) ? parse_python_spec(spec).method : "fork";
 }
 
@@ -54,7 +56,14 @@ std::vector<MutantInfo> list_mutants() {
 std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
   std::vector<std::string> out;
   for (const auto& s : specs) {
-    if (is_python_spec(s)) {
+    if (s == "foreign:all") {
+      for (auto& one : present_foreign_specs()) out.push_back(std::move(one));
+    } else if (is_foreign_spec(s) && s.size() > 4 && s.ends_with(":all")) {
+      for (auto& one : present_foreign_specs(s.substr(0, s.size() - 4))) out.push_back(std::move(one));
+    } else if (is_foreign_spec(s)) {
+      parse_foreign_spec(s);  // what is missing to run it is bad usage, now
+      out.push_back(s);
+    } else if (is_python_spec(s)) {
       for (auto& one : expand_python_spec(s)) {
         parse_python_spec(one);  // a bad start method or module name is bad usage, now
         out.push_back(std::move(one));
@@ -71,13 +80,15 @@ std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
     } else {
       throw ValueError("unknown implementation '" + s +
                        "' (known: ref, boost, exec:CMD, python[:PYTHON][+MODULE][@METHOD], python:all, cpython..., mutant:NAME, "
-                       "mutant:all)");
+                       "mutant:all, ABI:ref, ABI:python[@METHOD], foreign:all)");
     }
   }
   return out;
 }
 
-std::unique_ptr<harness::Implementation> open_implementation(const std::string& spec, std::chrono::milliseconds timeout) {
+namespace {
+
+std::unique_ptr<harness::Implementation> open_native(const std::string& spec, std::chrono::milliseconds timeout) {
   if (spec == "ref") {
     // In process: the reference's session behind the harness's in-process adapter.
     auto session = std::make_shared<drivers::RefSession>();
@@ -99,6 +110,13 @@ std::unique_ptr<harness::Implementation> open_implementation(const std::string& 
     return std::make_unique<harness::ExecImplementation>(spec, std::vector<std::string>{program_path("shmcheck_mutant"), spec.substr(7)},
                                                          timeout);
   throw ValueError("unknown implementation '" + spec + "'");
+}
+
+}  // namespace
+
+std::unique_ptr<harness::Implementation> open_implementation(const std::string& spec, std::chrono::milliseconds timeout) {
+  if (is_foreign_spec(spec)) return open_foreign(spec, timeout);
+  return on_host_abi(open_native(spec, timeout));
 }
 
 harness::Opener opener(std::chrono::milliseconds timeout) {
@@ -132,7 +150,10 @@ std::function<harness::Expectations(const harness::Description&)> expectations_f
     const harness::Expectations file = harness::Expectations::load(expect_option);  // bad input now, not at the first case
     return [file, method](const harness::Description& d) { return bound(file, d, method); };
   }
-  const bool boost = spec == "boost", python = is_python_spec(spec);
+  // A foreign implementation has its native counterpart's expectations (ABI:python those of
+  // the CPython its driver says it is).
+  const bool foreign = is_foreign_spec(spec);
+  const bool boost = spec == "boost", python = is_python_spec(foreign ? parse_foreign_spec(spec).inner : spec);
   if (!boost && !python) return {};
   return [boost, method](const harness::Description& d) {
     std::string own;

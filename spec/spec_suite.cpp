@@ -14,7 +14,6 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <optional>
 #include <set>
 
 namespace shmcheck::spec {
@@ -97,7 +96,7 @@ CellValues cell_values(const Typecode& tc, std::uint64_t& rng) {
     case TypeKind::signed_int:
     case TypeKind::unsigned_int: {
       v.exact = {Item(tc.min), Item(tc.max)};
-      const auto span = static_cast<unsigned __int128>(tc.max - tc.min);
+      const auto span = static_cast<UInt>(tc.max - tc.min);
       for (int k = 0; k < 2; ++k) v.exact.push_back(Item(tc.min + static_cast<Int>(splitmix(rng) % (span + 1))));
       v.wraps = {{Item(tc.max + 1), Item(tc.min)}, {Item(tc.min - 1), Item(tc.max)}};
       break;
@@ -203,68 +202,65 @@ std::vector<SpecCase> load_clauses(const std::string& path) {
     if (!ids.insert(id).second) throw ValueError(where + ": a second case with id '" + id + "'");
     for (std::size_t k = 0; k < c.at("steps").size(); ++k)
       check_step(c.at("steps")[k], fmt::format("{} ('{}') step {}", where, id, k + 1));
-    out.push_back({id, c.value("source", ""), c.value("platform", ""), c.at("steps")});
+    out.push_back({id, c.value("source", ""), c.value("platform", ""), c.at("steps"), std::nullopt});
   }
   return out;
 }
 
 namespace {
 
-// One cell of the typecode x shape x lock matrix, its values from `tc`'s range.
-SpecCase generate_cell(const Typecode& tc, const char* shape, bool raw, std::uint64_t seed) {
-  std::uint64_t rng = seed ^ (static_cast<std::uint64_t>(tc.code) << 32) ^ (raw ? 1 : 0) ^ (shape[0] == 'a' ? 2 : 0);
-  const CellValues vals = cell_values(tc, rng);
-  const bool array = shape[0] == 'a';
-  json steps = json::array();
-  json make_step = {{"op", "create"}, {"shape", shape}, {"tc", std::string(1, tc.code)},
-                    {"lock", raw ? "none" : "own"}, {"as", "o"}};
-  if (array) make_step["size"] = 3;
-  steps.push_back(make_step);
-  auto read = [&](const Item& expect) {
-    return array ? json{{"op", "get"}, {"obj", "o"}, {"index", -1}, {"expect", item_to_json(expect)}}
-                 : json{{"op", "value"}, {"obj", "o"}, {"expect", item_to_json(expect)}};
-  };
-  auto write = [&](const Item& v) {
-    return array ? json{{"op", "set"}, {"obj", "o"}, {"index", 2}, {"item", item_to_json(v)}}
-                 : json{{"op", "set_value"}, {"obj", "o"}, {"item", item_to_json(v)}};
-  };
-  steps.push_back(read(zero_item(tc)));
-  for (const Item& v : vals.exact) steps.push_back(write(v)), steps.push_back(read(v));
-  for (const auto& [stored, back] : vals.wraps) steps.push_back(write(stored)), steps.push_back(read(back));
-  return {fmt::format("matrix-{}-{}-{}", tc.code, shape, raw ? "raw" : "locked"), "generated: §2.1 sizes, §3 wrap", "", steps};
-}
-
-// The typecode with the size an implementation reports for it (its hello's sizes), when that is
-// not this build's: a driver of another ABI (a 32-bit Linux, Windows under wine) has 4-byte `l`
-// and `L`, or a 2-byte `u`, and its matrix cell is generated from that range, not shmcheck's.
-std::optional<Typecode> as_reported(const Typecode& host, const Implementation& impl) {
-  const auto& sizes = impl.describe().capabilities.sizes;
+// The typecode as an implementation with these sizes has it: an integer's range and a wide
+// character's size follow its reported size; everything else is the typecode's.
+Typecode as_reported(const Typecode& host, const std::map<char, std::pair<int, int>>& sizes) {
+  Typecode tc = host;
   const auto it = sizes.find(host.code);
-  if (it == sizes.end() || it->second.first <= 0 || it->second.first > 8 || it->second.second <= 0) return std::nullopt;
-  const auto size = static_cast<std::size_t>(it->second.first);
-  if (size == host.size) return std::nullopt;
-  Typecode t = host;
-  t.size = size;
-  t.align = static_cast<std::size_t>(it->second.second);
-  const int bits = static_cast<int>(t.size * 8);
-  if (t.is_integer()) {
-    t.min = t.is_signed ? -(Int(1) << (bits - 1)) : Int(0);
-    t.max = t.is_signed ? (Int(1) << (bits - 1)) - 1 : (Int(1) << bits) - 1;
-  } else if (t.kind == TypeKind::wide_char) {
-    t.max = t.size >= 4 ? Int(0x10FFFF) : (Int(1) << bits) - 1;
-  } else if (!(t.kind == TypeKind::floating && (t.size == 4 || t.size == 8))) {
-    return std::nullopt;  // nothing else is known to vary
+  if (it == sizes.end() || it->second.first <= 0 || static_cast<std::size_t>(it->second.first) == host.size) return tc;
+  tc.size = static_cast<std::size_t>(it->second.first);
+  if (tc.is_integer() && tc.size <= 8) {
+    const int bits = static_cast<int>(tc.size) * 8;
+    tc.min = tc.is_signed ? -(static_cast<Int>(1) << (bits - 1)) : Int(0);
+    tc.max = tc.is_signed ? (static_cast<Int>(1) << (bits - 1)) - 1 : (static_cast<Int>(1) << bits) - 1;
+  } else if (tc.kind == TypeKind::wide_char && tc.size <= 4) {
+    tc.min = 0;
+    tc.max = tc.size == 2 ? 0xffff : 0x10ffff;
   }
-  return t;
+  return tc;
 }
 
 }  // namespace
 
+json matrix_steps(const MatrixCell& cell, const std::map<char, std::pair<int, int>>& sizes) {
+  const Typecode tc = as_reported(typecode(cell.code), sizes);
+  const char* shape = cell.array ? "array" : "value";
+  std::uint64_t rng = cell.seed ^ (static_cast<std::uint64_t>(tc.code) << 32) ^ (cell.raw ? 1 : 0) ^ (cell.array ? 2 : 0);
+  const CellValues vals = cell_values(tc, rng);
+  json steps = json::array();
+  json make_step = {{"op", "create"}, {"shape", shape}, {"tc", std::string(1, tc.code)}, {"lock", cell.raw ? "none" : "own"}, {"as", "o"}};
+  if (cell.array) make_step["size"] = 3;
+  steps.push_back(make_step);
+  auto read = [&](const Item& expect) {
+    return cell.array ? json{{"op", "get"}, {"obj", "o"}, {"index", -1}, {"expect", item_to_json(expect)}}
+                      : json{{"op", "value"}, {"obj", "o"}, {"expect", item_to_json(expect)}};
+  };
+  auto write = [&](const Item& v) {
+    return cell.array ? json{{"op", "set"}, {"obj", "o"}, {"index", 2}, {"item", item_to_json(v)}}
+                      : json{{"op", "set_value"}, {"obj", "o"}, {"item", item_to_json(v)}};
+  };
+  steps.push_back(read(zero_item(tc)));
+  for (const Item& v : vals.exact) steps.push_back(write(v)), steps.push_back(read(v));
+  for (const auto& [stored, back] : vals.wraps) steps.push_back(write(stored)), steps.push_back(read(back));
+  return steps;
+}
+
 std::vector<SpecCase> generate_matrix(std::uint64_t seed) {
   std::vector<SpecCase> out;
   for (const Typecode& tc : typecodes())
-    for (const char* shape : {"value", "array"})
-      for (const bool raw : {false, true}) out.push_back(generate_cell(tc, shape, raw, seed));
+    for (const bool array : {false, true})
+      for (const bool raw : {false, true}) {
+        const MatrixCell cell{tc.code, array, raw, seed};
+        out.push_back({fmt::format("matrix-{}-{}-{}", tc.code, array ? "array" : "value", raw ? "raw" : "locked"),
+                       "generated: §2.1 sizes, §3 wrap", "", matrix_steps(cell, {}), cell});
+      }
   return out;
 }
 
@@ -294,8 +290,9 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
         return done();
       }
     }
+  const json steps = c.cell ? matrix_steps(*c.cell, impl.describe().capabilities.sizes) : c.steps;
   json ops = json::array();
-  for (const json& s : c.steps) ops.push_back(operation_of(s));
+  for (const json& s : steps) ops.push_back(operation_of(s));
   std::vector<Outcome> outcomes;
   try {
     outcomes = impl.run(ops);  // the whole case in one round trip
@@ -306,7 +303,7 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
     return done();
   }
   std::string note;
-  for (std::size_t n = 0; n < c.steps.size(); ++n) {
+  for (std::size_t n = 0; n < steps.size(); ++n) {
     const Outcome& o = outcomes.at(n);
     if (!o.ok && o.kind == "unsupported") {
       r.verdict = Verdict::unsupported;
@@ -320,7 +317,7 @@ CaseResult run_spec_case(const SpecCase& c, Implementation& impl) {
       r.message = fmt::format("step {} {} was refused as malformed: {}", n + 1, ops[n].dump(), o.message);
       return done();
     }
-    const std::string why = judge_step(c.steps[n], o, note);
+    const std::string why = judge_step(steps[n], o, note);
     if (!why.empty()) {
       r.verdict = Verdict::fail;
       r.message = fmt::format("step {} {}: {}", n + 1, ops[n].dump(), why);
@@ -351,19 +348,8 @@ std::string SpecSuite::replay_arguments(const harness::Subject& s, const harness
 }
 
 harness::Judged SpecSuite::run(harness::Session& session, const harness::CaseInfo& c, harness::Results&) {
-  Implementation& impl = *session.impls.at(0);
-  for (const auto& spec_case : cases_) {
-    if (spec_case.id != c.id) continue;
-    // A matrix cell of a typecode whose size is the implementation's ABI's, not this build's.
-    if (spec_case.id.rfind("matrix-", 0) == 0 && spec_case.id.size() > 8)
-      if (const Typecode* tc = find_typecode(spec_case.id[7]))
-        if (const auto reported = as_reported(*tc, impl)) {
-          const bool array = spec_case.id.find("-array-") != std::string::npos;
-          const bool raw = spec_case.id.ends_with("-raw");
-          return {run_spec_case(generate_cell(*reported, array ? "array" : "value", raw, settings_.seed), impl)};
-        }
-    return {run_spec_case(spec_case, impl)};
-  }
+  for (const auto& spec_case : cases_)
+    if (spec_case.id == c.id) return {run_spec_case(spec_case, *session.impls.at(0))};
   throw ValueError("no spec case '" + c.id + "'");
 }
 

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +19,20 @@ namespace shmcheck::spec {
 using harness::CaseResult;
 using harness::Implementation;
 
+// A cell of the generated matrix: its steps depend on the implementation's own typecode sizes.
+struct MatrixCell {
+  char code;
+  bool array;
+  bool raw;
+  std::uint64_t seed;
+};
+
 struct SpecCase {
   std::string id;
   std::string source;
   std::string platform;  // "" for any, "lp64" where the clause needs 8-byte long
-  nlohmann::json steps;
+  nlohmann::json steps;  // a matrix cell's: for this machine's sizes
+  std::optional<MatrixCell> cell;
 };
 
 // The cases of a clauses file (ValueError naming the file and the bad case when malformed).
@@ -30,6 +41,11 @@ std::vector<SpecCase> load_clauses(const std::string& path);
 // wrap-around one past each end, with expectations derived from the platform's limits.
 // `seed` picks the extra in-range values each cell also round-trips.
 std::vector<SpecCase> generate_matrix(std::uint64_t seed);
+// A cell's steps for an implementation whose hello reports `sizes` (typecode -> {size, align}):
+// an integer's range is that of its reported size, so that a 4-byte `long` (i686, armhf,
+// Windows) or a 2-byte 'u' (Windows) is judged by its own limits, not this machine's.
+// The size itself is the audit's to compare across ABIs.
+nlohmann::json matrix_steps(const MatrixCell& cell, const std::map<char, std::pair<int, int>>& sizes);
 
 // Runs one case against an implementation, as one batch of operations.
 CaseResult run_spec_case(const SpecCase& c, Implementation& impl);

@@ -1,5 +1,7 @@
 #include "run_case.hpp"
 
+#include "emulator.hpp"
+
 #include <shmcheck/census.hpp>
 #include <shmcheck/harness/census.hpp>
 #include <shmcheck/protocol/driver_text.hpp>
@@ -214,6 +216,10 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
       j = judge(c, trials);
       r.verdict = j.verdict;
       r.message = j.message;
+      if (const auto artefact = emulator_artefact(impl.describe(), c, r.verdict)) {
+        r.verdict = Verdict::unsupported;
+        r.message = *artefact + "; observed: " + r.message;
+      }
       // Fewer trials than the case's power calls for: what they found stands (a failure is a
       // failure), but a pass is not one.
       if (trials.size() < static_cast<std::size_t>(c.trials)) {

@@ -20,6 +20,7 @@ struct AbiConfig {
   std::string emulator;       // executed: qemu-ARCH or wine ("" when it runs natively)
   std::map<std::string, std::string> emulator_env;
   std::string native_machine; // uname -m of a host where this ABI is the native one
+  std::string debian_arch;    // executed Linux ABIs: the Debian architecture whose packages run on it ("armhf")
   std::string control_of;     // probed: the executed ABI it must agree with
   std::vector<std::string> probe_args;
   // The expected table: the data model plus what the ABI document says.

@@ -2,6 +2,7 @@
 #include "platform.hpp"
 
 #include "drivers/common/children.hpp"
+#include "drivers/common/platform_facts.hpp"
 #include "drivers/common/request.hpp"
 #include "drivers/scenarios/scenarios.hpp"
 
@@ -31,7 +32,7 @@ json ref_hello() {
   return {{"protocol", 1},
           {"name", "shmcheck-ref"},
           {"version", version},
-          {"platform", host_platform()},
+          {"platform", platform_facts()},
           {"capabilities", capabilities}};
 }
 

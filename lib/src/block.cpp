@@ -8,6 +8,7 @@
 #include <shmcheck/segment.hpp>
 
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -265,8 +266,9 @@ Block Block::allocate(std::size_t bytes, std::size_t alignment) {
   // Segments are only page-aligned; an arena header precedes the payload.
   if (alignment > detail::page_size())
     throw ValueError("alignment above the page size is not supported: " + std::to_string(alignment));
-  // Keeps every size computation below far from wrapping around.
-  if (bytes > (std::size_t{1} << 62)) throw OverflowError("block too large: " + std::to_string(bytes) + " bytes");
+  // Keeps every size computation below far from wrapping around: 2^62 bytes where size_t has
+  // 64 bits, 2^30 where it has 32 (i686, armhf).
+  if (bytes > (std::numeric_limits<std::size_t>::max() >> 2) + 1) throw OverflowError("block too large: " + std::to_string(bytes) + " bytes");
   return Block(detail::Registry::instance().allocate(bytes, std::max(alignment, min_alignment)));
 }
 

@@ -30,10 +30,10 @@ namespace {
 // ctypes does silently for every integer store.
 Int wrap(Int v, const Typecode& tc) {
   const auto bits = tc.bits();
-  const unsigned __int128 mask = bits >= 128 ? ~static_cast<unsigned __int128>(0)
-                                             : (static_cast<unsigned __int128>(1) << bits) - 1;
-  unsigned __int128 u = static_cast<unsigned __int128>(v) & mask;
-  if (tc.is_signed && bits < 128 && (u >> (bits - 1)) != 0) return static_cast<Int>(u) - (static_cast<Int>(1) << bits);
+  const int n = static_cast<int>(bits);
+  const UInt mask = bits >= 128 ? ~static_cast<UInt>(0) : (static_cast<UInt>(1) << n) - 1;
+  UInt u = static_cast<UInt>(v) & mask;
+  if (tc.is_signed && bits < 128 && (u >> (n - 1)) != 0) return static_cast<Int>(u) - (static_cast<Int>(1) << n);
   return static_cast<Int>(u);
 }
 

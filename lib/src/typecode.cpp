@@ -84,7 +84,7 @@ std::string to_string(Int value) {
   if (value == 0) return "0";
   const bool negative = value < 0;
   // Work with the unsigned magnitude so that the most negative value is handled too.
-  unsigned __int128 mag = negative ? ~static_cast<unsigned __int128>(value) + 1 : static_cast<unsigned __int128>(value);
+  UInt mag = negative ? ~static_cast<UInt>(value) + 1 : static_cast<UInt>(value);
   std::string digits;
   while (mag != 0) {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <set>
 #include <vector>
 
@@ -111,7 +112,7 @@ TEST(Block, ReferencesCountProcessesNotHandles) {
 TEST(Block, SizesThatWouldWrapAroundAreOverflowErrors) {
   EXPECT_THROW(Block::allocate(SIZE_MAX - 10), OverflowError);
   EXPECT_THROW(Block::allocate(SIZE_MAX - 100), OverflowError);
-  EXPECT_THROW(Block::allocate(std::size_t{1} << 63), OverflowError);
+  EXPECT_THROW(Block::allocate(std::size_t{1} << (std::numeric_limits<std::size_t>::digits - 1)), OverflowError);
 }
 
 TEST(Block, AlignmentAboveThePageSizeIsRefused) { EXPECT_THROW(Block::allocate(10, 65536), ValueError); }

@@ -1,5 +1,6 @@
 // Handles: a separately exec'ed process attaches to an object and sees the same bytes.
 #include "support/child.hpp"
+#include "support/emulator.hpp"
 
 #include <shmcheck/census.hpp>
 #include <shmcheck/error.hpp>
@@ -12,7 +13,9 @@
 
 #include <array>
 #include <cstdio>
+#include <limits>
 #include <string>
+#include <vector>
 
 using namespace shmcheck;
 
@@ -20,7 +23,7 @@ namespace {
 
 // Runs the attach child with a handle and returns (exit status, stdout).
 std::pair<int, std::string> run_attach_child(const std::string& handle, const std::vector<std::string>& args) {
-  std::string cmd = std::string("'") + SHMCHECK_ATTACH_CHILD + "' '" + handle + "'";
+  std::string cmd = test::exec_command_line(SHMCHECK_ATTACH_CHILD) + " '" + handle + "'";
   for (const auto& a : args) cmd += " " + a;
   cmd += " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
@@ -114,14 +117,20 @@ TEST(Handle, ObjectsTravelOverAUnixSocket) {
 }
 
 TEST(Handle, ExecedChildHoldingTheLockIsRecoveredWhenKilled) {
+  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << *why;
   Object v = make_value('i', Item(0));
   ExportedHandle h(v);
   int out[2];
   ASSERT_EQ(pipe(out), 0);
+  std::vector<std::string> words = test::exec_argv(SHMCHECK_ATTACH_CHILD);  // built before the fork
+  words.insert(words.end(), {h.text(), "hold-lock"});
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(out[1], 1);
-    execl(SHMCHECK_ATTACH_CHILD, SHMCHECK_ATTACH_CHILD, h.text().c_str(), "hold-lock", nullptr);
+    execvp(argv[0], argv.data());
     _exit(127);
   }
   close(out[1]);
@@ -156,6 +165,7 @@ TEST(Handle, LengthBeyondTheBlockIsRefusedNotMapped) {
   std::string text = h.text();
   const auto pos = text.find("n=4");
   ASSERT_NE(pos, std::string::npos);
-  text.replace(pos, 3, "n=4611686018427387904");  // 2^62 elements of 4 bytes: wraps to 0 bytes
+  // 2^62 elements of 4 bytes (2^30 where size_t has 32 bits): their byte count wraps to 0.
+  text.replace(pos, 3, "n=" + std::to_string((std::numeric_limits<std::size_t>::max() >> 2) + 1));
   EXPECT_THROW(attach(text), RuntimeError);
 }

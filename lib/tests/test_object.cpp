@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -129,6 +130,9 @@ TEST(ObjectCreate, HugeSizeIsOverflowError) {
   expect_error<ErrorKind::overflow>([] { make_array('i', std::int64_t{1} << 62, LockPolicy::none()); }, "array too large");
   expect_error<ErrorKind::overflow>([] { make_array('d', INT64_MAX); }, "array too large");
   expect_error<ErrorKind::overflow>([] { make_array('h', (INT64_MAX / 2) + 1); }, "array too large");
+  // Beyond ptrdiff_t (Py_ssize_t) bytes: 2^62 ints wrap a 64-bit size_t to 0, 2^30 a 32-bit one.
+  const auto wrapping = static_cast<std::int64_t>((std::numeric_limits<std::size_t>::max() >> 2) + 1);
+  expect_error<ErrorKind::overflow>([&] { make_array('i', wrapping); }, "array too large");
 }
 
 TEST(ObjectCreate, BadTypecodeIsTypeError) {

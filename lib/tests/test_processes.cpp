@@ -33,13 +33,13 @@ TEST(Processes, ParentSeesChildWritesForEveryTypecode) {
 }
 
 TEST(Processes, ChildSeesWritesParentMakesAfterTheFork) {
-  Value<long> v(0);
+  Value<long long> v(0);  // wider than 32 bits on every ABI (long is not)
   test::Signal written;
   test::Child c([&]() -> int {
     if (!written.wait()) return 2;
-    return v.value() == 1234567890123L ? 0 : 1;
+    return v.value() == 1234567890123LL ? 0 : 1;
   });
-  v.set_value(1234567890123L);
+  v.set_value(1234567890123LL);
   written.notify();
   EXPECT_TRUE(c.wait().ok());
 }

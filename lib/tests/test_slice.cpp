@@ -1,6 +1,7 @@
 // Python's index and slice rules (slice.hpp): resolve() must select exactly the indices
 // that list(range(n))[slice(start, stop, step)] selects in CPython, for every combination
 // of None, negative, out-of-range and extreme bounds and steps.
+#include <shmcheck/detail/int128.hpp>
 #include <shmcheck/error.hpp>
 #include <shmcheck/slice.hpp>
 
@@ -15,6 +16,9 @@
 using namespace shmcheck;
 
 namespace {
+
+// A length no array of the ABI could have (2^62 where size_t has 64 bits, 2^30 where 32).
+constexpr std::size_t kHuge = std::size_t{1} << (std::numeric_limits<std::size_t>::digits - 2);
 
 using Opt = std::optional<std::int64_t>;
 
@@ -36,7 +40,7 @@ std::string describe(std::size_t n, const Slice& s) {
 //   * an i or j beyond the end becomes len for k > 0, len - 1 for k < 0;
 //   * an omitted i or j is the end that the direction of k starts or stops at.
 std::vector<std::int64_t> python_slice(std::int64_t n, Opt start, Opt stop, Opt step) {
-  using Wide = __int128;
+  using Wide = shmcheck::Int;
   const Wide k = step.value_or(1);
   auto clamp = [&](Wide v) -> Wide {
     if (v < 0) v += n;
@@ -165,7 +169,7 @@ TEST(SliceResolve, ExtremeBoundsAndStepsAgainstModel) {
 }
 
 TEST(SliceResolve, HugeLengthCountsWithoutMaterialising) {
-  const std::size_t n = std::size_t{1} << 40;
+  const std::size_t n = kHuge;
   EXPECT_EQ(resolve(Slice::all(), n).length, n);
   const SliceIndices every_third = resolve(Slice{std::nullopt, std::nullopt, 3}, n);
   EXPECT_EQ(every_third.length, (n + 2) / 3);
@@ -211,7 +215,7 @@ TEST(SliceIndex, NonNegativeIndicesAreThemselves) {
 TEST(SliceIndex, NegativeIndicesCountFromTheEnd) {
   for (std::int64_t n = 1; n <= 8; ++n)
     for (std::int64_t i = -n; i < 0; ++i) EXPECT_EQ(resolve_index(i, static_cast<std::size_t>(n)), static_cast<std::size_t>(n + i));
-  EXPECT_EQ(resolve_index(-1, std::size_t{1} << 40), (std::size_t{1} << 40) - 1);
+  EXPECT_EQ(resolve_index(-1, kHuge), kHuge - 1);
 }
 
 TEST(SliceIndex, OutOfRangeIsIndexError) {

@@ -74,7 +74,7 @@ void from_data(const std::uint8_t* data, std::size_t size) {
     const Item back = item_from_json(parse_message(item_to_json(Item::str(s)).dump(), true));
     if (!(back == Item::str(expected))) fail("str round trip", Item::str(expected), back);
   } else if (kind == 2) {
-    unsigned __int128 u = 0;
+    UInt u = 0;
     std::memcpy(&u, data, std::min<std::size_t>(size, sizeof u));
     round_trip(Item(static_cast<Int>(u)));
   } else {

@@ -56,6 +56,7 @@ nlohmann::json Description::to_json() const {
                             {"async_child", c.async_child},
                             {"start_methods", c.start_methods},
                             {"scenarios", c.scenarios}}}};
+  if (!abi.empty()) entry["abi"] = abi;
   if (!language.is_null()) entry["language"] = language;
   if (!module.is_null()) entry["module"] = module;
   return entry;

@@ -13,7 +13,7 @@ namespace {
 Int parse_int(const std::string& s) {
   // Any value the 128-bit Int holds is accepted, whatever its digit count (39 digits reach
   // 2^127, and leading zeros add more); past that the value cannot be represented at all.
-  using U = unsigned __int128;
+  using U = UInt;
   const bool negative = !s.empty() && s[0] == '-';
   const std::string shown = s.size() > 60 ? s.substr(0, 57) + "..." : s;
   if (s.size() == (negative ? 1u : 0u)) throw ValueError("integer text '" + shown + "' has no digits");

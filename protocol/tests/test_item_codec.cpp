@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <random>
+#include <string>
 
 using shmcheck::Int;
 using shmcheck::Item;
@@ -43,6 +45,36 @@ TEST(ItemJson, AnIntBeyond128BitsIsAClearValueError) {
   }
   EXPECT_THROW(item_from_json({{"int", "12a"}}), shmcheck::ValueError);
   EXPECT_THROW(item_from_json({{"int", "-"}}), shmcheck::ValueError);
+}
+
+// Every digit count up to 39 and both signs, at random (seeded), through parse_int and the
+// library's to_string and back: with the portable Int (a 32-bit ABI, or the host under
+// SHMCHECK_PORTABLE_INT128) as with the built-in one. What is past the range is refused.
+TEST(ItemJson, RandomIntTextUpTo39DigitsRoundTripsExactly) {
+  const std::string max_digits = "170141183460469231731687303715884105727";
+  std::mt19937_64 rng(16);
+  int accepted = 0, refused = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const bool negative = rng() % 2;
+    const std::size_t length = 1 + rng() % 39;
+    std::string digits(1, static_cast<char>('1' + rng() % 9));
+    while (digits.size() < length) digits += static_cast<char>('0' + rng() % 10);
+    const std::string text = (negative ? "-" : "") + digits;
+    // In range: fewer digits than the limit, or as many and not above it (-2^127 one more).
+    const std::string limit = negative ? "170141183460469231731687303715884105728" : max_digits;
+    if (digits.size() < limit.size() || digits <= limit) {
+      ++accepted;
+      const Item item = item_from_json({{"int", text}});
+      ASSERT_EQ(shmcheck::to_string(item.as_int()), text);
+      ASSERT_EQ(item_from_json(item_to_json(item)).as_int(), item.as_int()) << text;
+      ASSERT_EQ(item_from_json({{"int", (negative ? "-000" : "000") + digits}}).as_int(), item.as_int()) << text;
+    } else {
+      ++refused;
+      EXPECT_THROW(item_from_json({{"int", text}}), shmcheck::ValueError) << text;
+    }
+  }
+  EXPECT_GT(accepted, 15000);
+  EXPECT_GT(refused, 100);  // 39 digits above 1.7e38: about 4 in 9 of the 39-digit texts
 }
 
 TEST(ItemJson, BareIntegersBeyondSixtyFourBitsAreParsedAsInts) {

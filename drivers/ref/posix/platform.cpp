@@ -2,25 +2,29 @@
 #include "../platform.hpp"
 #include "../ref_session.hpp"
 #include "drivers/common/die_with_parent.hpp"
+#include "drivers/common/exec_wrapper.hpp"
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/handle.hpp>
 
 #include <fcntl.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 
 namespace shmcheck::drivers {
 
 using nlohmann::json;
 
-json host_platform() {
-  utsname u{};
-  uname(&u);
-  return {{"os", "linux"}, {"machine", u.machine}, {"detail", std::string(u.sysname) + " " + u.release}};
+std::vector<std::string> self_command() {
+  // /proc/self/exe names the emulated program under qemu-user, not qemu.
+  std::vector<std::string> command = exec_wrapper();
+  char buf[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  command.push_back(n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("/proc/self/exe"));
+  return command;
 }
 
 json host_capabilities() {
@@ -47,7 +51,7 @@ json RefSession::exec_read(const std::string& handle) {
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());  // an emulator in front (SHMCHECK_EXEC_WRAPPER) is found on PATH
     _exit(127);
   }
   close(out[1]);

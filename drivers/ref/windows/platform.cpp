@@ -25,24 +25,6 @@ namespace {
 
 std::string last_error(const std::string& what) { return what + ": Windows error " + std::to_string(GetLastError()); }
 
-// "Windows 10.0.19045", and " (wine 8.0)" when ntdll says it is wine's: the driver observes,
-// the harness judges what an emulator means.
-std::string windows_version() {
-  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-  std::string text = "Windows";
-  using RtlGetVersionFn = LONG(WINAPI*)(OSVERSIONINFOW*);
-  if (auto get = ntdll ? reinterpret_cast<RtlGetVersionFn>(reinterpret_cast<void*>(GetProcAddress(ntdll, "RtlGetVersion"))) : nullptr) {
-    OSVERSIONINFOW v{};
-    v.dwOSVersionInfoSize = sizeof v;
-    if (get(&v) == 0)
-      text += " " + std::to_string(v.dwMajorVersion) + "." + std::to_string(v.dwMinorVersion) + "." + std::to_string(v.dwBuildNumber);
-  }
-  using WineVersionFn = const char*(CDECL*)();
-  if (auto wine = ntdll ? reinterpret_cast<WineVersionFn>(reinterpret_cast<void*>(GetProcAddress(ntdll, "wine_get_version"))) : nullptr)
-    text += std::string(" (wine ") + wine() + ")";
-  return text;
-}
-
 std::string this_program() {
   wchar_t path[32768];
   const DWORD n = GetModuleFileNameW(nullptr, path, 32768);
@@ -156,14 +138,7 @@ std::string read_output(HANDLE out, const std::string& until, std::chrono::stead
 
 }  // namespace
 
-json host_platform() {
-  SYSTEM_INFO si;
-  GetNativeSystemInfo(&si);
-  const char* machine = si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_AMD64   ? "AMD64"
-                        : si.wProcessorArchitecture == PROCESSOR_ARCHITECTURE_ARM64 ? "ARM64"
-                                                                                     : "x86";
-  return {{"os", "windows"}, {"machine", machine}, {"detail", windows_version()}};
-}
+std::vector<std::string> self_command() { return {this_program()}; }
 
 json host_capabilities() {
   // No fork: no children, no forked stress workers. What runs: the lifetime scenarios that need

@@ -3,14 +3,14 @@
 // the table (size, alignment, range) is taken from this platform's C types at compile time,
 // never written down by hand, so the same source tells the truth on every ABI it is built for.
 
+#include <shmcheck/detail/int128.hpp>
+
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
 
 namespace shmcheck {
-
-using Int = __int128;  // wide enough for every typecode's range and for Python-style wrapping
 
 enum class TypeKind { bytes_char, wide_char, signed_int, unsigned_int, floating };
 

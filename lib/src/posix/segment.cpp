@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 namespace shmcheck {
@@ -89,7 +90,9 @@ void check_space(std::size_t size, SegmentBackend backend) {
   // Refuse what could not be backed instead of letting the kernel OOM-kill someone while it
   // reserves the pages.
   const unsigned long long avail = available_bytes(backend);
-  if (size > avail)
+  // Beyond ptrdiff_t no mapping can be made, and on a 32-bit ABI off_t would wrap: a host
+  // with more memory than the target's address space must not get that far.
+  if (size > avail || size > static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()))
     throw OSError(ENOSPC, "cannot allocate " + std::to_string(size) + " bytes of shared memory (" +
                               std::to_string(avail) + " available to " + std::string(to_string(backend)) + ")");
 }

@@ -31,6 +31,9 @@ struct Description {
   nlohmann::json module;
   nlohmann::json platform;
   Capabilities capabilities;
+  // Not the driver's to say: the ABI shmcheck ran it as (an executed ABI of
+  // audit/data/abis.json, "linux-armhf"), set by the command line; empty when unknown.
+  std::string abi;
   // From a hello result; json exceptions when it is malformed.
   static Description from_hello(const std::string& spec, const nlohmann::json& hello);
   // What it is, for people: "cpython 3.11.7", "pypy 7.3.11 (python 3.9.16) + billiard 4.1.0"

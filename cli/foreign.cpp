@@ -1,0 +1,185 @@
+#include "foreign.hpp"
+
+#include "locate.hpp"
+#include "pythons.hpp"
+
+#include "audit/src/config.hpp"
+#include "audit/src/process.hpp"
+
+#include <shmcheck/error.hpp>
+#include <shmcheck/harness/exec_implementation.hpp>
+#include <shmcheck/harness/replay.hpp>
+
+#include <sys/utsname.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace shmcheck::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+const audit::AuditData& abi_data() {
+  static const audit::AuditData data = audit::load_data(data_path("audit"));
+  return data;
+}
+
+// An ABI that runs here only under its emulator; the host's own (no emulator) is not foreign.
+const audit::AbiConfig* foreign_abi(const std::string& name) {
+  const audit::AbiConfig* a = abi_data().find(name);
+  return a && a->how == "executed" && !a->emulator.empty() ? a : nullptr;
+}
+
+bool is_wine(const audit::AbiConfig& a) { return a.emulator == "wine"; }
+
+std::string driver_path(const audit::AbiConfig& a) {
+  return cross_dir() + "/" + a.abi + "/bin/shmcheck_ref_driver" + (is_wine(a) ? ".exe" : "");
+}
+
+std::string root_path(const audit::AbiConfig& a) { return cross_dir() + "/roots/" + a.debian_arch; }
+
+std::string known_abis() {
+  std::string out;
+  for (const auto& a : abi_data().abis)
+    if (foreign_abi(a.abi)) out += (out.empty() ? "" : ", ") + a.abi;
+  return out;
+}
+
+// The emulator's words as the foreign program's own children need them again
+// (SHMCHECK_EXEC_WRAPPER, drivers/common/exec_wrapper.hpp): qemu with the root for a dynamic
+// program (Python), qemu alone for the static driver, wine alone.
+std::vector<std::string> emulator_words(const audit::AbiConfig& a, const std::string& root) {
+  std::vector<std::string> w{a.emulator};
+  if (!root.empty()) w.insert(w.end(), {"-L", root});
+  return w;
+}
+
+std::string shell_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + harness::shell_word(w);
+  return out;
+}
+
+// The environment of a driver under this ABI's emulator, as `env` arguments.
+std::vector<std::string> env_words(const audit::AbiConfig& a, const std::vector<std::string>& wrapper) {
+  std::vector<std::string> env{"/usr/bin/env", "SHMCHECK_EXEC_WRAPPER=" + shell_words(wrapper)};
+  for (const auto& [k, v] : a.emulator_env) env.push_back(k + "=" + v);
+  // One prefix for every wine driver of this cross directory: its first start costs seconds
+  // (the prefix is made), later ones well under one.
+  if (is_wine(a)) env.push_back("WINEPREFIX=" + cross_dir() + "/wine");
+  return env;
+}
+
+// The implementation as it is, with the ABI it runs as in its description.
+class OnAbi : public harness::Implementation {
+ public:
+  OnAbi(std::unique_ptr<harness::Implementation> inner, std::string abi) : inner_(std::move(inner)), description_(inner_->describe()) {
+    description_.abi = std::move(abi);
+  }
+  const harness::Description& describe() const override { return description_; }
+  std::vector<harness::Outcome> run(const nlohmann::json& ops) override { return inner_->run(ops); }
+  void set_timeout(std::chrono::milliseconds t) override { inner_->set_timeout(t); }
+  std::chrono::milliseconds timeout() const override { return inner_->timeout(); }
+  bool kill_now() override { return inner_->kill_now(); }
+  int process_group() const override { return inner_->process_group(); }
+  std::vector<std::string> stop() override { return inner_->stop(); }
+  std::optional<std::vector<std::string>> own_dev_shm() const override { return inner_->own_dev_shm(); }
+  std::string isolation() const override { return inner_->isolation(); }
+  std::string name_prefix() const override { return inner_->name_prefix(); }
+
+ private:
+  std::unique_ptr<harness::Implementation> inner_;
+  harness::Description description_;
+};
+
+}  // namespace
+
+std::string cross_dir() {
+  if (const char* d = std::getenv("SHMCHECK_CROSS_DIR"); d && *d) return d;
+  return data_path("build-cross");
+}
+
+std::string host_abi() {
+  utsname u{};
+  uname(&u);
+  for (const auto& a : abi_data().abis)
+    if (a.how == "executed" && a.emulator.empty() && a.native_machine == u.machine) return a.abi;
+  return "";
+}
+
+bool is_foreign_spec(const std::string& spec) {
+  const auto colon = spec.find(':');
+  return colon != std::string::npos && abi_data().find(spec.substr(0, colon)) != nullptr;
+}
+
+ForeignSpec parse_foreign_spec(const std::string& spec) {
+  const auto colon = spec.find(':');
+  ForeignSpec f{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
+  const audit::AbiConfig* a = foreign_abi(f.abi);
+  if (!a) throw ValueError("'" + spec + "': " + f.abi + " does not run here under an emulator (ABIs that do: " + known_abis() + ")");
+  if (audit::find_program(a->emulator).empty())
+    throw ValueError("'" + spec + "': its emulator " + a->emulator + " is not installed (ci/audit installs qemu-user and wine)");
+  if (f.inner == "ref") {
+    if (!fs::exists(driver_path(*a)))
+      throw ValueError("'" + spec + "': no driver built for " + f.abi + " at " + driver_path(*a) + " (ci/cross-build " + f.abi + " builds it)");
+  } else if (f.inner == "python" || f.inner.rfind("python@", 0) == 0) {
+    if (is_wine(*a)) throw ValueError("'" + spec + "': there is no Python for " + f.abi + " here (only ref runs under wine)");
+    parse_python_spec(f.inner);  // a bad start method is bad usage, now
+    if (a->debian_arch.empty() || !fs::exists(root_path(*a) + "/usr/bin/python3"))
+      throw ValueError("'" + spec + "': no Python root for " + f.abi + " at " + root_path(*a) + " (ci/foreign-roots " + a->debian_arch +
+                       " makes it)");
+  } else {
+    throw ValueError("'" + spec + "': after '" + f.abi + ":' comes ref or python[@METHOD], not '" + f.inner + "'");
+  }
+  return f;
+}
+
+std::vector<std::string> present_foreign_specs(const std::string& only_abi) {
+  std::vector<std::string> out;
+  for (const auto& a : abi_data().abis) {
+    if ((!only_abi.empty() && a.abi != only_abi) || !foreign_abi(a.abi) || audit::find_program(a.emulator).empty()) continue;
+    if (fs::exists(driver_path(a))) out.push_back(a.abi + ":ref");
+    if (!is_wine(a) && !a.debian_arch.empty() && fs::exists(root_path(a) + "/usr/bin/python3")) out.push_back(a.abi + ":python");
+  }
+  if (!only_abi.empty() && out.empty())
+    throw ValueError("'" + only_abi + ":all': nothing is built for " + only_abi + " (ci/cross-build " + only_abi + ", ci/foreign-roots)");
+  return out;
+}
+
+std::string foreign_start_method(const ForeignSpec& f) { return f.inner == "ref" ? "fork" : parse_python_spec(f.inner).method; }
+
+std::unique_ptr<harness::Implementation> open_foreign(const std::string& spec, std::chrono::milliseconds timeout) {
+  const ForeignSpec f = parse_foreign_spec(spec);
+  const audit::AbiConfig& a = *foreign_abi(f.abi);
+  // Emulated code is slower: give each request the time its native counterpart has, times 4.
+  const auto emulated_timeout = timeout * 4;
+  std::unique_ptr<harness::Implementation> impl;
+  if (f.inner == "ref") {
+    std::vector<std::string> argv = env_words(a, emulator_words(a, ""));
+    argv.push_back(a.emulator);
+    argv.push_back(driver_path(a));
+    impl = std::make_unique<harness::ExecImplementation>(spec, argv, emulated_timeout);
+  } else {
+    // qemu -L ROOT: the interpreter's own files (/usr/lib/python3.11, its libraries) are read
+    // from the root, and everything not in it (the driver, /dev/shm) from the machine.
+    const std::string root = root_path(a);
+    const std::vector<std::string> wrapper = emulator_words(a, root);
+    std::vector<std::string> command = env_words(a, wrapper);
+    command.insert(command.end(), wrapper.begin(), wrapper.end());
+    command.push_back(root + "/usr/bin/python3");
+    PythonSpec p = parse_python_spec(f.inner);
+    p.python = shell_words(command);
+    impl = std::make_unique<harness::ExecImplementation>(spec, python_driver_command(p, data_path("drivers/python/driver.py")),
+                                                         emulated_timeout);
+  }
+  return std::make_unique<OnAbi>(std::move(impl), f.abi);
+}
+
+std::unique_ptr<harness::Implementation> on_host_abi(std::unique_ptr<harness::Implementation> impl) {
+  static const std::string abi = host_abi();
+  if (abi.empty()) return impl;
+  return std::make_unique<OnAbi>(std::move(impl), abi);
+}
+
+}  // namespace shmcheck::cli
