@@ -6,17 +6,14 @@
 //
 //   shmcheck_ref_driver                      serve
 //   shmcheck_ref_driver --attach-read HANDLE the exec'ed reader of lifetime-exec
-#include "drivers/common/exec_wrapper.hpp"
 #include "drivers/common/serve.hpp"
+#include "drivers/ref/platform.hpp"
 #include "drivers/ref/ref_session.hpp"
 
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <climits>
-#include <unistd.h>
 
 namespace {
 
@@ -29,13 +26,6 @@ int usage(int status) {
   return status;
 }
 
-// This program's path. Under qemu-user /proc/self/exe names the emulated program, not qemu.
-std::string own_path() {
-  char buf[PATH_MAX];
-  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("/proc/self/exe");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,9 +35,8 @@ int main(int argc, char** argv) {
   if (argc != 1) return usage(2);
   try {
     // An exec of this program goes through the emulator this one runs under (binfmt_misc
-    // cannot be relied on to start a foreign program by itself).
-    std::vector<std::string> reader = drivers::exec_wrapper();
-    reader.push_back(own_path());
+    // cannot be relied on to start a foreign program by itself): drivers/ref/platform.hpp.
+    std::vector<std::string> reader = drivers::self_command();
     reader.push_back("--attach-read");
     drivers::RefSession::attach_reader = reader;
   } catch (const std::invalid_argument& e) {

@@ -1,5 +1,5 @@
 #include "ref_session.hpp"
-#include "drivers/common/die_with_parent.hpp"
+#include "platform.hpp"
 
 #include "drivers/common/children.hpp"
 #include "drivers/common/platform_facts.hpp"
@@ -12,12 +12,6 @@
 #include <shmcheck/typecode.hpp>
 #include <shmcheck/version.hpp>
 
-#include <fcntl.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <iostream>
 
 #include <atomic>
@@ -33,19 +27,13 @@ using nlohmann::json;
 json ref_hello() {
   json sizes = json::object();
   for (const Typecode& tc : typecodes()) sizes[std::string(1, tc.code)] = {tc.size, tc.align};
+  json capabilities = {{"typecodes", std::string(typecode_letters())}, {"sizes", sizes}, {"robust_lock", true}, {"atomic_ops", true}};
+  capabilities.update(host_capabilities());  // children, start methods, scenarios
   return {{"protocol", 1},
           {"name", "shmcheck-ref"},
           {"version", version},
           {"platform", platform_facts()},
-          {"capabilities",
-           {{"typecodes", std::string(typecode_letters())},
-            {"sizes", sizes},
-            {"robust_lock", true},
-            {"atomic_ops", true},
-            {"child", true},
-            {"async_child", true},
-            {"start_methods", {"fork"}},
-            {"scenarios", {"counter", "torn", "ring", "owner-death", "lifetime-cycles", "lifetime-create", "lifetime-outlive", "lifetime-exec"}}}}};
+          {"capabilities", capabilities}};
 }
 
 Outcome RefSession::perform(const json& op) {
@@ -72,7 +60,11 @@ json RefSession::dispatch(const json& op) {
   if (name == "collect") return nullptr;  // memory comes back at the last drop, not later
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
-  if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, [this](const std::string& h) { return exec_read(h); }});
+  if (name == "stress") {
+    scenarios::Session session{[this](const json& o) { return perform(o); }, [this](const std::string& h) { return exec_read(h); }, nullptr};
+    if (owner_by_exec()) session.exec_hold = [this](const std::string& h) { return exec_hold(h); };
+    return scenarios::run_scenario(op, session);
+  }
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });
   if (name == "child_wait") return children_.wait(need(op, "obj").get<std::string>());
   if (name == "wait_for") return wait_for(op, [this](const json& o) { return dispatch(o); });
@@ -116,46 +108,15 @@ json RefSession::dispatch(const json& op) {
   throw ProtocolError("unknown op '" + name + "'");
 }
 
-std::vector<std::string> RefSession::attach_reader{"/proc/self/exe", "driver", "attach-read"};
-
-json RefSession::exec_read(const std::string& handle) {
-  const ExportedHandle exported(object(json{{"obj", handle}}));
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) throw OSError(errno, "pipe for an exec'ed reader");
-  std::vector<std::string> argv = attach_reader;
-  argv.push_back(exported.text());
-  const pid_t parent = getpid();  // for die_with_parent(), taken before fork
-  const pid_t pid = fork();
-  if (pid < 0) throw OSError(errno, "fork of an exec'ed reader");
-  if (pid == 0) {
-    die_with_parent(parent);
-    dup2(out[1], STDOUT_FILENO);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());  // an emulator in front (SHMCHECK_EXEC_WRAPPER) is found on PATH
-    _exit(127);
-  }
-  close(out[1]);
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  close(out[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  const json got = json::parse(text, nullptr, false);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got.is_discarded())
-    throw RuntimeError("the exec'ed reader failed (status " + std::to_string(status) + "): " + text.substr(0, 200));
-  return got;
-}
-
 int attach_read_main(const std::string& handle_text) {
   try {
+    if (handle_text.rfind("hold ", 0) == 0) {  // owner-death's holder: dies holding the lock
+      Object obj = attach(handle_text.substr(5));
+      obj.get_lock().acquire();
+      obj.set_value(Item(1));
+      std::cout << "held" << std::endl;
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+    }
     const Object obj = attach(handle_text);
     json items = json::array();
     if (obj.shape() == Shape::value) items.push_back(protocol::item_to_json(obj.value()));

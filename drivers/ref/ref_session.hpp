@@ -8,6 +8,7 @@
 #include <shmcheck/object.hpp>
 #include <shmcheck/protocol/outcome.hpp>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ class RefSession {
   nlohmann::json dispatch(const nlohmann::json& op);
   Object& object(const nlohmann::json& op);
   nlohmann::json exec_read(const std::string& handle);
+  std::function<void()> exec_hold(const std::string& handle);  // Windows only (platform.cpp)
   std::string bind(const nlohmann::json& op, Object obj);
 
   std::map<std::string, Object> objects_;
@@ -43,7 +45,9 @@ class RefSession {
 nlohmann::json ref_hello();
 
 // The attach_reader's body: attaches to the object named by `handle_text` and prints its
-// elements as one JSON list on stdout. Returns the exit status.
+// elements as one JSON list on stdout. Returns the exit status. Given "hold " and a handle
+// (owner-death without fork), it takes the object's lock instead, sets its value to 1, prints
+// "held" and waits to be killed.
 int attach_read_main(const std::string& handle_text);
 
 }  // namespace shmcheck::drivers

@@ -1,17 +1,11 @@
 // lifetime-* (stress/SCENARIOS.md): leaks over many cycles, objects whose creator is killed,
-// a child that outlives its parent, and a child started by exec.
+// a child that outlives its parent (posix/outlive.cpp), and a child started by exec.
 #include "drivers/common/request.hpp"
 #include "scenarios.hpp"
 #include "workers.hpp"
 
 #include <shmcheck/census.hpp>
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <thread>
 
 namespace shmcheck::drivers::scenarios {
 
@@ -48,48 +42,7 @@ json create_many(const json& params, const Session& s) {
   if (n < 1 || n > 100000) throw ProtocolError("lifetime-create: objects in [1, 1e5]");
   for (int i = 0; i < n; ++i)
     must(s, {{"op", "create"}, {"shape", i % 2 ? "array" : "value"}, {"tc", "i"}, {"lock", "own"}, {"size", 8}, {"as", scratch_handle("kept")}});
-  return {{"created", n}, {"pid", getpid()}};
-}
-
-struct OutliveSlot {
-  std::atomic<int> done;
-  std::atomic<pid_t> child;
-  int creator_gone;
-  int count;
-  std::int64_t read[8];
-};
-
-json outlive(const json& params, const Session& s) {
-  const auto deadline = deadline_of(params, 20);
-  const json written = {42, 43, 44, 45};
-  WorkerGroup group(1, sizeof(OutliveSlot), false);
-  auto* slot = static_cast<OutliveSlot*>(group.slot(0));
-  group.start(0, [&](int, void*) {  // the creator
-    const std::string h = scratch_handle("outlive");
-    must(s, {{"op", "create"}, {"shape", "array"}, {"tc", "q"}, {"lock", "own"}, {"init", written}, {"as", h}});
-    const pid_t creator = getpid();
-    const pid_t child = fork();
-    if (child == 0) {
-      for (int i = 0; i < 20000 && getppid() == creator; ++i) std::this_thread::sleep_for(std::chrono::microseconds(500));
-      slot->creator_gone = getppid() != creator;
-      const json got = must(s, {{"op", "get_slice"}, {"obj", h}, {"slice", {nullptr, nullptr, nullptr}}});
-      for (const auto& v : got)
-        if (slot->count < 8) slot->read[slot->count++] = v.get<std::int64_t>();
-      slot->done.store(1);
-      _exit(0);
-    }
-    slot->child.store(child);
-    return child > 0 ? 0 : 3;  // exits at once, leaving its child running
-  }, /*barrier=*/false);
-  group.wait(deadline);
-  // Its child is no worker: after kill_all_workers() it is not waited for, but killed below.
-  while (slot->done.load() == 0 && Clock::now() < deadline && !workers_killed()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  const bool finished = slot->done.load() == 1;
-  if (!finished && slot->child.load() > 0) kill(slot->child.load(), SIGKILL);  // not ours to reap: init does
-  json read = json::array();
-  for (int i = 0; i < slot->count; ++i) read.push_back(slot->read[i]);
-  return {{"creator_exit", group.exits()[0]}, {"creator_gone", slot->creator_gone == 1}, {"read", read}, {"written", written},
-          {"finished", finished}};
+  return {{"created", n}, {"pid", process_id()}};
 }
 
 json exec_attach(const json&, const Session& s) {
@@ -107,7 +60,7 @@ json exec_attach(const json&, const Session& s) {
 json lifetime(const std::string& which, const json& params, const Session& s) {
   if (which == "lifetime-cycles") return cycles(params, s);
   if (which == "lifetime-create") return create_many(params, s);
-  if (which == "lifetime-outlive") return outlive(params, s);
+  if (which == "lifetime-outlive") return lifetime_outlive(params, s);
   if (which == "lifetime-exec") return exec_attach(params, s);
   throw Unsupported("no stress scenario '" + which + "'");
 }

@@ -1,8 +1,7 @@
 #include "scenarios.hpp"
 
 #include "drivers/common/request.hpp"
-
-#include <unistd.h>
+#include "workers.hpp"
 
 #include <atomic>
 
@@ -21,7 +20,7 @@ json must(const Session& s, const json& op) {
 
 std::string scratch_handle(const char* what) {
   static std::atomic<unsigned> next{0};
-  return std::string("__stress_") + what + "_" + std::to_string(getpid()) + "_" + std::to_string(++next);
+  return std::string("__stress_") + what + "_" + std::to_string(process_id()) + "_" + std::to_string(++next);
 }
 
 std::chrono::steady_clock::time_point deadline_of(const json& params, double default_seconds) {

@@ -16,6 +16,11 @@ struct Session {
   // lifetime-exec: starts a process by exec that attaches to the object `handle` and answers
   // what it read (a list of items); empty when the implementation cannot (unsupported).
   std::function<nlohmann::json(const std::string& handle)> exec_read;
+  // owner-death where there is no fork (Windows): starts a process by exec that attaches to
+  // `handle`, takes its lock, sets its value to 1 and says so; returns once it holds the lock,
+  // with a function that kills it (as abruptly as SIGKILL) and waits for its end. Empty where
+  // the scenario forks its owner instead.
+  std::function<std::function<void()>(const std::string& handle)> exec_hold;
 };
 
 // Runs op["scenario"] with op["params"]; Unsupported (request.hpp) for a scenario or mode the
@@ -28,6 +33,8 @@ nlohmann::json torn(const nlohmann::json& params, const Session& s);
 nlohmann::json ring(const nlohmann::json& params, const Session& s);
 nlohmann::json owner_death(const nlohmann::json& params, const Session& s);
 nlohmann::json lifetime(const std::string& which, const nlohmann::json& params, const Session& s);
+// lifetime-outlive: its creator forks the child that outlives it (posix/outlive.cpp).
+nlohmann::json lifetime_outlive(const nlohmann::json& params, const Session& s);
 
 // Performs `op` and returns its result; a failed outcome throws ScenarioError.
 nlohmann::json must(const Session& s, const nlohmann::json& op);

@@ -1,11 +1,12 @@
 #pragma once
-// Forked workers for the stress scenarios of the C++ drivers (stress/SCENARIOS.md). Workers
+// Workers for the stress scenarios of the C++ drivers (stress/SCENARIOS.md). Workers
 // share the session's objects (the implementation's memory is MAP_SHARED across fork) and a
 // scratch region of their own for coordination and results, which is the harness's memory,
 // not the implementation's: a start barrier, per-worker result slots.
 //
 // Nothing outlives a WorkerGroup: at the deadline, or when it is destroyed, every worker
-// still running is SIGKILLed and reaped.
+// still running is SIGKILLed and reaped. The workers are forked (posix/workers.cpp); Windows
+// has no fork, and start() there is Unsupported (windows/workers.cpp).
 #include <sys/types.h>
 
 #include <atomic>
@@ -71,5 +72,7 @@ class WorkerGroup {
 
 // CLOCK_MONOTONIC in nanoseconds: comparable across processes of one machine.
 std::int64_t monotonic_ns();
+// This process's id (getpid, GetCurrentProcessId).
+std::int64_t process_id();
 
 }  // namespace shmcheck::drivers::scenarios

@@ -10,7 +10,7 @@
 // classes instead of best fit keep every operation O(1), and a freed block is reused by
 // the next request of its class.
 
-#include "posix/robust_mutex.hpp"
+#include "robust_mutex.hpp"
 
 #include <atomic>
 #include <cstddef>

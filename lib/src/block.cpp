@@ -7,12 +7,12 @@
 #include <shmcheck/error.hpp>
 #include <shmcheck/segment.hpp>
 
-#include <pthread.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -24,6 +24,8 @@ struct LocalArena {
   ArenaHeader* header() const { return static_cast<ArenaHeader*>(segment.data()); }
   std::byte* base() const { return static_cast<std::byte*>(segment.data()); }
   std::size_t local_blocks = 0;  // blocks this process holds in it
+  // This process's way to the arena's mutex; set once the header is valid (init or adopt).
+  std::optional<MutexAccess> mutex;
 };
 
 struct LocalBlock {
@@ -38,13 +40,13 @@ namespace {
 // stores to the free lists; recovering keeps the heap usable (at worst a block leaks).
 class ArenaHold {
  public:
-  explicit ArenaHold(ArenaHeader* h) : h_(h) { robust_mutex_lock(h_->mutex); }
-  ~ArenaHold() { robust_mutex_unlock(h_->mutex); }
+  explicit ArenaHold(LocalArena& a) : m_(*a.mutex) { m_.lock(); }
+  ~ArenaHold() { m_.unlock(); }
   ArenaHold(const ArenaHold&) = delete;
   ArenaHold& operator=(const ArenaHold&) = delete;
 
  private:
-  ArenaHeader* h_;
+  MutexAccess& m_;
 };
 
 std::size_t size_class_for(std::size_t bytes) {
@@ -57,13 +59,12 @@ std::size_t size_class_for(std::size_t bytes) {
 class Registry {
  public:
   Registry() {
-    pthread_mutex_init(&mu_, nullptr);
     // A forked child holds every block its parent held, so before fork() returns, each block
     // gets one more cross-process reference: the child's. Doing it in the child instead
     // would race with the parent dropping its last reference right after fork(). If fork()
     // fails, these references leak (the blocks are never reused), which is safe.
-    pthread_atfork([] { instance().before_fork(); }, [] { instance().after_fork_parent(); },
-                   [] { instance().after_fork_child(); });
+    at_fork([] { instance().before_fork(); }, [] { instance().after_fork_parent(); },
+            [] { instance().after_fork_child(); });
   }
 
   static Registry& instance() {
@@ -109,6 +110,7 @@ class Registry {
     if (bh->payload_size > h->size - offset)
       throw RuntimeError("corrupt arena: the block at offset " + std::to_string(offset) + " runs past its end");
     LocalArena* arena = it != arenas_.end() ? it->second.get() : map(std::move(seg));
+    if (!arena->mutex) arena->mutex.emplace(h->mutex);
     ++arena->local_blocks;
     return track(new LocalBlock{arena, bh, offset});
   }
@@ -138,22 +140,17 @@ class Registry {
   }
 
  private:
-  class Hold {
-   public:
-    explicit Hold(pthread_mutex_t& m) : m_(m) { pthread_mutex_lock(&m_); }
-    ~Hold() { pthread_mutex_unlock(&m_); }
-
-   private:
-    pthread_mutex_t& m_;
-  };
+  using Hold = std::lock_guard<std::mutex>;
 
   void before_fork() {
-    pthread_mutex_lock(&mu_);
+    mu_.lock();
     if (SHMCHECK_FAULT(freed_while_child_uses)) return;
     for (LocalBlock* lb : live_) lb->header->references.fetch_add(1);
   }
-  void after_fork_parent() { pthread_mutex_unlock(&mu_); }
-  void after_fork_child() { pthread_mutex_init(&mu_, nullptr); }
+  void after_fork_parent() { mu_.unlock(); }
+  // The child's copy is locked by a thread it does not have: a new mutex in its place (the
+  // old one is never unlocked, so it is not destroyed either).
+  void after_fork_child() { new (&mu_) std::mutex(); }
 
   LocalArena* map(Segment seg) {
     auto arena = std::make_unique<LocalArena>();
@@ -169,6 +166,7 @@ class Registry {
     auto* h = a.header();
     h->size = a.segment.size();
     robust_mutex_init(h->mutex, false);
+    a.mutex.emplace(h->mutex);
     h->first_block = kFirstBlock;
     h->bump = kFirstBlock;
     h->magic = kArenaMagic;
@@ -179,7 +177,7 @@ class Registry {
     BlockHeader* bh = nullptr;
     bool reused = false;
     {
-      ArenaHold arena_hold(h);
+      ArenaHold arena_hold(a);
       if (std::uint64_t off = h->free_heads[cls]) {
         bh = reinterpret_cast<BlockHeader*>(a.base() + off);
         h->free_heads[cls] = next_free(bh);
@@ -209,7 +207,7 @@ class Registry {
   LocalBlock* allocate_large(std::size_t bytes, std::size_t alignment) {
     const std::size_t align = std::max<std::size_t>(alignment, 64);
     const std::size_t payload = (kFirstBlock + kBlockHeaderSize + align - 1) / align * align;
-    const long page = sysconf(_SC_PAGESIZE);
+    const std::size_t page = page_size();
     const std::size_t total = (payload + std::max<std::size_t>(bytes, 1) + page - 1) / page * page;
     LocalArena* a = map(Segment::create(total));
     init_arena(*a);
@@ -234,7 +232,7 @@ class Registry {
     bh->state.store(BlockState::free);
     h->live_blocks.fetch_sub(1);
     if (bh->size_class == kLargeClass) return;  // its arena goes when the last process unmaps it
-    ArenaHold arena_hold(h);
+    ArenaHold arena_hold(a);
     next_free(bh) = h->free_heads[bh->size_class];
     h->free_heads[bh->size_class] = static_cast<std::uint64_t>(reinterpret_cast<std::byte*>(bh) - a.base());
   }
@@ -245,7 +243,7 @@ class Registry {
     return std::shared_ptr<LocalBlock>(lb, [](LocalBlock* p) { instance().release(p); });
   }
 
-  pthread_mutex_t mu_;
+  std::mutex mu_;
   std::unordered_map<std::uint64_t, std::unique_ptr<LocalArena>> arenas_;
   std::unordered_set<LocalBlock*> live_;
   LocalArena* current_ = nullptr;
@@ -266,7 +264,7 @@ Block Block::allocate(std::size_t bytes, std::size_t alignment) {
   if (alignment == 0 || (alignment & (alignment - 1)) != 0)
     throw ValueError("alignment must be a power of two, not " + std::to_string(alignment));
   // Segments are only page-aligned; an arena header precedes the payload.
-  if (alignment > static_cast<std::size_t>(sysconf(_SC_PAGESIZE)))
+  if (alignment > detail::page_size())
     throw ValueError("alignment above the page size is not supported: " + std::to_string(alignment));
   // Keeps every size computation below far from wrapping around: 2^62 bytes where size_t has
   // 64 bits, 2^30 where it has 32 (i686, armhf).

@@ -1,25 +1,18 @@
+// Handles as text, exported and attached; the descriptors are the platform's
+// (descriptors.hpp: posix/handle_transfer.cpp, windows/handle_transfer.cpp).
+#include "handle_text.hpp"
+
 #include <shmcheck/error.hpp>
 #include <shmcheck/handle.hpp>
 
-#include <fcntl.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <map>
 #include <sstream>
 
 namespace shmcheck {
+namespace detail {
 namespace {
 
 constexpr std::string_view kPrefix = "shmcheck-handle/1";
-
-struct Place {
-  int fd;
-  std::uint64_t offset;
-};
 
 std::string place_text(int fd, std::uint64_t offset) { return std::to_string(fd) + ":" + std::to_string(offset); }
 
@@ -33,14 +26,7 @@ Place parse_place(std::string_view text, std::string_view whole) {
   return p;
 }
 
-// The fields of a handle, whatever the descriptors are called on this side.
-struct Parsed {
-  const Typecode* tc = nullptr;
-  Shape shape = Shape::value;
-  std::size_t n = 0;
-  Place data{-1, 0};
-  std::optional<Place> lock;
-};
+}  // namespace
 
 std::string describe(const Object& obj, int data_fd, int lock_fd) {
   std::string t = std::string(kPrefix) + " tc=" + obj.typecode().code +
@@ -83,7 +69,7 @@ Object build(const Parsed& p, int data_fd, int lock_fd) {
   try {
     data = Block::adopt_transferred(data_fd, p.data.offset);  // owns data_fd from here
   } catch (...) {
-    if (lock_fd >= 0) close(lock_fd);
+    if (lock_fd >= 0) close_descriptor(lock_fd);
     throw;
   }
   std::optional<Lock> lock;
@@ -91,31 +77,27 @@ Object build(const Parsed& p, int data_fd, int lock_fd) {
   return Object::from_parts(*p.tc, p.shape, std::move(data), p.n, std::move(lock));
 }
 
-int dup_inheritable(int fd) {
-  const int d = fcntl(fd, F_DUPFD, 3);  // F_DUPFD, not F_DUPFD_CLOEXEC: the child must inherit it
-  if (d < 0) throw OSError(errno, "dup of a segment descriptor");
-  return d;
-}
-
 void add_transfer_references(const Object& obj) {
   obj.block().add_reference_for_transfer();
   if (obj.is_synchronized()) const_cast<Object&>(obj).get_lock().block().add_reference_for_transfer();
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
 
 ExportedHandle::ExportedHandle(const Object& obj) {
   try {
-    const int data_fd = dup_inheritable(obj.block().segment_fd());
+    const int data_fd = duplicate_inheritable(obj.block().segment_fd());
     fds_.push_back(data_fd);
     int lock_fd = -1;
     if (obj.is_synchronized()) {
-      lock_fd = dup_inheritable(const_cast<Object&>(obj).get_lock().block().segment_fd());
+      lock_fd = duplicate_inheritable(const_cast<Object&>(obj).get_lock().block().segment_fd());
       fds_.push_back(lock_fd);
     }
     text_ = describe(obj, data_fd, lock_fd);
   } catch (...) {  // the destructor of a half-built object does not run
-    for (int fd : fds_) close(fd);
+    for (int fd : fds_) close_descriptor(fd);
     throw;
   }
   add_transfer_references(obj);  // last: nothing after it can throw
@@ -126,101 +108,27 @@ ExportedHandle::ExportedHandle(ExportedHandle&& o) noexcept : text_(std::move(o.
 }
 
 ExportedHandle::~ExportedHandle() {
-  for (int fd : fds_) close(fd);
+  for (int fd : fds_) close_descriptor(fd);
 }
 
 Object attach(std::string_view handle_text) {
   const Parsed p = parse(handle_text);
   // Each block adopts its own descriptor (the registry keeps one mapping per segment).
-  const int data_fd = fcntl(p.data.fd, F_DUPFD_CLOEXEC, 3);
-  if (data_fd < 0) throw OSError(errno, "descriptor " + std::to_string(p.data.fd) + " named by the handle");
+  const int data_fd = duplicate_private(p.data.fd);
   int lock_fd = -1;
   if (p.lock) {
-    lock_fd = fcntl(p.lock->fd, F_DUPFD_CLOEXEC, 3);
-    if (lock_fd < 0) {
-      const int err = errno;
-      close(data_fd);
-      throw OSError(err, "descriptor " + std::to_string(p.lock->fd) + " named by the handle");
+    try {
+      lock_fd = duplicate_private(p.lock->fd);
+    } catch (...) {
+      close_descriptor(data_fd);
+      throw;
     }
   }
   Object obj = build(p, data_fd, lock_fd);
   // The inherited descriptors have served their purpose: the registry holds its own.
-  close(p.data.fd);
-  if (p.lock && p.lock->fd != p.data.fd) close(p.lock->fd);
+  close_descriptor(p.data.fd);
+  if (p.lock && p.lock->fd != p.data.fd) close_descriptor(p.lock->fd);
   return obj;
-}
-
-void send_object(int socket_fd, const Object& obj) {
-  const int data_fd = obj.block().segment_fd();
-  const int lock_fd = obj.is_synchronized() ? const_cast<Object&>(obj).get_lock().block().segment_fd() : -1;
-  // The text names descriptors by their index in the message: 0 data, 1 lock.
-  const std::string text = describe(obj, 0, 1);
-  int fds[2] = {data_fd, lock_fd};
-  const int nfds = lock_fd >= 0 ? 2 : 1;
-  char control[CMSG_SPACE(sizeof fds)] = {};
-  const std::uint32_t len = static_cast<std::uint32_t>(text.size());
-  std::string payload(reinterpret_cast<const char*>(&len), sizeof len);
-  payload += text;
-  iovec iov{payload.data(), payload.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-  cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-  std::memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
-  add_transfer_references(obj);  // before sending: the receiver may attach at once
-  if (sendmsg(socket_fd, &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(payload.size())) {
-    const int err = errno;
-    obj.block().withdraw_reference_for_transfer();  // nobody will take them over
-    if (obj.is_synchronized()) const_cast<Object&>(obj).get_lock().block().withdraw_reference_for_transfer();
-    throw OSError(err, "sendmsg of a shared object");
-  }
-}
-
-Object receive_object(int socket_fd) {
-  char buf[4096];
-  char control[CMSG_SPACE(sizeof(int) * 2)] = {};
-  iovec iov{buf, sizeof buf};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  const ssize_t n = recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
-  if (n < 0) throw OSError(errno, "recvmsg of a shared object");
-  int fds[2] = {-1, -1};
-  for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-      std::memcpy(fds, CMSG_DATA(cm), std::min<std::size_t>(cm->cmsg_len - CMSG_LEN(0), sizeof fds));
-  auto close_all = [&] {
-    for (int fd : fds)
-      if (fd >= 0) close(fd);
-  };
-  std::uint32_t len = 0;
-  if (n < static_cast<ssize_t>(sizeof len) || fds[0] < 0) {
-    close_all();
-    throw RuntimeError("malformed shared-object message on socket " + std::to_string(socket_fd));
-  }
-  std::memcpy(&len, buf, sizeof len);
-  if (sizeof len + len != static_cast<std::size_t>(n)) {
-    close_all();
-    throw RuntimeError("truncated shared-object message on socket " + std::to_string(socket_fd));
-  }
-  try {
-    const Parsed p = parse(std::string_view(buf + sizeof len, len));
-    if (p.lock && fds[1] < 0) throw RuntimeError("shared-object message names a lock but carries no descriptor for it");
-    const int data_fd = fds[0], lock_fd = fds[1];
-    fds[0] = fds[1] = -1;  // adopted (or closed) by build from here on
-    if (!p.lock && lock_fd >= 0) close(lock_fd);
-    return build(p, data_fd, p.lock ? lock_fd : -1);
-  } catch (...) {
-    close_all();
-    throw;
-  }
 }
 
 }  // namespace shmcheck

@@ -1,12 +1,8 @@
 #include "fault.hpp"
-#include "posix/robust_mutex.hpp"
+#include "robust_mutex.hpp"
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/lock.hpp>
-
-#include <pthread.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <atomic>
 
@@ -34,10 +30,6 @@ struct LockState {
 
 LockState& state(const Block& b) { return *static_cast<LockState*>(b.data()); }
 
-// gettid() is a system call; the owner checks want it on every acquire and release, so it
-// is cached per thread. A forked child's thread inherits the cache of the thread that
-// forked, so a fork bumps the generation and the child looks its thread id up again.
-std::atomic<unsigned> fork_generation{0};
 constexpr auto relaxed = std::memory_order_relaxed;
 
 // An increment by the owner (see LockState).
@@ -45,18 +37,8 @@ template <class T>
 void bump(std::atomic<T>& field, T by) {
   field.store(field.load(relaxed) + by, relaxed);
 }
-[[maybe_unused]] const int fork_hook = pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
 
-pid_t this_thread() {
-  thread_local unsigned generation = ~0u;
-  thread_local pid_t tid = 0;
-  const unsigned now = fork_generation.load(std::memory_order_relaxed);
-  if (generation != now) {
-    tid = static_cast<pid_t>(syscall(SYS_gettid));
-    generation = now;
-  }
-  return tid;
-}
+pid_t this_thread() { return detail::current_thread(); }
 
 }  // namespace
 
@@ -65,7 +47,9 @@ struct Lock::Local {
   // The block's address, looked up once: Block::data() follows three pointers, and the hot
   // path wants the state in one.
   LockState* const shared;
-  explicit Local(Block b) : block(std::move(b)), shared(&state(block)) {}
+  // This process's way to the mutex (on Windows its handle to the kernel object).
+  detail::MutexAccess mutex;
+  explicit Local(Block b) : block(std::move(b)), shared(&state(block)), mutex(shared->mutex) {}
   Local(const Local&) = delete;
   Local& operator=(const Local&) = delete;
   ~Local() {
@@ -75,7 +59,7 @@ struct Lock::Local {
     if (held == 0 || s.owner.load(relaxed) != this_thread()) return;
     s.depth.store(0, relaxed);
     s.owner.store(0, relaxed);
-    for (int d = held; d > 0; --d) detail::robust_mutex_unlock(s.mutex);
+    for (int d = held; d > 0; --d) mutex.unlock();
   }
 };
 
@@ -132,7 +116,7 @@ bool took(LockState& s, detail::LockResult got) {
 
 bool Lock::acquire() {
   auto& s = *local_->shared;
-  return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired : detail::robust_mutex_lock(s.mutex));
+  return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired : local_->mutex.lock());
 }
 
 bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout) {
@@ -146,7 +130,7 @@ bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> t
     else if (seconds < 1e9) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
   }
   return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired
-                                                    : detail::robust_mutex_lock(s.mutex, blocking, wait));
+                                                    : local_->mutex.lock(blocking, wait));
 }
 
 void Lock::release() {
@@ -156,7 +140,7 @@ void Lock::release() {
     throw AssertionError("attempt to release recursive lock not owned by thread");
   s.depth.store(depth - 1, relaxed);
   if (depth == 1) s.owner.store(0, relaxed);
-  if (!SHMCHECK_FAULT(lock_no_exclusion) && !detail::robust_mutex_unlock(s.mutex))
+  if (!SHMCHECK_FAULT(lock_no_exclusion) && !local_->mutex.unlock())
     throw AssertionError("attempt to release recursive lock not owned by thread");
 }
 

@@ -14,10 +14,14 @@
 
 namespace shmcheck {
 
-enum class SegmentBackend { memfd, shm_open };
+// pagefile: Windows' only one, an unnamed pagefile-backed file mapping (CreateFileMappingW),
+// reached through its handle; memfd and shm_open are POSIX's and refused on Windows, pagefile
+// is refused on POSIX (OSError).
+enum class SegmentBackend { memfd, shm_open, pagefile };
 
 std::string_view to_string(SegmentBackend b) noexcept;
-// memfd where the OS has it, unless SHMCHECK_SEGMENT_BACKEND=shm_open asks for the fallback.
+// memfd where the OS has it, unless SHMCHECK_SEGMENT_BACKEND=shm_open asks for the fallback;
+// pagefile on Windows.
 SegmentBackend default_segment_backend();
 
 class Segment {
@@ -25,7 +29,8 @@ class Segment {
   // A new zero-filled object of `size` bytes, mapped read-write. Its pages are reserved up
   // front (fallocate), so running out of memory is an OSError here and never a SIGBUS later.
   static Segment create(std::size_t size, SegmentBackend backend = default_segment_backend());
-  // Maps the object behind `fd`; takes ownership of the descriptor.
+  // Maps the object behind `fd`; takes ownership of the descriptor. On Windows `fd` is the
+  // mapping's HANDLE as an int (HandleToLong), as fd() returns it.
   static Segment adopt(int fd);
 
   Segment() = default;

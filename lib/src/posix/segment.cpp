@@ -19,7 +19,14 @@
 
 namespace shmcheck {
 
-std::string_view to_string(SegmentBackend b) noexcept { return b == SegmentBackend::memfd ? "memfd" : "shm_open"; }
+std::string_view to_string(SegmentBackend b) noexcept {
+  switch (b) {
+    case SegmentBackend::memfd: return "memfd";
+    case SegmentBackend::shm_open: return "shm_open";
+    case SegmentBackend::pagefile: return "pagefile";
+  }
+  return "?";
+}
 
 namespace {
 
@@ -105,6 +112,7 @@ SegmentBackend default_segment_backend() {
 
 Segment Segment::create(std::size_t size, SegmentBackend backend) {
   if (size == 0) throw ValueError("a segment needs at least one byte");
+  if (backend == SegmentBackend::pagefile) throw OSError(ENOSYS, "the pagefile backend is Windows'");
   check_space(size, backend);
   const int fd = backend == SegmentBackend::memfd ? open_memfd() : open_unlinked_shm();
   if (ftruncate(fd, static_cast<off_t>(size)) != 0) {

@@ -7,11 +7,10 @@
 #include <shmcheck/error.hpp>
 #include <shmcheck/handle.hpp>
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -54,7 +53,7 @@ int main(int argc, char** argv) {
     if (action == "hold-lock") {
       obj.get_lock().acquire();
       std::cout << "held" << std::endl;
-      for (;;) pause();
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // until it is killed
     }
     std::cerr << "unknown action " << action << "\n";
     return 2;

@@ -1,4 +1,4 @@
-#include "workers.hpp"
+#include "../workers.hpp"
 #include "drivers/common/die_with_parent.hpp"
 
 #include <shmcheck/error.hpp>
@@ -52,6 +52,8 @@ void kill_all_workers() noexcept {
 }
 
 bool workers_killed() noexcept { return killed_all.load(); }
+
+std::int64_t process_id() { return getpid(); }
 
 std::int64_t monotonic_ns() {
   timespec ts{};

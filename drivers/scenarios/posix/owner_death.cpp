@@ -1,7 +1,7 @@
 // owner-death (stress/SCENARIOS.md): the lock's owner is SIGKILLed; can the others acquire?
 #include "drivers/common/request.hpp"
-#include "scenarios.hpp"
-#include "workers.hpp"
+#include "../scenarios.hpp"
+#include "../workers.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>

@@ -1,4 +1,4 @@
-#include "robust_mutex.hpp"
+#include "../robust_mutex.hpp"
 
 #include "../fault.hpp"
 
@@ -8,6 +8,11 @@
 #include <ctime>
 
 namespace shmcheck::detail {
+
+std::atomic<unsigned> fork_generation{0};
+namespace {
+[[maybe_unused]] const int fork_hook = pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
+}  // namespace
 
 void robust_mutex_init(RobustMutex& m, bool recursive) {
   pthread_mutexattr_t attr;
