@@ -14,6 +14,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <utility>
 
 namespace shmcheck::cli {
 namespace fs = std::filesystem;
@@ -74,8 +77,13 @@ std::vector<std::string> env_words(const audit::AbiConfig& a, const std::vector<
 // The implementation as it is, with the ABI it runs as in its description.
 class OnAbi : public harness::Implementation {
  public:
-  OnAbi(std::unique_ptr<harness::Implementation> inner, std::string abi) : inner_(std::move(inner)), description_(inner_->describe()) {
+  OnAbi(std::unique_ptr<harness::Implementation> inner, std::string abi, std::function<void()> after_stop = {})
+      : inner_(std::move(inner)), description_(inner_->describe()), after_stop_(std::move(after_stop)) {
     description_.abi = std::move(abi);
+  }
+  ~OnAbi() override {
+    inner_.reset();
+    if (after_stop_) std::exchange(after_stop_, {})();  // once
   }
   const harness::Description& describe() const override { return description_; }
   std::vector<harness::Outcome> run(const nlohmann::json& ops) override { return inner_->run(ops); }
@@ -83,7 +91,11 @@ class OnAbi : public harness::Implementation {
   std::chrono::milliseconds timeout() const override { return inner_->timeout(); }
   bool kill_now() override { return inner_->kill_now(); }
   int process_group() const override { return inner_->process_group(); }
-  std::vector<std::string> stop() override { return inner_->stop(); }
+  std::vector<std::string> stop() override {
+    auto left = inner_->stop();
+    if (after_stop_) std::exchange(after_stop_, {})();  // once
+    return left;
+  }
   std::optional<std::vector<std::string>> own_dev_shm() const override { return inner_->own_dev_shm(); }
   std::string isolation() const override { return inner_->isolation(); }
   std::string name_prefix() const override { return inner_->name_prefix(); }
@@ -91,6 +103,26 @@ class OnAbi : public harness::Implementation {
  private:
   std::unique_ptr<harness::Implementation> inner_;
   harness::Description description_;
+  std::function<void()> after_stop_;
+};
+
+// SHMCHECK_ISOLATION=none while a wine driver starts (the harness reads it at each start).
+// Wine's clients tell wineserver the pids they see; in a PID namespace of its own a driver's
+// pids are not the wineserver's, which then kills the wrong process (6 of 6 stress runs lost
+// the driver to SIGKILL inside namespaces, 0 of 4 outside: the Windows helper's measurement).
+class NoIsolationWhileStarting {
+ public:
+  NoIsolationWhileStarting() {
+    if (const char* v = std::getenv("SHMCHECK_ISOLATION")) old_ = v;
+    setenv("SHMCHECK_ISOLATION", "none", 1);
+  }
+  ~NoIsolationWhileStarting() {
+    if (old_) setenv("SHMCHECK_ISOLATION", old_->c_str(), 1);
+    else unsetenv("SHMCHECK_ISOLATION");
+  }
+
+ private:
+  std::optional<std::string> old_;
 };
 
 }  // namespace
@@ -156,6 +188,19 @@ std::unique_ptr<harness::Implementation> open_foreign(const std::string& spec, s
   // Emulated code is slower: give each request the time its native counterpart has, times 4.
   const auto emulated_timeout = timeout * 4;
   std::unique_ptr<harness::Implementation> impl;
+  if (f.inner == "ref" && is_wine(a)) {
+    std::vector<std::string> argv = env_words(a, {});
+    argv.push_back(a.emulator);
+    argv.push_back(driver_path(a));
+    {
+      NoIsolationWhileStarting none;
+      impl = std::make_unique<harness::ExecImplementation>(spec, argv, emulated_timeout);
+    }
+    // wineserver runs in a session of its own, outside the driver's process group: stop it
+    // with the driver, or it outlives the run by seconds.
+    const std::string prefix = cross_dir() + "/wine";
+    return std::make_unique<OnAbi>(std::move(impl), f.abi, [prefix] { audit::run_command({"wineserver", "-k"}, {{"WINEPREFIX", prefix}}, 30); });
+  }
   if (f.inner == "ref") {
     std::vector<std::string> argv = env_words(a, emulator_words(a, ""));
     argv.push_back(a.emulator);
