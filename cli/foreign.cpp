@@ -197,9 +197,14 @@ std::unique_ptr<harness::Implementation> open_foreign(const std::string& spec, s
       impl = std::make_unique<harness::ExecImplementation>(spec, argv, emulated_timeout);
     }
     // wineserver runs in a session of its own, outside the driver's process group: stop it
-    // with the driver, or it outlives the run by seconds.
+    // with the last wine driver of the run (a lifetime case runs a second one beside the
+    // first), or it outlives the run by seconds.
+    static int running = 0;  // implementations are opened and stopped by the suite loop's thread
+    ++running;
     const std::string prefix = cross_dir() + "/wine";
-    return std::make_unique<OnAbi>(std::move(impl), f.abi, [prefix] { audit::run_command({"wineserver", "-k"}, {{"WINEPREFIX", prefix}}, 30); });
+    return std::make_unique<OnAbi>(std::move(impl), f.abi, [prefix] {
+      if (--running == 0) audit::run_command({"wineserver", "-k"}, {{"WINEPREFIX", prefix}}, 30);
+    });
   }
   if (f.inner == "ref") {
     std::vector<std::string> argv = env_words(a, emulator_words(a, ""));
