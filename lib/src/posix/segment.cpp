@@ -151,28 +151,6 @@ Segment Segment::adopt(int fd) {
   return Segment(fd, p, size, identity_of(st));
 }
 
-Segment::Segment(Segment&& o) noexcept : fd_(o.fd_), data_(o.data_), size_(o.size_), identity_(o.identity_) {
-  o.fd_ = -1;
-  o.data_ = nullptr;
-  o.size_ = 0;
-}
-
-Segment& Segment::operator=(Segment&& o) noexcept {
-  if (this != &o) {
-    reset();
-    fd_ = o.fd_;
-    data_ = o.data_;
-    size_ = o.size_;
-    identity_ = o.identity_;
-    o.fd_ = -1;
-    o.data_ = nullptr;
-    o.size_ = 0;
-  }
-  return *this;
-}
-
-Segment::~Segment() { reset(); }
-
 void Segment::reset() noexcept {
   const bool leak = SHMCHECK_FAULT(segment_leaked);
   if (data_ && !leak) munmap(data_, size_);
