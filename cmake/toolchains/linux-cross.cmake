@@ -75,14 +75,4 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
-# nlohmann-json is header-only and the same for every ABI: the drivers use the host's copy.
-# The include directory holds only that one symlink, so that no other host header (built for
-# x86-64: bits/, gnu/, sys/) can be picked up by the cross compiler.
-set(shmcheck_cross_include ${CMAKE_BINARY_DIR}/cross-include)
-if(EXISTS /usr/include/nlohmann AND NOT EXISTS ${shmcheck_cross_include}/nlohmann)
-  file(MAKE_DIRECTORY ${shmcheck_cross_include})
-  file(CREATE_LINK /usr/include/nlohmann ${shmcheck_cross_include}/nlohmann SYMBOLIC)
-endif()
-if(EXISTS ${shmcheck_cross_include}/nlohmann)
-  set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES ${shmcheck_cross_include})
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/host_nlohmann.cmake)  # the host's nlohmann-json headers, nothing else of its

@@ -35,14 +35,4 @@ endif()
 # positive the native GCC 12 happens not to hit with this code): silenced here only.
 set(CMAKE_CXX_FLAGS_INIT "-Wno-restrict")
 
-# nlohmann-json is header-only and the same for every target: the driver uses the host's copy
-# through a directory holding only that one symlink, so that no other host header (glibc's)
-# can reach the cross compiler (cmake/driver_only.cmake; as cmake/toolchains/linux-cross.cmake).
-set(shmcheck_cross_include ${CMAKE_BINARY_DIR}/cross-include)
-if(EXISTS /usr/include/nlohmann AND NOT EXISTS ${shmcheck_cross_include}/nlohmann)
-  file(MAKE_DIRECTORY ${shmcheck_cross_include})
-  file(CREATE_LINK /usr/include/nlohmann ${shmcheck_cross_include}/nlohmann SYMBOLIC)
-endif()
-if(EXISTS ${shmcheck_cross_include}/nlohmann)
-  set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES ${shmcheck_cross_include})
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/host_nlohmann.cmake)  # the host's nlohmann-json headers, nothing else of its

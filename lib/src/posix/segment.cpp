@@ -19,15 +19,6 @@
 
 namespace shmcheck {
 
-std::string_view to_string(SegmentBackend b) noexcept {
-  switch (b) {
-    case SegmentBackend::memfd: return "memfd";
-    case SegmentBackend::shm_open: return "shm_open";
-    case SegmentBackend::pagefile: return "pagefile";
-  }
-  return "?";
-}
-
 namespace {
 
 std::uint64_t identity_of(const struct stat& st) {

@@ -16,15 +16,6 @@
 
 namespace shmcheck {
 
-std::string_view to_string(SegmentBackend b) noexcept {
-  switch (b) {
-    case SegmentBackend::memfd: return "memfd";
-    case SegmentBackend::shm_open: return "shm_open";
-    case SegmentBackend::pagefile: return "pagefile";
-  }
-  return "?";
-}
-
 SegmentBackend default_segment_backend() { return SegmentBackend::pagefile; }
 
 namespace {
