@@ -84,8 +84,7 @@ class Registry {
       if (current_) lb = allocate_small(*current_, cls, bytes);
       if (!lb) {
         LocalArena* old = current_;
-        current_ = map(Segment::create(kArenaSize));
-        init_arena(*current_);
+        current_ = map_initialised(kArenaSize);
         if (old && old->local_blocks == 0) unmap(old);
         lb = allocate_small(*current_, cls, bytes);
       }
@@ -162,6 +161,20 @@ class Registry {
 
   void unmap(LocalArena* arena) { arenas_.erase(arena->segment.identity()); }
 
+  // A new arena is either ready or gone: where the arena's mutex cannot be made (qemu-user
+  // without set_robust_list refuses robust mutexes with ENOTSUP), a half-made arena kept as
+  // current_ would be locked through a mutex that was never constructed by the next allocation.
+  LocalArena* map_initialised(std::size_t size) {
+    LocalArena* a = map(Segment::create(size));
+    try {
+      init_arena(*a);
+    } catch (...) {
+      unmap(a);
+      throw;
+    }
+    return a;
+  }
+
   static void init_arena(LocalArena& a) {
     auto* h = a.header();
     h->size = a.segment.size();
@@ -209,8 +222,7 @@ class Registry {
     const std::size_t payload = (kFirstBlock + kBlockHeaderSize + align - 1) / align * align;
     const std::size_t page = page_size();
     const std::size_t total = (payload + std::max<std::size_t>(bytes, 1) + page - 1) / page * page;
-    LocalArena* a = map(Segment::create(total));
-    init_arena(*a);
+    LocalArena* a = map_initialised(total);
     auto* h = a->header();
     auto* bh = reinterpret_cast<BlockHeader*>(a->base() + payload - kBlockHeaderSize);
     h->first_block = payload - kBlockHeaderSize;
