@@ -1,3 +1,4 @@
+#include <shmcheck/harness/emulator.hpp>
 #include <shmcheck/harness/interrupt.hpp>
 #include <shmcheck/harness/replay.hpp>
 #include <shmcheck/harness/suite.hpp>
@@ -71,6 +72,7 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
     std::optional<Description> description;
     Expectations expectations;
     std::string gave_up;  // why it could not be (re)started: every case left is broken with it
+    std::string refused;  // why the emulator cannot run it at all: every case is unsupported with it
     bool all_isolated = false;  // known only once they started
     try {
       owned = open_all(subject, open);
@@ -83,6 +85,9 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       for (const auto& impl : owned)
         results.print(fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec,
                                   protocol::for_console(impl->describe().label(), 400, false), impl->isolation()));
+      for (const auto& impl : owned)
+        if (auto why = emulator_refusal(*impl); why && refused.empty()) refused = impl->describe().spec + ": " + *why;
+      if (!refused.empty()) results.print(fmt::format("{}: every case unsupported: {}\n", subject.label, refused));
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
       results.broken_implementation(subject.label, reason_with_stderr(e));
@@ -95,6 +100,12 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
       r.id = c.id;
       r.source = c.source;
       r.repro = replay_command(suite.replay_arguments(subject, c));
+      if (!refused.empty()) {
+        r.verdict = Verdict::unsupported;
+        r.message = refused;
+        results.record(subject.label, expectations, r, judged.extra);
+        continue;
+      }
       if (owned.empty() && gave_up.empty()) {
         // It broke on an earlier case and was stopped (its process group killed, its /dev/shm
         // names removed): a fresh one runs the next case.

@@ -170,3 +170,98 @@ TEST(SuiteLoop, LeftoversAreNamedAndCounted) {
   EXPECT_TRUE(std::filesystem::exists("/dev/shm/" + other)) << "what is not known to be its own is left alone";
   std::filesystem::remove("/dev/shm/" + other);
 }
+
+namespace {
+
+// Robust locks on a platform without a robust futex list (qemu-user); its first object is
+// made or refused as told, and every request it gets is counted.
+class OnEmulator : public h::Implementation {
+ public:
+  OnEmulator(bool refuses, bool robust_futex) : refuses_(refuses) {
+    d_.spec = "emu";
+    d_.name = "emu";
+    d_.capabilities.robust_lock = true;
+    d_.platform = {{"os", "linux"}, {"robust_futex", robust_futex}, {"robust_futex_error", "Function not implemented"}};
+  }
+  const h::Description& describe() const override { return d_; }
+  std::vector<h::Outcome> run(const json& ops) override {
+    std::vector<h::Outcome> out;
+    for (const auto& op : ops) {
+      requests.push_back(op.at("op"));
+      h::Outcome o;
+      if (op.at("op") == "create" && refuses_) {
+        o.ok = false;
+        o.kind = "os_error";
+        o.type = "OSError";
+        o.message = "[Errno 95] Operation not supported: pthread_mutex_init (process-shared, robust)";
+      } else {
+        o.result = op.at("op") == "create" ? json("h1") : json();
+      }
+      out.push_back(o);
+    }
+    return out;
+  }
+  std::vector<std::string> requests;
+
+ private:
+  bool refuses_;
+  h::Description d_;
+};
+
+json run_on_emulator(const char* file, bool refuses, bool robust_futex, Toy& toy, std::vector<std::string>& requests) {
+  const std::string path = temp_json(file);
+  h::Results results(path, 7, "test", json::object());
+  h::run_suite(toy, {{"emu", {"emu"}, {}}}, [&](const std::string&) {
+    auto impl = std::make_unique<OnEmulator>(refuses, robust_futex);
+    struct Keep : h::Implementation {  // copies the requests out when it is stopped
+      std::unique_ptr<OnEmulator> in;
+      std::vector<std::string>& out;
+      Keep(std::unique_ptr<OnEmulator> i, std::vector<std::string>& o) : in(std::move(i)), out(o) {}
+      const h::Description& describe() const override { return in->describe(); }
+      std::vector<h::Outcome> run(const json& ops) override { return in->run(ops); }
+      std::vector<std::string> stop() override {
+        out.insert(out.end(), in->requests.begin(), in->requests.end());
+        in->requests.clear();
+        return {};
+      }
+    };
+    return std::make_unique<Keep>(std::move(impl), requests);
+  }, results);
+  return load(path);
+}
+
+}  // namespace
+
+TEST(SuiteLoop, AnEmulatorThatRefusesRobustMutexesMakesEveryCaseUnsupported) {
+  Toy toy;
+  std::vector<std::string> requests;
+  const json doc = run_on_emulator("suite-loop-emulator-refuses.json", true, false, toy, requests);
+  ASSERT_EQ(doc.at("results").size(), 3u);
+  for (const auto& r : doc["results"]) {
+    EXPECT_EQ(r["verdict"], "unsupported");
+    const std::string m = r["message"];
+    EXPECT_EQ(m.rfind("emu: emulator:", 0), 0u) << m;
+    EXPECT_NE(m.find("Operation not supported: pthread_mutex_init"), std::string::npos) << m;
+  }
+  EXPECT_TRUE(toy.ran.empty()) << "no case runs where nothing can be made";
+  EXPECT_EQ(requests, (std::vector<std::string>{"create"}));
+}
+
+TEST(SuiteLoop, AnEmulatorThatMakesObjectsRunsEveryCase) {
+  Toy toy;
+  std::vector<std::string> requests;
+  const json doc = run_on_emulator("suite-loop-emulator-makes.json", false, false, toy, requests);
+  EXPECT_EQ(toy.ran.size(), 3u);
+  EXPECT_EQ(doc["results"][0]["verdict"], "pass");
+  ASSERT_GE(requests.size(), 2u);
+  EXPECT_EQ(requests[0], "create");
+  EXPECT_EQ(requests[1], "drop") << "the probe's object is given back";
+}
+
+TEST(SuiteLoop, WithARobustFutexListNothingIsProbed) {
+  Toy toy;
+  std::vector<std::string> requests;
+  const json doc = run_on_emulator("suite-loop-emulator-native.json", true, true, toy, requests);
+  EXPECT_EQ(toy.ran.size(), 3u);
+  EXPECT_TRUE(requests.empty());
+}
