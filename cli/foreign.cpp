@@ -7,6 +7,7 @@
 #include "audit/src/process.hpp"
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/harness/emulator.hpp>
 #include <shmcheck/harness/exec_implementation.hpp>
 #include <shmcheck/harness/replay.hpp>
 
@@ -74,11 +75,17 @@ std::vector<std::string> env_words(const audit::AbiConfig& a, const std::vector<
   return env;
 }
 
-// The implementation as it is, with the ABI it runs as in its description.
+// Emulated code is slower: each deadline gets the time its native counterpart has, times this.
+// (Under qemu-user a CPython spawn child takes 1-4 s to start, against ~0.1 s natively.)
+constexpr int kEmulatedSlowdown = 4;
+
+// The implementation as it is, with the ABI it runs as in its description. Under an emulator
+// (slowdown > 1) the suites see native times: request deadlines and the deadlines inside
+// requests (harness/emulator.hpp) are stretched on the way in.
 class OnAbi : public harness::Implementation {
  public:
-  OnAbi(std::unique_ptr<harness::Implementation> inner, std::string abi, std::function<void()> after_stop = {})
-      : inner_(std::move(inner)), description_(inner_->describe()), after_stop_(std::move(after_stop)) {
+  OnAbi(std::unique_ptr<harness::Implementation> inner, std::string abi, int slowdown = 1, std::function<void()> after_stop = {})
+      : inner_(std::move(inner)), description_(inner_->describe()), slowdown_(slowdown), after_stop_(std::move(after_stop)) {
     description_.abi = std::move(abi);
   }
   ~OnAbi() override {
@@ -86,9 +93,11 @@ class OnAbi : public harness::Implementation {
     if (after_stop_) std::exchange(after_stop_, {})();  // once
   }
   const harness::Description& describe() const override { return description_; }
-  std::vector<harness::Outcome> run(const nlohmann::json& ops) override { return inner_->run(ops); }
-  void set_timeout(std::chrono::milliseconds t) override { inner_->set_timeout(t); }
-  std::chrono::milliseconds timeout() const override { return inner_->timeout(); }
+  std::vector<harness::Outcome> run(const nlohmann::json& ops) override {
+    return inner_->run(harness::stretch_deadlines(ops, slowdown_));
+  }
+  void set_timeout(std::chrono::milliseconds t) override { inner_->set_timeout(t * slowdown_); }
+  std::chrono::milliseconds timeout() const override { return inner_->timeout() / slowdown_; }
   bool kill_now() override { return inner_->kill_now(); }
   int process_group() const override { return inner_->process_group(); }
   std::vector<std::string> stop() override {
@@ -103,26 +112,8 @@ class OnAbi : public harness::Implementation {
  private:
   std::unique_ptr<harness::Implementation> inner_;
   harness::Description description_;
+  int slowdown_;
   std::function<void()> after_stop_;
-};
-
-// SHMCHECK_ISOLATION=none while a wine driver starts (the harness reads it at each start).
-// Wine's clients tell wineserver the pids they see; in a PID namespace of its own a driver's
-// pids are not the wineserver's, which then kills the wrong process (6 of 6 stress runs lost
-// the driver to SIGKILL inside namespaces, 0 of 4 outside: the Windows helper's measurement).
-class NoIsolationWhileStarting {
- public:
-  NoIsolationWhileStarting() {
-    if (const char* v = std::getenv("SHMCHECK_ISOLATION")) old_ = v;
-    setenv("SHMCHECK_ISOLATION", "none", 1);
-  }
-  ~NoIsolationWhileStarting() {
-    if (old_) setenv("SHMCHECK_ISOLATION", old_->c_str(), 1);
-    else unsetenv("SHMCHECK_ISOLATION");
-  }
-
- private:
-  std::optional<std::string> old_;
 };
 
 }  // namespace
@@ -185,24 +176,25 @@ std::string foreign_start_method(const ForeignSpec& f) { return f.inner == "ref"
 std::unique_ptr<harness::Implementation> open_foreign(const std::string& spec, std::chrono::milliseconds timeout) {
   const ForeignSpec f = parse_foreign_spec(spec);
   const audit::AbiConfig& a = *foreign_abi(f.abi);
-  // Emulated code is slower: give each request the time its native counterpart has, times 4.
-  const auto emulated_timeout = timeout * 4;
+  const auto emulated_timeout = timeout * kEmulatedSlowdown;
   std::unique_ptr<harness::Implementation> impl;
   if (f.inner == "ref" && is_wine(a)) {
     std::vector<std::string> argv = env_words(a, {});
     argv.push_back(a.emulator);
     argv.push_back(driver_path(a));
-    {
-      NoIsolationWhileStarting none;
-      impl = std::make_unique<harness::ExecImplementation>(spec, argv, emulated_timeout);
-    }
+    // Wine's clients tell wineserver the pids they see; in a PID namespace of its own a driver's
+    // pids are not the wineserver's, which then kills the wrong process (6 of 6 stress runs lost
+    // the driver to SIGKILL inside namespaces, 0 of 4 outside).
+    impl = std::make_unique<harness::ExecImplementation>(
+        spec, argv, emulated_timeout,
+        harness::SharedNamespaces{"wine: wineserver must see the driver's own pids, so no PID namespace"});
     // wineserver runs in a session of its own, outside the driver's process group: stop it
     // with the last wine driver of the run (a lifetime case runs a second one beside the
     // first), or it outlives the run by seconds.
     static int running = 0;  // implementations are opened and stopped by the suite loop's thread
     ++running;
     const std::string prefix = cross_dir() + "/wine";
-    return std::make_unique<OnAbi>(std::move(impl), f.abi, [prefix] {
+    return std::make_unique<OnAbi>(std::move(impl), f.abi, kEmulatedSlowdown, [prefix] {
       if (--running == 0) audit::run_command({"wineserver", "-k"}, {{"WINEPREFIX", prefix}}, 30);
     });
   }
@@ -224,7 +216,7 @@ std::unique_ptr<harness::Implementation> open_foreign(const std::string& spec, s
     impl = std::make_unique<harness::ExecImplementation>(spec, python_driver_command(p, data_path("drivers/python/driver.py")),
                                                          emulated_timeout);
   }
-  return std::make_unique<OnAbi>(std::move(impl), f.abi);
+  return std::make_unique<OnAbi>(std::move(impl), f.abi, kEmulatedSlowdown);
 }
 
 std::unique_ptr<harness::Implementation> on_host_abi(std::unique_ptr<harness::Implementation> impl) {

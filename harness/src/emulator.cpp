@@ -2,6 +2,30 @@
 
 namespace shmcheck::harness {
 
+namespace {
+
+void stretch_one(nlohmann::json& op, double factor) {
+  if (!op.is_object()) return;
+  const std::string name = op.value("op", "");
+  auto stretch = [&](nlohmann::json& holder) {
+    if (holder.is_object() && holder.contains("timeout") && holder.at("timeout").is_number())
+      holder["timeout"] = holder.at("timeout").get<double>() * factor;
+  };
+  if (name == "child" || name == "child_start" || name == "wait_for") stretch(op);
+  if (name == "stress" && op.contains("params")) stretch(op["params"]);
+  if (op.contains("ops") && op.at("ops").is_array())
+    for (auto& inner : op["ops"]) stretch_one(inner, factor);
+}
+
+}  // namespace
+
+nlohmann::json stretch_deadlines(const nlohmann::json& ops, double factor) {
+  nlohmann::json out = ops;
+  if (factor == 1.0 || !out.is_array()) return out;
+  for (auto& op : out) stretch_one(op, factor);
+  return out;
+}
+
 std::optional<std::string> emulator_refusal(Implementation& impl) {
   const Description& d = impl.describe();
   const nlohmann::json& p = d.platform;

@@ -84,7 +84,8 @@ std::vector<pid_t> descendants(pid_t root) {
 
 }  // namespace
 
-ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout)
+ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout,
+                                       SharedNamespaces shared)
     : spec_(std::move(spec)), argv_(std::move(argv)), timeout_(timeout) {
   if (argv_.empty()) throw Broken(spec_ + ": no command to run");
   shm_prefix_ = "shmcheck-" + std::to_string(getpid()) + "-" + std::to_string(++drivers_started) + "-";
@@ -100,7 +101,9 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
     throw Broken(spec_ + ": cannot create pipes: " + std::strerror(errno));
   // An exec'ed program that dies must not take us with it through SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
-  const detail::Isolation& iso = detail::isolation();
+  detail::Isolation not_isolated;
+  not_isolated.why_not = shared.why;
+  const detail::Isolation& iso = shared.why.empty() ? detail::isolation() : not_isolated;
   isolated_ = iso.namespaces;
   isolation_ = iso.describe();
   const int parent = detail::parent_pidfd();

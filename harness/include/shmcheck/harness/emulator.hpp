@@ -15,6 +15,13 @@
 
 namespace shmcheck::harness {
 
+// The requests `ops` with every deadline that only bounds a wait stretched by `factor`: a
+// child's (`child`, `child_start`), a `wait_for`'s and a stress scenario's `timeout`, also
+// inside batches and children. Emulated code runs several times slower; a deadline that a
+// correct implementation meets natively would make it fail there. A lock's `acquire` timeout
+// is the semantics under test and is left as it is.
+nlohmann::json stretch_deadlines(const nlohmann::json& ops, double factor);
+
 // "emulator: ..." when `impl` cannot make an object for the emulator's reason above; nullopt
 // otherwise (also whenever its platform keeps a robust futex list: no request is made then).
 // Broken when it stops speaking the protocol.

@@ -24,11 +24,17 @@
 
 namespace shmcheck::harness {
 
+// Why a driver must share the machine's namespaces, for one that cannot work in its own; empty:
+// it is isolated where the kernel allows.
+struct SharedNamespaces {
+  std::string why;
+};
+
 class ExecImplementation : public Implementation {
  public:
   // Starts `argv` and performs the hello handshake (Broken if it fails).
   ExecImplementation(std::string spec, std::vector<std::string> argv,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10), SharedNamespaces shared = {});
   ~ExecImplementation() override;
   ExecImplementation(const ExecImplementation&) = delete;
   ExecImplementation& operator=(const ExecImplementation&) = delete;
