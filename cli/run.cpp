@@ -17,9 +17,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <system_error>
 
 namespace shmcheck::cli {
 namespace {
@@ -68,7 +70,11 @@ int run(RunOptions o) {
   std::string json_out = o.json_out;
   bool also_to_stdout = false;
   if (!o.out_dir.empty()) {
-    if (mkdir(o.out_dir.c_str(), 0777) != 0 && errno != EEXIST) throw OSError(errno, "creating " + o.out_dir);
+    // Its parents too, as `mkdir -p` (ci/foreign writes report/foreign on a fresh clone).
+    std::error_code ec;
+    std::filesystem::create_directories(o.out_dir, ec);
+    if (ec || !std::filesystem::is_directory(o.out_dir))
+      throw OSError(ec ? ec.value() : ENOTDIR, "creating the directory " + o.out_dir);
     // The report is made from DIR/results.json: with --json - it is written there as well.
     also_to_stdout = json_out == harness::kStandardOutput;
     if (json_out.empty() || also_to_stdout) json_out = o.out_dir + "/results.json";

@@ -193,3 +193,15 @@ TEST(Cli, ADriverThatCrashesIsRestartedForTheNextCaseAndItsStderrIsInTheVerdict)
   // The one case it crashed in is broken; every other case ran on the restarted driver.
   EXPECT_NE(r.out.find(" 0 fail (0 expected), 0 inconclusive, 1 broken, 0 unsupported"), std::string::npos) << r.out;
 }
+
+TEST(Cli, OutMakesItsParentsAndNamesAPathThatCannotBeADirectory) {
+  const std::string base = ::testing::TempDir() + "/shmcheck-cli-out-" + std::to_string(getpid());
+  const CliRun made = shmcheck("run --impl ref --suite spec --case value-initial --seed 2 --out " + base + "/report/foreign");
+  EXPECT_EQ(made.status, 0) << made.out;
+  EXPECT_TRUE(std::ifstream(base + "/report/foreign/results.json").good()) << made.out;
+  std::ofstream(base + "/a-file") << "not a directory";
+  const CliRun refused = shmcheck("run --impl ref --suite spec --case value-initial --seed 2 --out " + base + "/a-file/report");
+  EXPECT_EQ(refused.status, 3) << refused.out;
+  EXPECT_NE(refused.out.find(base + "/a-file/report"), std::string::npos) << refused.out;
+  std::system(("rm -rf '" + base + "'").c_str());
+}
