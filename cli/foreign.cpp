@@ -13,6 +13,7 @@
 
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -29,11 +30,26 @@ const audit::AuditData& abi_data() {
   return data;
 }
 
-// An ABI that runs here only under its emulator; the host's own (no emulator) is not foreign.
+std::string host_machine() {
+  utsname u{};
+  uname(&u);
+  return u.machine;
+}
+
+// Run by this machine's kernel as it is, without an emulator (i686 on an x86-64 kernel).
+bool runs_natively_here(const audit::AbiConfig& a) {
+  static const std::string machine = host_machine();
+  return a.emulator.empty() && std::find(a.native_on.begin(), a.native_on.end(), machine) != a.native_on.end();
+}
+
+// An ABI that runs here under its emulator, or natively in a compatibility mode; the host's own
+// is not foreign.
 const audit::AbiConfig* foreign_abi(const std::string& name) {
   const audit::AbiConfig* a = abi_data().find(name);
-  return a && a->how == "executed" && !a->emulator.empty() ? a : nullptr;
+  return a && a->how == "executed" && (!a->emulator.empty() || runs_natively_here(*a)) ? a : nullptr;
 }
+
+bool emulator_missing(const audit::AbiConfig& a) { return !a.emulator.empty() && audit::find_program(a.emulator).empty(); }
 
 bool is_wine(const audit::AbiConfig& a) { return a.emulator == "wine"; }
 
@@ -124,10 +140,9 @@ std::string cross_dir() {
 }
 
 std::string host_abi() {
-  utsname u{};
-  uname(&u);
+  const std::string machine = host_machine();
   for (const auto& a : abi_data().abis)
-    if (a.how == "executed" && a.emulator.empty() && a.native_machine == u.machine) return a.abi;
+    if (a.how == "executed" && a.emulator.empty() && a.native_machine == machine) return a.abi;
   return "";
 }
 
@@ -140,13 +155,18 @@ ForeignSpec parse_foreign_spec(const std::string& spec) {
   const auto colon = spec.find(':');
   ForeignSpec f{spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1)};
   const audit::AbiConfig* a = foreign_abi(f.abi);
-  if (!a) throw ValueError("'" + spec + "': " + f.abi + " does not run here under an emulator (ABIs that do: " + known_abis() + ")");
+  if (!a) throw ValueError("'" + spec + "': " + f.abi + " is not a foreign ABI this machine runs (those it runs: " + known_abis() + ")");
   const bool python = f.inner == "python" || f.inner.rfind("python@", 0) == 0;
   if (f.inner != "ref" && !python)
     throw ValueError("'" + spec + "': after '" + f.abi + ":' comes ref, python[@METHOD] or all, not '" + f.inner + "'");
   if (python && is_wine(*a)) throw ValueError("'" + spec + "': there is no Python for " + f.abi + " here (only ref runs under wine)");
   if (python) parse_python_spec(f.inner);  // a bad start method is bad usage, now
-  if (audit::find_program(a->emulator).empty())
+  // The root's CPython finds its own libraries through qemu's -L; without an emulator it would
+  // need the root as its file system.
+  if (python && a->emulator.empty())
+    throw ValueError("'" + spec + "': " + f.abi + " runs without an emulator, and a root's CPython runs only under one here (" +
+                     "the same CPython under qemu: the ABI's emulated sibling)");
+  if (emulator_missing(*a))
     throw ValueError("'" + spec + "': its emulator " + a->emulator + " is not installed (ci/foreign installs qemu-user and wine)");
   if (!python && !fs::exists(driver_path(*a)))
     throw ValueError("'" + spec + "': no driver built for " + f.abi + " at " + driver_path(*a) + " (ci/cross-build " + f.abi + " builds it)");
@@ -162,9 +182,9 @@ ForeignSpec parse_foreign_spec(const std::string& spec) {
 std::vector<std::string> present_foreign_specs(const std::string& only_abi) {
   std::vector<std::string> out;
   for (const auto& a : abi_data().abis) {
-    if ((!only_abi.empty() && a.abi != only_abi) || !foreign_abi(a.abi) || audit::find_program(a.emulator).empty()) continue;
+    if ((!only_abi.empty() && a.abi != only_abi) || !foreign_abi(a.abi) || emulator_missing(a)) continue;
     if (fs::exists(driver_path(a))) out.push_back(a.abi + ":ref");
-    if (!is_wine(a) && !a.debian_arch.empty() && fs::exists(root_path(a) + "/usr/bin/python3")) out.push_back(a.abi + ":python");
+    if (!is_wine(a) && !a.emulator.empty() && !a.debian_arch.empty() && fs::exists(root_path(a) + "/usr/bin/python3")) out.push_back(a.abi + ":python");
   }
   if (!only_abi.empty() && out.empty())
     throw ValueError("'" + only_abi + ":all': nothing is built for " + only_abi + " (ci/cross-build " + only_abi + ", ci/foreign-roots)");
@@ -197,6 +217,11 @@ std::unique_ptr<harness::Implementation> open_foreign(const std::string& spec, s
     return std::make_unique<OnAbi>(std::move(impl), f.abi, kEmulatedSlowdown, [prefix] {
       if (--running == 0) audit::run_command({"wineserver", "-k"}, {{"WINEPREFIX", prefix}}, 30);
     });
+  }
+  if (f.inner == "ref" && a.emulator.empty()) {
+    std::vector<std::string> argv = env_words(a, {});
+    argv.push_back(driver_path(a));
+    return std::make_unique<OnAbi>(std::make_unique<harness::ExecImplementation>(spec, argv, timeout), f.abi);
   }
   if (f.inner == "ref") {
     std::vector<std::string> argv = env_words(a, emulator_words(a, ""));

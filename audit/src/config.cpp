@@ -37,6 +37,7 @@ AbiConfig abi_of(const nlohmann::json& j) {
   a.emulator = j.value("emulator", "");
   a.emulator_env = j.value("emulator_env", std::map<std::string, std::string>{});
   a.native_machine = j.value("native_machine", "");
+  a.native_on = j.value("native_on", std::vector<std::string>{});
   a.debian_arch = j.value("debian_arch", "");
   a.control_of = j.value("control_of", "");
   a.probe_args = j.value("probe_args", std::vector<std::string>{});

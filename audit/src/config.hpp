@@ -20,6 +20,9 @@ struct AbiConfig {
   std::string emulator;       // executed: qemu-ARCH or wine ("" when it runs natively)
   std::map<std::string, std::string> emulator_env;
   std::string native_machine; // uname -m of a host where this ABI is the native one
+  // executed, no emulator, not native: uname -m of hosts whose kernel runs it as it is (an
+  // x86-64 kernel's 32-bit mode runs i686 programs)
+  std::vector<std::string> native_on;
   std::string debian_arch;    // executed Linux ABIs: the Debian architecture whose packages run on it ("armhf")
   std::string control_of;     // probed: the executed ABI it must agree with
   std::vector<std::string> probe_args;

@@ -6,6 +6,7 @@
 #include <shmcheck/error.hpp>
 #include <shmcheck/protocol/driver_text.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -94,6 +95,9 @@ Observation observe_executed(const AbiConfig& abi, const AuditData& data, const 
       return unsupported(abi.compiler + " is not installed (ci/audit installs the cross compilers)");
     if (!abi.emulator.empty() && find_program(abi.emulator).empty())
       return unsupported(abi.emulator + " is not installed (ci/audit installs qemu-user and wine)");
+    const auto& on = abi.native_on;
+    if (abi.emulator.empty() && !on.empty() && std::find(on.begin(), on.end(), env.host_machine) == on.end())
+      return unsupported("it runs without an emulator only on a " + joined(abi.native_on) + " kernel, and this host is " + env.host_machine);
     o.compiler = version_line(abi.compiler);
     const bool windows = abi.triple.find("mingw") != std::string::npos;
     const std::string exe = env.work_dir + "/probe-" + abi.abi + (windows ? ".exe" : "");

@@ -9,6 +9,7 @@
 #include <shmcheck/error.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -54,15 +55,32 @@ class ForeignSpecs : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(ForeignSpecs, OnlyExecutedAbisWithAnEmulatorAreForeign) {
+TEST_F(ForeignSpecs, OnlyExecutedAbisWithAnEmulatorOrANativeModeAreForeign) {
   EXPECT_TRUE(is_foreign_spec("linux-armhf:ref"));
   EXPECT_TRUE(is_foreign_spec("windows-x64-mingw:ref"));
   EXPECT_FALSE(is_foreign_spec("python:/usr/bin/python3"));
   EXPECT_FALSE(is_foreign_spec("exec:a:b"));
   EXPECT_FALSE(is_foreign_spec("ref"));
   // This machine's own ABI runs natively, and a probed ABI does not run at all.
-  EXPECT_NE(error_of([] { parse_foreign_spec("linux-x86_64:ref"); }).find("does not run here under an emulator"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_foreign_spec("macos-arm64:ref"); }).find("does not run here under an emulator"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_foreign_spec("linux-x86_64:ref"); }).find("is not a foreign ABI this machine runs"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_foreign_spec("macos-arm64:ref"); }).find("is not a foreign ABI this machine runs"), std::string::npos);
+}
+
+// i686 without qemu: an x86-64 kernel runs it; its driver is looked for like any other, and a
+// root's CPython (which needs qemu's -L) is refused with the reason.
+TEST_F(ForeignSpecs, I686RunsNativelyOnlyOnAnX86_64Kernel) {
+  utsname u{};
+  uname(&u);
+  const bool x86_64 = std::string(u.machine) == "x86_64";
+  const std::string missing = error_of([] { parse_foreign_spec("linux-i686-native:ref"); });
+  EXPECT_NE(missing.find(x86_64 ? "ci/cross-build linux-i686-native" : "is not a foreign ABI this machine runs"), std::string::npos)
+      << missing;
+  fake_driver("linux-i686-native");
+  EXPECT_EQ(error_of([] { parse_foreign_spec("linux-i686-native:ref"); }).empty(), x86_64);
+  if (x86_64) {
+    EXPECT_NE(error_of([] { parse_foreign_spec("linux-i686-native:python"); }).find("runs only under one"), std::string::npos);
+    EXPECT_EQ(expand_specs({"linux-i686-native:all"}), std::vector<std::string>{"linux-i686-native:ref"});
+  }
 }
 
 TEST_F(ForeignSpecs, InnerSpecIsRefOrPython) {
