@@ -86,7 +86,9 @@ void run_suite(Suite& suite, const std::vector<Subject>& subjects, const Opener&
         results.print(fmt::format("{}: {}\n  isolation: {}\n", impl->describe().spec,
                                   protocol::for_console(impl->describe().label(), 400, false), impl->isolation()));
       for (const auto& impl : owned)
-        if (auto why = emulator_refusal(*impl); why && refused.empty()) refused = impl->describe().spec + ": " + *why;
+        // The reason starts "emulator:", as every emulator artefact's does (the report counts them apart).
+        if (auto why = emulator_refusal(*impl); why && refused.empty())
+          refused = *why + (owned.size() > 1 ? " (" + impl->describe().spec + ")" : "");
       if (!refused.empty()) results.print(fmt::format("{}: every case unsupported: {}\n", subject.label, refused));
     } catch (const Broken& e) {
       gave_up = "could not be started: " + reason_with_stderr(e);
