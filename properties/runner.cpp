@@ -50,8 +50,14 @@ std::string name_op(std::size_t k, const nlohmann::json& op) { return "operation
 
 Capabilities generation_capabilities(const std::vector<Implementation*>& impls) {
   Capabilities caps = impls.at(0)->describe().capabilities;
+  // The sizes are the driver's observation of its ABI (the spec suite's LP64 clause and the
+  // audit judge them against the platform). Only where it reports none and runs on this machine
+  // do this machine's C sizes stand in: the machine alone does not say the ABI, as a 32-bit
+  // program on a 64-bit kernel says "x86_64" too (linux-i686-native failed 18 properties on
+  // this machine's 8-byte 'l' before).
   if (on_this_platform(impls.at(0)->describe()))
-    for (const Typecode& tc : typecodes()) caps.sizes[tc.code] = {static_cast<int>(tc.size), static_cast<int>(tc.align)};
+    for (const Typecode& tc : typecodes())
+      caps.sizes.emplace(tc.code, std::pair<int, int>{static_cast<int>(tc.size), static_cast<int>(tc.align)});
   for (std::size_t k = 1; k < impls.size(); ++k) {  // differential: what every one has, sized alike
     const Capabilities& other = impls[k]->describe().capabilities;
     std::string common;

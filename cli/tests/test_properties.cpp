@@ -10,6 +10,7 @@
 #include <shmcheck/harness/expectations.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/utsname.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -104,6 +105,46 @@ std::string test_name(const testing::TestParamInfo<PropertyTest::ParamType>& inf
 
 INSTANTIATE_TEST_SUITE_P(Properties, PropertyTest, testing::Combine(testing::ValuesIn(targets()), testing::ValuesIn(property_ids())),
                          test_name);
+
+}  // namespace
+}  // namespace shmcheck::properties
+
+namespace shmcheck::properties {
+namespace {
+
+// A driver that reports what it is told; it is never asked anything.
+class Reporting : public harness::Implementation {
+ public:
+  explicit Reporting(std::map<char, std::pair<int, int>> sizes) {
+    utsname u{};
+    uname(&u);
+    d_.spec = "reporting";
+    d_.platform = {{"os", "linux"}, {"machine", u.machine}};
+    d_.capabilities.typecodes = "lq";
+    d_.capabilities.sizes = std::move(sizes);
+  }
+  const harness::Description& describe() const override { return d_; }
+  std::vector<harness::Outcome> run(const nlohmann::json&) override { return {}; }
+
+ private:
+  harness::Description d_;
+};
+
+// A 32-bit program on this machine's 64-bit kernel says this machine's name: the model sizes
+// its elements as it reports them, not as this machine's C compiler does.
+TEST(GenerationCapabilities, ADriverOnThisMachineIsSizedAsItReports) {
+  Reporting i686({{'l', {4, 4}}, {'q', {8, 4}}});
+  const harness::Capabilities caps = generation_capabilities({&i686});
+  EXPECT_EQ(caps.sizes.at('l'), (std::pair<int, int>{4, 4}));
+  EXPECT_EQ(caps.sizes.at('q'), (std::pair<int, int>{8, 4}));
+}
+
+TEST(GenerationCapabilities, WhatItDoesNotReportIsThisMachines) {
+  Reporting silent({});
+  const harness::Capabilities caps = generation_capabilities({&silent});
+  EXPECT_EQ(caps.sizes.at('l').first, static_cast<int>(sizeof(long)));
+  EXPECT_EQ(caps.sizes.at('q').first, 8);
+}
 
 }  // namespace
 }  // namespace shmcheck::properties
