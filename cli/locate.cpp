@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+
+#include <unistd.h>
 
 #ifndef SHMCHECK_SOURCE_DIR
 #define SHMCHECK_SOURCE_DIR "."
@@ -26,6 +29,14 @@ std::string self_path() {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   return ec ? "shmcheck" : self.string();
+}
+
+std::string self_exec_path() {
+  const std::string self = self_path();
+  const std::string deleted = " (deleted)";
+  if (self.size() > deleted.size() && self.compare(self.size() - deleted.size(), deleted.size(), deleted) == 0)
+    return "/proc/" + std::to_string(getpid()) + "/exe";
+  return self;
 }
 
 std::string program_path(const std::string& name) {

@@ -13,6 +13,10 @@ namespace shmcheck::cli {
 
 // The running program's own path (/proc/self/exe).
 std::string self_path();
+// A path that executes this very program: self_path(), or /proc/PID/exe when the file was
+// replaced or removed since it started (a rebuild during a long run), which still runs the
+// program as it was rather than failing, or running the new build in the middle of a run.
+std::string self_exec_path();
 // The path of program `name` next to the running one (it may not exist: starting it says so).
 std::string program_path(const std::string& name);
 // The data directory, and a path in it ("drivers/python/driver.py").

@@ -124,7 +124,7 @@ harness::Opener opener(std::chrono::milliseconds timeout) {
 }
 
 std::unique_ptr<harness::Implementation> open_killable(const std::string& spec, std::chrono::milliseconds timeout) {
-  if (spec == "ref") return open_implementation("exec:" + harness::shell_word(self_path()) + " driver ref", timeout);
+  if (spec == "ref") return open_implementation("exec:" + harness::shell_word(self_exec_path()) + " driver ref", timeout);
   return open_implementation(spec, timeout);
 }
 
