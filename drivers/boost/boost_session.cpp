@@ -227,7 +227,7 @@ json BoostSession::dispatch(const json& op) {
   if (name == "collect") return nullptr;  // shared_ptr regions go at the last drop, not later
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
-  if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, nullptr, nullptr});
+  if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, nullptr, nullptr, nullptr});
   if (name == "fetch_add") throw Unsupported("boost: no lock-free fetch_add (capability atomic_ops is false)");
   if (name == "owner_deaths") throw Unsupported("boost: interprocess_recursive_mutex does not detect a dead owner");
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });

@@ -4,6 +4,7 @@
 #include "drivers/common/children.hpp"
 #include "drivers/common/platform_facts.hpp"
 #include "drivers/common/request.hpp"
+#include "drivers/scenarios/access.hpp"
 #include "drivers/scenarios/scenarios.hpp"
 
 #include <shmcheck/error.hpp>
@@ -23,6 +24,29 @@ namespace shmcheck::drivers {
 
 using protocol::Outcome;
 using nlohmann::json;
+
+namespace {
+
+// The stress workers' accesses straight into the reference (scenarios/access.hpp): what
+// `shmcheck-ref` costs per access is then the library's, as CPython's workers cost CPython's.
+class ObjectAccess : public scenarios::Access {
+ public:
+  explicit ObjectAccess(Object o) : o_(std::move(o)) {}
+  Item value() override { return o_.value(); }
+  void set_value(const Item& v) override { o_.set_value(v); }
+  Item get(std::int64_t index) override { return o_.get(index); }
+  void set(std::int64_t index, const Item& v) override { o_.set(index, v); }
+  std::vector<Item> get_slice(const Slice& s) override { return o_.get(s); }
+  void set_slice(const Slice& s, const std::vector<Item>& items) override { o_.set(s, items); }
+  Item fetch_add(std::int64_t index, const Item& delta) override { return o_.fetch_add(index, delta); }
+  void acquire() override { o_.get_lock().acquire(); }
+  void release() override { o_.get_lock().release(); }
+
+ private:
+  Object o_;
+};
+
+}  // namespace
 
 json ref_hello() {
   json sizes = json::object();
@@ -61,8 +85,11 @@ json RefSession::dispatch(const json& op) {
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
   if (name == "stress") {
-    scenarios::Session session{[this](const json& o) { return perform(o); }, [this](const std::string& h) { return exec_read(h); }, nullptr};
+    scenarios::Session session{[this](const json& o) { return perform(o); }, [this](const std::string& h) { return exec_read(h); }, nullptr, nullptr};
     if (owner_by_exec()) session.exec_hold = [this](const std::string& h) { return exec_hold(h); };
+    session.access = [this](const std::string& h) -> std::unique_ptr<scenarios::Access> {
+      return std::make_unique<ObjectAccess>(object({{"obj", h}}));
+    };
     return scenarios::run_scenario(op, session);
   }
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });

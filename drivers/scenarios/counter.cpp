@@ -1,5 +1,6 @@
 // counter (stress/SCENARIOS.md): P workers x N increments in one of four modes.
 #include "drivers/common/request.hpp"
+#include "access.hpp"
 #include "scenarios.hpp"
 #include "workers.hpp"
 
@@ -25,34 +26,20 @@ struct Settings {
   std::int64_t stride;  // heartbeat spacing, in elements
 };
 
-// The protocol operations of one increment, built once per worker: building a JSON request
-// costs as much as performing it, and it is the same every time but for the written item.
-struct Requests {
-  json read, write, acquire, release, fetch_add;
-  Requests(const Settings& c, const std::string& h)
-      : read(c.is_value ? json{{"op", "value"}, {"obj", h}} : json{{"op", "get"}, {"obj", h}, {"index", 0}}),
-        write(c.is_value ? json{{"op", "set_value"}, {"obj", h}, {"item", 0}} : json{{"op", "set"}, {"obj", h}, {"index", 0}, {"item", 0}}),
-        acquire({{"op", "acquire"}, {"obj", h}}),
-        release({{"op", "release"}, {"obj", h}}),
-        fetch_add({{"op", "fetch_add"}, {"obj", h}, {"index", 0}, {"item", 1}}) {}
-};
-
 // One increment by the mode; returns the value it produced where the mode knows it (held,
 // atomic), else 0.
-std::int64_t increment(const Session& s, const Settings& c, Requests& r) {
-  auto write = [&](std::int64_t v) {
-    r.write["item"] = v;
-    must(s, r.write);
-  };
-  if (c.mode == "atomic") return must(s, r.fetch_add).get<std::int64_t>() + 1;
+std::int64_t increment(Access& a, const Settings& c) {
+  const auto read = [&] { return Access::integer(c.is_value ? a.value() : a.get(0)); };
+  const auto write = [&](std::int64_t v) { c.is_value ? a.set_value(Item(static_cast<long long>(v))) : a.set(0, Item(static_cast<long long>(v))); };
+  if (c.mode == "atomic") return Access::integer(a.fetch_add(0, Item(1))) + 1;
   if (c.mode == "held") {
-    must(s, r.acquire);
-    const std::int64_t v = must(s, r.read).get<std::int64_t>() + 1;
+    a.acquire();
+    const std::int64_t v = read() + 1;
     write(v);
-    must(s, r.release);
+    a.release();
     return v;
   }
-  write(must(s, r.read).get<std::int64_t>() + 1);  // raw, per-op: two accesses, not atomic
+  write(read() + 1);  // raw, per-op: two accesses, not atomic
   return 0;
 }
 
@@ -87,17 +74,14 @@ json counter(const json& params, const Session& s) {
     group.start(w, [&](int me, void* slot) {
       auto* count = static_cast<std::int64_t*>(slot);  // records written, then the records
       auto* records = reinterpret_cast<HistoryRecord*>(static_cast<char*>(slot) + 64);
-      json beat = {{"op", "set"}, {"obj", h}, {"index", (me + 1) * c.stride}, {"item", 0}};
-      Requests requests(c, h);
+      const std::unique_ptr<Access> a = access(s, h);
+      const std::int64_t beat = (me + 1) * c.stride;
       for (std::int64_t i = 0; i < c.ops; ++i) {
         const bool sample = history && i % c.history_every == 0;
         const std::int64_t t0 = sample ? monotonic_ns() : 0;
-        const std::int64_t v = increment(s, c, requests);
+        const std::int64_t v = increment(*a, c);
         if (sample) records[(*count)++] = {i, t0, monotonic_ns(), v};
-        if (!c.is_value) {
-          beat["item"] = i + 1;
-          must(s, beat);
-        }
+        if (!c.is_value) a->set(beat, Item(static_cast<long long>(i + 1)));
       }
       return 0;
     });

@@ -6,9 +6,12 @@
 #include <shmcheck/protocol/outcome.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace shmcheck::drivers::scenarios {
+
+class Access;  // access.hpp
 
 struct Session {
   // Performs one protocol operation on the implementation's session.
@@ -21,6 +24,8 @@ struct Session {
   // with a function that kills it (as abruptly as SIGKILL) and waits for its end. Empty where
   // the scenario forks its owner instead.
   std::function<std::function<void()>(const std::string& handle)> exec_hold;
+  // The object `handle` itself, for the workers' accesses (access.hpp); empty: through perform.
+  std::function<std::unique_ptr<Access>(const std::string& handle)> access;
 };
 
 // Runs op["scenario"] with op["params"]; Unsupported (request.hpp) for a scenario or mode the

@@ -1,5 +1,6 @@
 // torn (stress/SCENARIOS.md): one writer alternates two patterns, readers classify reads.
 #include "drivers/common/request.hpp"
+#include "access.hpp"
 #include "scenarios.hpp"
 #include "workers.hpp"
 
@@ -7,6 +8,8 @@
 
 #include <atomic>
 #include <cstring>
+#include <memory>
+#include <vector>
 
 namespace shmcheck::drivers::scenarios {
 
@@ -25,14 +28,11 @@ struct ReaderSlot {
   char example[kExamples][kExampleBytes];
 };
 
-// Items compare as items: an int may come as a number or as {"int": "..."}.
-bool same(const json& x, const json& y) {
-  if (x.is_array() != y.is_array()) return false;
-  if (!x.is_array()) return protocol::item_from_json(x) == protocol::item_from_json(y);
-  if (x.size() != y.size()) return false;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (!same(x[i], y[i])) return false;
-  return true;
+// What one read saw: an element, or a slice's elements.
+using Seen = std::vector<Item>;
+
+std::string text_of(const Seen& v, bool slice) {
+  return (slice ? items_json(v) : protocol::item_to_json(v.at(0))).dump();
 }
 
 }  // namespace
@@ -60,13 +60,14 @@ json torn(const json& params, const Session& s) {
   const json lock = locked ? json("own") : json("none");
   if (target == "slice") must(s, {{"op", "create"}, {"shape", "array"}, {"tc", tc}, {"lock", lock}, {"init", a}, {"as", h}});
   else must(s, {{"op", "create"}, {"shape", "value"}, {"tc", tc}, {"lock", lock}, {"init", a}, {"as", h}});
-  const json whole = json::array({nullptr, nullptr, nullptr});
-  const json read = target == "slice" ? json{{"op", "get_slice"}, {"obj", h}, {"slice", whole}} : json{{"op", "value"}, {"obj", h}};
-  auto write = [&](const json& pattern) {
-    if (target == "slice") return json{{"op", "set_slice"}, {"obj", h}, {"slice", whole}, {"items", pattern}};
-    return json{{"op", "set_value"}, {"obj", h}, {"item", pattern}};
+  const bool slice = target == "slice";
+  const Seen seen_a = slice ? items_arg(a) : Seen{protocol::item_from_json(a)};
+  const Seen seen_b = slice ? items_arg(b) : Seen{protocol::item_from_json(b)};
+  const auto read = [slice](Access& x) { return slice ? x.get_slice(Slice::all()) : Seen{x.value()}; };
+  const auto write = [slice](Access& x, const Seen& pattern) {
+    if (slice) x.set_slice(Slice::all(), pattern);
+    else x.set_value(pattern.at(0));
   };
-  const json write_a = write(a), write_b = write(b);
 
   WorkerGroup group(readers + 1, sizeof(ReaderSlot), params.value("pin", false));
   auto* done = &static_cast<ReaderSlot*>(group.slot(0))->writer_done;
@@ -79,21 +80,23 @@ json torn(const json& params, const Session& s) {
     return false;
   };
   group.start(0, [&](int, void*) {
+    const std::unique_ptr<Access> x = access(s, h);
     for (std::int64_t i = 0; i < writes || (readers_behind() && std::chrono::steady_clock::now() < deadline); ++i)
-      must(s, i % 2 ? write_a : write_b);
-    must(s, write_a);
+      write(*x, i % 2 ? seen_a : seen_b);
+    write(*x, seen_a);
     done->store(1);
     return 0;
   });
   for (int r = 1; r <= readers; ++r)
     group.start(r, [&](int, void* slot) {
       auto* me = static_cast<ReaderSlot*>(slot);
+      const std::unique_ptr<Access> x = access(s, h);
       while (done->load() == 0) {
-        const json v = must(s, read);
+        const Seen v = read(*x);
         me->reads.fetch_add(1, std::memory_order_relaxed);
-        if (same(v, a) || same(v, b)) continue;
+        if (v == seen_a || v == seen_b) continue;
         if (me->torn++ < kExamples) {
-          const std::string text = v.dump();
+          const std::string text = text_of(v, slice);
           char* into = me->example[me->examples++];
           into[text.copy(into, kExampleBytes - 1)] = '\0';  // a cut example is dropped below
         }
