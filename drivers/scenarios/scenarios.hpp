@@ -1,8 +1,9 @@
 #pragma once
-// The stress scenarios of the C++ drivers (stress/SCENARIOS.md), written once on top of the
-// driver protocol's operations, so that ref, boost and every mutant run the same workers
-// through their own objects. The parent creates objects with protocol operations, forks
-// workers that perform operations on them, and reports what the workers saw.
+// The stress scenarios of the C++ drivers (stress/SCENARIOS.md), written once, so that ref,
+// boost and every mutant run the same workers through their own objects. The parent creates
+// objects with protocol operations, forks workers that access them (access.hpp: through the
+// library where the session offers it, else through protocol operations), and reports what
+// the workers saw.
 #include <shmcheck/protocol/outcome.hpp>
 
 #include <functional>
