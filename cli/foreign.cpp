@@ -110,7 +110,8 @@ class OnAbi : public harness::Implementation {
   }
   const harness::Description& describe() const override { return description_; }
   std::vector<harness::Outcome> run(const nlohmann::json& ops) override {
-    return inner_->run(harness::stretch_deadlines(ops, slowdown_));
+    // Every request of every host implementation passes here too (on_host_abi): no copy then.
+    return slowdown_ == 1 ? inner_->run(ops) : inner_->run(harness::stretch_deadlines(ops, slowdown_));
   }
   void set_timeout(std::chrono::milliseconds t) override { inner_->set_timeout(t * slowdown_); }
   std::chrono::milliseconds timeout() const override { return inner_->timeout() / slowdown_; }

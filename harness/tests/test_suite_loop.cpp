@@ -174,10 +174,10 @@ TEST(SuiteLoop, LeftoversAreNamedAndCounted) {
 namespace {
 
 // Robust locks on a platform without a robust futex list (qemu-user); its first object is
-// made or refused as told, and every request it gets is counted.
+// made or refused as told, and every request it gets is written down in `requests`.
 class OnEmulator : public h::Implementation {
  public:
-  OnEmulator(bool refuses, bool robust_futex) : refuses_(refuses) {
+  OnEmulator(bool refuses, bool robust_futex, std::vector<std::string>& requests) : refuses_(refuses), requests_(requests) {
     d_.spec = "emu";
     d_.name = "emu";
     d_.capabilities.robust_lock = true;
@@ -187,7 +187,7 @@ class OnEmulator : public h::Implementation {
   std::vector<h::Outcome> run(const json& ops) override {
     std::vector<h::Outcome> out;
     for (const auto& op : ops) {
-      requests.push_back(op.at("op"));
+      requests_.push_back(op.at("op"));
       h::Outcome o;
       if (op.at("op") == "create" && refuses_) {
         o.ok = false;
@@ -201,10 +201,10 @@ class OnEmulator : public h::Implementation {
     }
     return out;
   }
-  std::vector<std::string> requests;
 
  private:
   bool refuses_;
+  std::vector<std::string>& requests_;
   h::Description d_;
 };
 
@@ -212,20 +212,7 @@ json run_on_emulator(const char* file, bool refuses, bool robust_futex, Toy& toy
   const std::string path = temp_json(file);
   h::Results results(path, 7, "test", json::object());
   h::run_suite(toy, {{"emu", {"emu"}, {}}}, [&](const std::string&) {
-    auto impl = std::make_unique<OnEmulator>(refuses, robust_futex);
-    struct Keep : h::Implementation {  // copies the requests out when it is stopped
-      std::unique_ptr<OnEmulator> in;
-      std::vector<std::string>& out;
-      Keep(std::unique_ptr<OnEmulator> i, std::vector<std::string>& o) : in(std::move(i)), out(o) {}
-      const h::Description& describe() const override { return in->describe(); }
-      std::vector<h::Outcome> run(const json& ops) override { return in->run(ops); }
-      std::vector<std::string> stop() override {
-        out.insert(out.end(), in->requests.begin(), in->requests.end());
-        in->requests.clear();
-        return {};
-      }
-    };
-    return std::make_unique<Keep>(std::move(impl), requests);
+    return std::make_unique<OnEmulator>(refuses, robust_futex, requests);
   }, results);
   return load(path);
 }
