@@ -1,0 +1,74 @@
+#pragma once
+// A ratio measured as a user can trust it: both sides in the same benchmark, interleaved.
+//
+// Why: two benchmarks run one after the other see different machines: a burst of load from
+// something else, a frequency change, a neighbour's cache traffic. Their ratio moved by 2x
+// between two ci/bench runs on the same commit (issue 17). Here every iteration runs one
+// round of the numerator and one round of the denominator, back to back, alternating which
+// goes first, so whatever disturbs one side disturbs the other within milliseconds. Each
+// repetition reports its own ratio; reports/performance.py takes the median over the
+// repetitions and prints the min-max beside it.
+//
+// Convention (performance.py reads it): a paired benchmark is named "Ratio/NAME[/ARGS]" and
+// sets the counters
+//   ratio                     numerator rate / denominator rate over this repetition
+//   numerator_per_second      units per second of the numerator side
+//   denominator_per_second    ... of the denominator side
+// A unit is whatever one side's round returns (pairs, increments, bytes).
+#include <benchmark/benchmark.h>
+#include <time.h>
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace shmcheck::bench {
+
+enum class PairClock {
+  // CPU time of the calling thread: for one process, where nothing sleeps, so that time the
+  // scheduler gives to other programs does not count against either side.
+  thread_cpu,
+  // Real (monotonic) time: for rounds that involve another process, where waiting is part
+  // of the cost.
+  real,
+};
+
+inline double pair_clock_seconds(PairClock clock) {
+  timespec t;
+  clock_gettime(clock == PairClock::thread_cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// Runs `numerator()` and `denominator()` once per iteration each (each returns the units it
+// did) and sets the three counters. Exceptions from either side become SkipWithError.
+template <class Numerator, class Denominator>
+void paired(benchmark::State& state, PairClock clock, Numerator&& numerator, Denominator&& denominator) {
+  try {
+    double num_seconds = 0, den_seconds = 0, num_units = 0, den_units = 0;
+    bool numerator_first = true;
+    auto timed = [clock](auto& side, double& seconds, double& units) {
+      const double t0 = pair_clock_seconds(clock);
+      units += static_cast<double>(side());
+      seconds += pair_clock_seconds(clock) - t0;
+    };
+    for (auto _ : state) {
+      if (numerator_first) {
+        timed(numerator, num_seconds, num_units);
+        timed(denominator, den_seconds, den_units);
+      } else {
+        timed(denominator, den_seconds, den_units);
+        timed(numerator, num_seconds, num_units);
+      }
+      numerator_first = !numerator_first;
+    }
+    if (num_seconds <= 0 || den_seconds <= 0 || den_units <= 0)
+      throw std::runtime_error("a side of the pair did no measurable work");
+    const double num_rate = num_units / num_seconds, den_rate = den_units / den_seconds;
+    state.counters["numerator_per_second"] = num_rate;
+    state.counters["denominator_per_second"] = den_rate;
+    state.counters["ratio"] = num_rate / den_rate;
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+}  // namespace shmcheck::bench
