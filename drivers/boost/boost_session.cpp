@@ -4,6 +4,7 @@
 
 #include "drivers/common/children.hpp"
 #include "drivers/common/request.hpp"
+#include "drivers/scenarios/access.hpp"
 #include "drivers/scenarios/scenarios.hpp"
 
 #include <shmcheck/detail/element.hpp>  // checked_bytes and the slice/byte-string errors
@@ -134,6 +135,40 @@ BoostLockState& lock_of(const BoostObject& o) {
   return *o.lock;
 }
 
+// The stress workers' accesses straight into the Boost objects (scenarios/access.hpp), as the
+// reference's: a scenario's rate is then Boost.Interprocess's, not the protocol's.
+class BoostAccess : public scenarios::Access {
+ public:
+  explicit BoostAccess(BoostObject o) : o_(std::move(o)) {}
+  Item value() override { return drivers::value(o_); }
+  void set_value(const Item& v) override { drivers::set_value(o_, v); }
+  Item get(std::int64_t index) override {
+    need_array(o_, "is not subscriptable");
+    return locked(o_, [&] { return load_item(*o_.tc, element(o_, resolve_index(index, o_.n))); });
+  }
+  void set(std::int64_t index, const Item& v) override {
+    need_array(o_, "does not support item assignment");
+    locked(o_, [&] { store_item(*o_.tc, element(o_, resolve_index(index, o_.n)), v); });
+  }
+  std::vector<Item> get_slice(const Slice& s) override {
+    need_array(o_, "is not subscriptable");
+    return locked(o_, [&] {
+      const SliceIndices r = resolve(s, o_.n);
+      std::vector<Item> out;
+      out.reserve(r.length);
+      for (std::size_t k = 0; k < r.length; ++k) out.push_back(load_item(*o_.tc, element(o_, r.at(k))));
+      return out;
+    });
+  }
+  void set_slice(const Slice& s, const std::vector<Item>& items) override { drivers::set_slice(o_, s, items); }
+  Item fetch_add(std::int64_t, const Item&) override { throw Unsupported("boost: no lock-free fetch_add (capability atomic_ops is false)"); }
+  void acquire() override { boost_acquire(lock_of(o_), true, std::nullopt); }
+  void release() override { boost_release(lock_of(o_)); }
+
+ private:
+  BoostObject o_;
+};
+
 }  // namespace
 
 json boost_hello() {
@@ -227,7 +262,13 @@ json BoostSession::dispatch(const json& op) {
   if (name == "collect") return nullptr;  // shared_ptr regions go at the last drop, not later
   if (name == "batch") return run_batch(op, [this](const json& o) { return perform(o); });
   if (name == "child") return children_.run(op, [this](const json& o) { return perform(o); });
-  if (name == "stress") return scenarios::run_scenario(op, {[this](const json& o) { return perform(o); }, nullptr, nullptr, nullptr});
+  if (name == "stress") {
+    scenarios::Session session{[this](const json& o) { return perform(o); }, nullptr, nullptr, nullptr};
+    session.access = [this](const std::string& h) -> std::unique_ptr<scenarios::Access> {
+      return std::make_unique<BoostAccess>(object({{"obj", h}}));
+    };
+    return scenarios::run_scenario(op, session);
+  }
   if (name == "fetch_add") throw Unsupported("boost: no lock-free fetch_add (capability atomic_ops is false)");
   if (name == "owner_deaths") throw Unsupported("boost: interprocess_recursive_mutex does not detect a dead owner");
   if (name == "child_start") return children_.start(op, [this](const json& o) { return perform(o); });

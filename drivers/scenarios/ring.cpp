@@ -1,6 +1,7 @@
 // ring (stress/SCENARIOS.md): the tutorial's bounded circular buffer, and a correct
 // multi-producer/multi-consumer version of it.
 #include "drivers/common/request.hpp"
+#include "access.hpp"
 #include "scenarios.hpp"
 #include "workers.hpp"
 
@@ -17,36 +18,37 @@ struct ConsumerSlot {
   std::int32_t items[1];  // really `count` of them (the slot is sized for every item)
 };
 
+// One worker's view of the ring: the five objects through its own accesses (access.hpp),
+// made in the worker after the fork, as counter's are.
 struct Ring {
-  const Session& s;
-  std::string buffer, in, out, lock, taken;
+  std::unique_ptr<Access> buffer, in, out, lock, taken;
   std::int64_t size;
   std::chrono::microseconds poll;
 
-  std::int64_t value(const std::string& h) const { return must(s, {{"op", "value"}, {"obj", h}}).get<std::int64_t>(); }
-  void set(const std::string& h, std::int64_t v) const { must(s, {{"op", "set_value"}, {"obj", h}, {"item", v}}); }
-  void acquire() const { must(s, {{"op", "acquire"}, {"obj", lock}}); }
-  void release() const { must(s, {{"op", "release"}, {"obj", lock}}); }
+  static std::int64_t value(Access& a) { return Access::integer(a.value()); }
+  static void set(Access& a, std::int64_t v) { a.set_value(Item(static_cast<long long>(v))); }
+  void acquire() const { lock->acquire(); }
+  void release() const { lock->release(); }
   void put(std::int64_t item) const {  // under the lock
-    const std::int64_t i = value(in);
-    must(s, {{"op", "set"}, {"obj", buffer}, {"index", i}, {"item", item}});
-    set(in, (i + 1) % size);
+    const std::int64_t i = value(*in);
+    buffer->set(i, Item(static_cast<long long>(item)));
+    set(*in, (i + 1) % size);
   }
   std::int64_t take() const {  // under the lock
-    const std::int64_t o = value(out);
-    const std::int64_t item = must(s, {{"op", "get"}, {"obj", buffer}, {"index", o}}).get<std::int64_t>();
-    set(out, (o + 1) % size);
+    const std::int64_t o = value(*out);
+    const std::int64_t item = Access::integer(buffer->get(o));
+    set(*out, (o + 1) % size);
     return item;
   }
   // The tutorial: wait for room (or data) outside the lock, then put (take) inside it.
   void tutorial_produce(std::int64_t item) const {
-    while ((value(in) + 1) % size == value(out)) std::this_thread::sleep_for(poll);
+    while ((value(*in) + 1) % size == value(*out)) std::this_thread::sleep_for(poll);
     acquire();
     put(item);
     release();
   }
   std::int64_t tutorial_consume() const {
-    while (value(in) == value(out)) std::this_thread::sleep_for(poll);
+    while (value(*in) == value(*out)) std::this_thread::sleep_for(poll);
     acquire();
     const std::int64_t item = take();
     release();
@@ -56,7 +58,7 @@ struct Ring {
   void produce(std::int64_t item) const {
     for (;;) {
       acquire();
-      if ((value(in) + 1) % size != value(out)) {
+      if ((value(*in) + 1) % size != value(*out)) {
         put(item);
         release();
         return;
@@ -69,13 +71,13 @@ struct Ring {
   bool consume(std::int64_t total, std::int64_t& item) const {
     for (;;) {
       acquire();
-      if (value(taken) == total) {
+      if (value(*taken) == total) {
         release();
         return false;
       }
-      if (value(in) != value(out)) {
+      if (value(*in) != value(*out)) {
         item = take();
-        set(taken, value(taken) + 1);
+        set(*taken, value(*taken) + 1);
         release();
         return true;
       }
@@ -100,16 +102,19 @@ json ring(const json& params, const Session& s) {
   if (tutorial && total % consumers != 0) throw ProtocolError("ring: the tutorial's consumers take items x producers / consumers each");
   const auto deadline = deadline_of(params, 60);
 
-  Ring r{s, scratch_handle("ring_buffer"), scratch_handle("ring_in"), scratch_handle("ring_out"), scratch_handle("ring_lock"),
-         scratch_handle("ring_taken"), size, std::chrono::microseconds(params.value("poll_us", 100))};
-  must(s, {{"op", "create"}, {"shape", "array"}, {"tc", "i"}, {"lock", "own"}, {"size", size}, {"as", r.buffer}});
-  for (const auto& h : {r.in, r.out, r.lock, r.taken}) must(s, {{"op", "create"}, {"shape", "value"}, {"tc", "i"}, {"lock", "own"}, {"as", h}});
+  const std::string buffer = scratch_handle("ring_buffer"), in = scratch_handle("ring_in"), out = scratch_handle("ring_out"),
+                    lock = scratch_handle("ring_lock"), taken = scratch_handle("ring_taken");
+  const auto poll = std::chrono::microseconds(params.value("poll_us", 100));
+  must(s, {{"op", "create"}, {"shape", "array"}, {"tc", "i"}, {"lock", "own"}, {"size", size}, {"as", buffer}});
+  for (const auto& h : {in, out, lock, taken}) must(s, {{"op", "create"}, {"shape", "value"}, {"tc", "i"}, {"lock", "own"}, {"as", h}});
+  const auto ring_of = [&] { return Ring{access(s, buffer), access(s, in), access(s, out), access(s, lock), access(s, taken), size, poll}; };
 
   WorkerGroup group(producers + consumers, sizeof(ConsumerSlot) + sizeof(std::int32_t) * static_cast<std::size_t>(total),
                     params.value("pin", false));
   for (int p = 0; p < producers; ++p)
     group.start(p, [&](int me, void* slot) {
       auto* made = static_cast<std::int64_t*>(slot);
+      const Ring r = ring_of();
       for (std::int64_t seq = 0; seq < items; ++seq) {
         const std::int64_t item = static_cast<std::int64_t>(me) * 1000000 + seq;
         tutorial ? r.tutorial_produce(item) : r.produce(item);
@@ -120,6 +125,7 @@ json ring(const json& params, const Session& s) {
   for (int c = 0; c < consumers; ++c)
     group.start(producers + c, [&](int, void* slot) {
       auto* me = static_cast<ConsumerSlot*>(slot);
+      const Ring r = ring_of();
       std::int64_t item = 0;
       if (tutorial) {
         for (std::int64_t k = 0; k < total / consumers; ++k) me->items[me->count++] = static_cast<std::int32_t>(r.tutorial_consume());
@@ -139,7 +145,7 @@ json ring(const json& params, const Session& s) {
     consumed.push_back(std::move(list));
   }
   for (int w = 0; w < producers + consumers; ++w) workers.push_back({{"exit", group.exits()[static_cast<std::size_t>(w)]}});
-  for (const auto& h : {r.buffer, r.in, r.out, r.lock, r.taken}) must(s, {{"op", "drop"}, {"obj", h}});
+  for (const auto& h : {buffer, in, out, lock, taken}) must(s, {{"op", "drop"}, {"obj", h}});
   return {{"produced", produced}, {"consumed", consumed}, {"finished", finished}, {"seconds", group.seconds()}, {"workers", workers}};
 }
 
