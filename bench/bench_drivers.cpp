@@ -7,6 +7,9 @@
 // BatchedElementOps/IMPL: one iteration is one batch of 1000 element operations (500 set,
 // 500 get) on a locked 'i' array: one round trip.
 //
+// Ratio/held-increments-ref-vs-IMPL/procs:P: the same, the reference's rounds and IMPL's
+// interleaved (bench/paired.hpp): the ratio the report quotes.
+//
 // HeldIncrements/IMPL/procs:P: increments per second in `held` mode with each
 // implementation's own workers: the protocol's `stress` op, scenario `counter`
 // (stress/SCENARIOS.md), P processes doing kHeldOps increments each on a locked Value. The
@@ -18,6 +21,7 @@
 // adapters around the reference's session, the exec: client around the driver programs), from
 // the build tree's paths.
 #include "drivers/ref/ref_session.hpp"
+#include "paired.hpp"
 
 #include <shmcheck/harness/exec_implementation.hpp>
 #include <shmcheck/harness/in_process.hpp>
@@ -28,6 +32,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -121,6 +126,26 @@ void HeldIncrements(benchmark::State& state, const std::string& spec) {
   state.counters["increments_per_second"] = benchmark::Counter(increments, benchmark::Counter::kIsRate);
 }
 
+// One held-increments round of `spec` through its own workers: (increments, their seconds).
+shmcheck::bench::Measured held_round(const std::string& spec, std::int64_t procs) {
+  const nlohmann::json request = {{"op", "stress"}, {"scenario", "counter"},
+                                  {"params", {{"shape", "value"}, {"mode", "held"}, {"procs", procs}, {"ops", kHeldOps}, {"timeout", 120}}}};
+  Implementation& impl = open_cached(spec);
+  impl.set_timeout(std::chrono::seconds(180));
+  const auto o = impl.run_one(request);
+  if (!o.ok) throw std::runtime_error(spec + ": " + o.kind + ": " + o.message);
+  if (!o.result.value("finished", false) || o.result.at("observed") != o.result.at("expected"))
+    throw std::runtime_error(("the counter scenario did not finish correctly: " + o.result.dump()).substr(0, 300));
+  return {o.result.at("expected").get<double>(), o.result.at("seconds").get<double>()};
+}
+
+// Ratio/held-increments-ref-vs-IMPL/procs:P: the reference's and IMPL's rounds interleaved
+// (bench/paired.hpp), so that the ratio does not move with what else the machine did.
+void HeldIncrementsPaired(benchmark::State& state, const std::string& spec) {
+  const std::int64_t procs = state.range(0);
+  shmcheck::bench::paired_measured(state, [&] { return held_round("ref", procs); }, [&] { return held_round(spec, procs); });
+}
+
 // A required interpreter that is missing: reported as an error, never left out silently.
 void MissingInterpreter(benchmark::State& state, const std::string& why) { state.SkipWithError(why.c_str()); }
 
@@ -141,6 +166,9 @@ std::string pyenv_python(const std::string& minor) {
 void held(const std::string& label, const std::string& spec) {
   benchmark::RegisterBenchmark(("HeldIncrements/" + label).c_str(), HeldIncrements, spec)
       ->ArgName("procs")->Arg(1)->Arg(2)->UseManualTime();
+  if (label != "ref")
+    benchmark::RegisterBenchmark(("Ratio/held-increments-ref-vs-" + label).c_str(), HeldIncrementsPaired, spec)
+        ->ArgName("procs")->Arg(1)->Arg(2)->UseRealTime();
 }
 
 const int registered = [] {
@@ -153,7 +181,7 @@ const int registered = [] {
     const std::string label = std::string("cpython-") + minor;
     if (py.empty()) {
       const std::string why = "CPython " + std::string(minor) + " not found under " + pyenv_root() + "/versions: install it with pyenv";
-      for (const char* family : {"BatchedElementOps/", "HeldIncrements/"})
+      for (const char* family : {"BatchedElementOps/", "HeldIncrements/", "Ratio/held-increments-ref-vs-"})
         benchmark::RegisterBenchmark((family + label).c_str(), MissingInterpreter, why);
     } else {
       benchmark::RegisterBenchmark(("BatchedElementOps/" + label).c_str(), BatchedElementOps, "cpython:" + py)->UseRealTime();

@@ -38,17 +38,24 @@ inline double pair_clock_seconds(PairClock clock) {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-// Runs `numerator()` and `denominator()` once per iteration each (each returns the units it
-// did) and sets the three counters. Exceptions from either side become SkipWithError.
+// One round of a side that times itself (a driver reporting its workers' time).
+struct Measured {
+  double units;
+  double seconds;
+};
+
+// Runs `numerator()` and `denominator()` once per iteration each, alternating which goes
+// first, each returning the Measured round it did, and sets the three counters. Exceptions
+// from either side become SkipWithError.
 template <class Numerator, class Denominator>
-void paired(benchmark::State& state, PairClock clock, Numerator&& numerator, Denominator&& denominator) {
+void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator&& denominator) {
   try {
     double num_seconds = 0, den_seconds = 0, num_units = 0, den_units = 0;
     bool numerator_first = true;
-    auto timed = [clock](auto& side, double& seconds, double& units) {
-      const double t0 = pair_clock_seconds(clock);
-      units += static_cast<double>(side());
-      seconds += pair_clock_seconds(clock) - t0;
+    auto timed = [](auto& side, double& seconds, double& units) {
+      const Measured m = side();
+      units += m.units;
+      seconds += m.seconds;
     };
     for (auto _ : state) {
       if (numerator_first) {
@@ -69,6 +76,17 @@ void paired(benchmark::State& state, PairClock clock, Numerator&& numerator, Den
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }
+}
+
+// The same for sides that return the units they did, timed here by `clock`.
+template <class Numerator, class Denominator>
+void paired(benchmark::State& state, PairClock clock, Numerator&& numerator, Denominator&& denominator) {
+  auto timed = [clock](auto& side) {
+    const double t0 = pair_clock_seconds(clock);
+    const double units = static_cast<double>(side());
+    return Measured{units, pair_clock_seconds(clock) - t0};
+  };
+  paired_measured(state, [&] { return timed(numerator); }, [&] { return timed(denominator); });
 }
 
 }  // namespace shmcheck::bench
