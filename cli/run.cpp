@@ -16,12 +16,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 namespace shmcheck::cli {
 namespace {
@@ -80,6 +82,7 @@ int run(RunOptions o) {
     if (json_out.empty() || also_to_stdout) json_out = o.out_dir + "/results.json";
   }
   if (o.budget_s) o.property.settings.budget_s = o.stress.budget_s = *o.budget_s;
+  const auto started = std::chrono::steady_clock::now();
   harness::Results results = make_results(json_out, o.common.seed, o.shard, also_to_stdout);
   std::cout << fmt::format("shmcheck {} seed {} suites {}{}\n", version, o.common.seed, fmt::join(suites, ","),
                            o.shard.empty() ? "" : " shard " + o.shard);
@@ -100,7 +103,19 @@ int run(RunOptions o) {
   std::vector<std::string> summarized = expand_specs(o.common.impls);
   for (const auto& impl : audited)
     if (std::find(summarized.begin(), summarized.end(), impl) == summarized.end()) summarized.push_back(impl);
+  // The main job's wall time, comparable run to run (issue 17): kept in the performance
+  // section, beside the benchmarks ci/bench adds, and printed last.
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const unsigned cores = std::thread::hardware_concurrency();
+  results.set_section("performance", {{"main_job",
+                                       {{"wall_seconds", wall},
+                                        {"cores", cores},
+                                        {"implementations", summarized.size()},
+                                        {"suites", suites},
+                                        {"judged", results.judged()}}}});
   results.print_summary(summarized);
+  std::cout << fmt::format("shmcheck run: wall time {:.1f} s on {} cores, {} implementations, suites {}\n", wall, cores,
+                           summarized.size(), fmt::join(suites, ","));
   int status = results.exit_status();
   if (!o.out_dir.empty()) {
     const int rendered = render_report(o.out_dir);
@@ -138,6 +153,10 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--size", o->stress.options.size, "Stress suite: quick, ci or thorough")
       ->capture_default_str()
       ->check(CLI::IsMember({"quick", "ci", "thorough"}));
+  cmd->add_option("--confidence", o->stress.options.confidence,
+                  "Stress suite: size trials for this probability of catching a race per run (e.g. 0.999), from what the "
+                  "negative controls measure, instead of by --size")
+      ->check(CLI::Range(0.5, 0.999999));
   cmd->add_option("--audit-abi", o->audit.select, "Audit suite: ABIs as `shmcheck audit --abi` takes them")
       ->capture_default_str();
   cmd->add_option("--json", o->json_out,

@@ -57,6 +57,10 @@ void add_stress(CLI::App& app, int& status) {
   cmd->add_option("--procs", options.procs, "Worker processes (default by size)")->check(CLI::Range(1, 256));
   cmd->add_option("--ops", options.ops, "Increments per worker (default by size)")->check(CLI::Range(1, 100000000));
   cmd->add_option("--trials", options.trials, "Trials per case (default by size)")->check(CLI::Range(1, 10000));
+  cmd->add_option("--confidence", options.confidence,
+                  "Size trials for this probability of catching a race per run (e.g. 0.999), from what the negative controls "
+                  "measure, instead of by --size (overrides --trials)")
+      ->check(CLI::Range(0.5, 0.999999));
   cmd->add_flag("--pin", options.pin, "Pin worker w to CPU w mod ncpu");
   cmd->add_option("--spacing", options.spacing, "Array counters: packed (heartbeats share the counter's cache line) or padded")
       ->check(CLI::IsMember({"packed", "padded"}));

@@ -78,6 +78,97 @@ RATIOS = (
      "running Python; the driver's own C++ workers interpret protocol operations per access")
     for v in ("3.8", "3.11", "3.13"))
 
+# Paired ratios (bench/paired.hpp): a benchmark "Ratio/NAME/ARGS" measured both sides
+# interleaved and reports each repetition's `ratio`. NAME -> (title, note, the unpaired
+# RATIOS it replaces when it is there: they measured the same sides minutes apart).
+PAIRED = {
+    "lock-ref-vs-pthread-robust-recursive": (
+        "reference lock / robust recursive pthread", f"{_LOCK}, interleaved; target at least 0.95",
+        ("reference lock / robust recursive pthread, 1 process", "reference lock / robust recursive pthread, 2 processes")),
+    "lock-ref-vs-pthread": (
+        "reference lock / pthread mutex", f"{_LOCK}, interleaved; target at least 0.70",
+        ("reference lock / pthread mutex, 1 process", "reference lock / pthread mutex, 2 processes")),
+    "array-vs-pipe": (
+        "shared Array / pipe (recv_bytes)", "payload bytes per second, a producer computing the data and a consumer summing it, "
+        "interleaved; the pipe's consumer gets a new buffer per message as Connection.recv_bytes() gives it; target at least "
+        "10 at 64 MiB", ("shared Array / pipe at 64 MiB",)),
+    "array-vs-pipe-into": (
+        "shared Array / pipe (recv_bytes_into)", "the same with the pipe's consumer reading into one buffer made once: the "
+        "pipe's best case", ()),
+}
+for what, title in (("d", "('d')"), ("B", "('B')")):
+    PAIRED[f"slice-read-into-vs-memcpy/{what}"] = (
+        f"slice read into a buffer / memcpy {title}", f"{_COPY}, interleaved; a.get(a[:], out); target at least 0.90",
+        (f"slice read into a buffer / memcpy at 64 MiB {title}",))
+    PAIRED[f"slice-write-vs-memcpy/{what}"] = (
+        f"slice write / memcpy {title}", f"{_COPY}, interleaved; a[:] = v; target at least 0.90",
+        (f"slice write / memcpy at 64 MiB {title}",))
+PAIRED.update({
+    f"held-increments-ref-vs-{impl}": (
+        f"ref / {impl}, held increments", "increments per second, each implementation's own workers, rounds interleaved; "
+        "target at least 10 against cpython-3.11", tuple(f"ref / {impl}, held increments, {n}" for n in ("2 processes",)))
+    for impl in ("boost", "cpython-3.8", "cpython-3.11", "cpython-3.13")})
+_RATIO_PREFIX = "Ratio/"
+
+
+def _args_text(args):
+    """'procs:1' -> '1 process', 'bytes:67108864' -> '64 MiB'; anything else as it is."""
+    out = []
+    for part in args:
+        key, _, value = part.partition(":")
+        if key == "procs" and value.isdigit():
+            out.append(f"{value} process{'es' if value != '1' else ''}")
+        elif key == "bytes" and value.isdigit():
+            n = int(value)
+            out.append(f"{n >> 20} MiB" if n % (1 << 20) == 0 else f"{n >> 10} KiB" if n % 1024 == 0 else f"{n} B")
+        else:
+            out.append(part)
+    return ", ".join(out)
+
+
+def _paired_key(name):
+    """'Ratio/slice-write-vs-memcpy/d/bytes:N' -> ('slice-write-vs-memcpy/d', ['bytes:N']): the
+    longest PAIRED key the name starts with, else its first component."""
+    rest = name[len(_RATIO_PREFIX):]
+    keys = [k for k in PAIRED if rest == k or rest.startswith(k + "/")]
+    key = max(keys, key=len) if keys else rest.split("/")[0]
+    return key, [a for a in rest[len(key):].split("/") if a]
+
+
+def paired_ratios(files):
+    """The paired ratio rows of every file: median over repetitions, with min and max."""
+    per_name, errors, order = {}, set(), []
+    for data in files:
+        entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
+        for entry in entries:
+            name = base_name(entry.get("run_name", entry["name"]))
+            if not name.startswith(_RATIO_PREFIX):
+                continue
+            if entry.get("error_occurred"):
+                errors.add(name)
+            elif entry.get("run_type") != "aggregate" and isinstance(entry.get("ratio"), (int, float)):
+                if name not in per_name:
+                    order.append(name)
+                per_name.setdefault(name, []).append(float(entry["ratio"]))
+    rows = []
+    for name in order:
+        if name in errors:
+            continue
+        values = per_name[name]
+        key, args = _paired_key(name)
+        title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
+        rows.append({"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
+                     "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
+                     "numerator": name, "denominator": name})
+    return rows
+
+
+def superseded(paired_rows):
+    """Names of unpaired RATIOS that a paired ratio of this run replaces."""
+    keys = {_paired_key(r["numerator"])[0] for r in paired_rows}
+    return {old for key in keys for old in PAIRED.get(key, ("", "", ()))[2]}
+
+
 _TIME_SUFFIX = re.compile(r"/(real_time|manual_time|process_time)$")
 
 
@@ -111,6 +202,8 @@ def summarize(files):
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
         for entry in entries:
             name = base_name(entry.get("run_name", entry["name"]))
+            if name.startswith(_RATIO_PREFIX) and not entry.get("error_occurred"):
+                continue  # a paired ratio, not a rate: paired_ratios() reads it
             if entry.get("error_occurred"):
                 errors.append({"name": name, "message": entry.get("error_message", "")})
                 continue
@@ -211,7 +304,11 @@ def document(paths, command="ci/bench", duration=None):
     """The version-1 document of the benchmark files `paths`, and the ratios it could not compute."""
     files = [read_file(p) for p in paths]
     rows, errors = summarize(files)
+    paired = paired_ratios(files)
     found, missing = ratios(rows)
+    replaced = superseded(paired)
+    found = paired + [r for r in found if r["name"] not in replaced]
+    missing = [name for name in missing if name not in replaced]
     started, known = _started(files)
     if duration is None and known:
         # Until now: the loader runs right after the benchmarks (ci/bench).
@@ -241,7 +338,8 @@ def text_table(doc):
     """The ratios and the failures as lines for a terminal (ci/bench prints them)."""
     perf = doc["performance"]
     width = max([len(r["name"]) for r in perf["ratios"]] + [10])
-    lines = [f"{r['name']:<{width}}  {r['value']:6.2f}x" for r in perf["ratios"]]
+    lines = [f"{r['name']:<{width}}  {r['value']:6.2f}x" + (f"  (min {r['min']:.2f}, max {r['max']:.2f}, {r['repetitions']} repetitions)"
+                                                           if r.get("paired") else "  (unpaired)") for r in perf["ratios"]]
     lines += [f"{name:<{width}}  not measured" for name in perf.get("missing_ratios", [])]
     lines += [f"ERROR {e['name']}: {e['message']}" for e in perf.get("errors", [])]
     return "\n".join(lines)

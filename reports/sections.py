@@ -19,11 +19,11 @@ def stress_view(doc):
     """One overview figure of every implementation, then per implementation its scenarios:
     their modes' summaries, a sentence each and a histogram of lost updates."""
     section = doc.get("stress")
-    if not section or not section.get("runs"):
+    if not section or not (section.get("runs") or section.get("detection")):
         return None
     confidence = section.get("confidence", 0.95)
     groups = collections.OrderedDict()
-    for run in section["runs"]:
+    for run in section.get("runs", []):
         groups.setdefault((run["impl"], run["scenario"]), []).append(run)
     impls = collections.OrderedDict()
     for (impl, scenario), runs in groups.items():
@@ -41,9 +41,29 @@ def stress_view(doc):
             "histogram": plots.lost_histograms([(r["mode"], [t["lost"] for t in r["trials"]]) for r in runs]),
         })
     labels = impl_labels(doc, impls)
-    return {"confidence": confidence, "overview": _overview(section["runs"], labels),
+    return {"confidence": confidence, "overview": _overview(section["runs"], labels) if section.get("runs") else None,
             "impls": [{"impl": impl, "label": labels[impl], "groups": groups_of, "headline": _headline(groups_of)}
-                      for impl, groups_of in impls.items()]}
+                      for impl, groups_of in impls.items()],
+            "detection": detection_view(doc, section.get("detection", []))}
+
+
+def detection_view(doc, rows):
+    """The time-to-detection table: per implementation and negative control, what a run needs
+    to catch the hazard with the rows' confidence (stress/detection.hpp computed it)."""
+    labels = impl_labels(doc, list(dict.fromkeys(r["impl"] for r in rows)))
+    out = []
+    for r in rows:
+        need, seconds = r["trials_needed"], r["seconds_needed"]
+        out.append({**r, "label": labels[r["impl"]],
+                    "interval": f"{percent(r['wilson_low'])} to {percent(r['wilson_high'])}",
+                    "needed": "not known (nothing detected)" if need is None else f"{need}",
+                    "seconds": "-" if seconds is None else _duration(seconds),
+                    "target": f"{100 * r['confidence']:g}%"})
+    return out
+
+
+def _duration(seconds):
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
 def impl_labels(doc, specs):
@@ -238,13 +258,14 @@ def _listing(rows):
 
 def performance_view(doc):
     section = doc.get("performance")
-    if not section or not (section.get("benchmarks") or section.get("ratios") or section.get("errors")):
+    if not section or not (section.get("benchmarks") or section.get("ratios") or section.get("errors") or section.get("main_job")):
         return None
     benchmarks = [{**b, "shown": scaled(b["value"]),
                    "spread": f"{100 * b['cv']:.0f} %" if isinstance(b.get("cv"), (int, float)) else ""}
                   for b in section.get("benchmarks", [])]
     return {"benchmarks": benchmarks, "ratios": section.get("ratios", []), "errors": section.get("errors", []),
-            "missing": section.get("missing_ratios", []), "build": section.get("build", "")}
+            "missing": section.get("missing_ratios", []), "build": section.get("build", ""),
+            "main_job": section.get("main_job")}
 
 
 def scaled(value):

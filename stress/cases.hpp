@@ -25,6 +25,8 @@ struct Options {
   std::optional<int> trials;
   bool pin = false;
   std::string spacing = "packed";
+  // Size trials for this probability of detection per run (detection.hpp) instead of by size.
+  std::optional<double> confidence;
 };
 
 // A case's wall-clock budget (run_case.hpp): no trial starts past it. The ci size's slowest

@@ -18,7 +18,9 @@ std::pair<double, double> wilson95(int successes, int n) {
   const double z = 1.959963984540054, p = static_cast<double>(successes) / n, z2n = z * z / n;
   const double centre = (p + z2n / 2) / (1 + z2n);
   const double half = z * std::sqrt(p * (1 - p) / n + z2n / (4.0 * n)) / (1 + z2n);
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At 0 (or n) successes the bound is exactly 0 (or 1); rounding would leave a few ulps, and
+  // a lower bound a hair above 0 would claim a detection rate nothing showed.
+  return {successes == 0 ? 0.0 : std::max(0.0, centre - half), successes == n ? 1.0 : std::min(1.0, centre + half)};
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "run_case.hpp"
 
+#include "detection.hpp"
+
 #include "emulator.hpp"
 
 #include <shmcheck/census.hpp>
@@ -178,6 +180,13 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
   }
   const Census before = take_census();
   std::vector<json> trials;
+  std::vector<double> trial_seconds;  // each trial's wall time, as shmcheck measured it
+  bool enough = false;                // a control under --confidence stopped with enough trials
+  const bool control = is_negative_control(c);
+  // The trials to run: the size's, or under --confidence what the figures call for (a
+  // control: until its own are enough, at most kControlTrialCap; any other case: as many as
+  // its family's control needed, given by the suite).
+  const int planned = !ctx.confidence ? c.trials : control ? std::max(c.trials, kControlTrialCap) : ctx.family_trials.value_or(c.trials);
   const auto ordinary = impl.timeout();
   try {
     const double seconds = c.params.value("timeout", 60.0) + 15;
@@ -185,15 +194,26 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
     // (A budget over a year stands for more: the clock's nanoseconds would overflow.)
     const auto deadline =
         t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(std::min(ctx.budget_s, 3.2e7)));
-    for (int k = 0; k < c.trials; ++k) {
+    int detections = 0;
+    for (int k = 0; k < planned; ++k) {
       // The first trial always runs: a case judged on nothing could only be inconclusive.
       if (k > 0 && std::chrono::steady_clock::now() >= deadline) break;
+      const auto started = std::chrono::steady_clock::now();
       if (c.scenario == "lifetime-aliasing") trials.push_back(aliasing(impl));
       else if (c.scenario == "lifetime-create") trials.push_back(creator_killed(c, ctx));
       else {
         const harness::Outcome o = impl.run_one({{"op", "stress"}, {"scenario", c.scenario}, {"params", c.params}});
         must_succeed(o, fmt::format("trial {}", k + 1));
         trials.push_back(observation(o, c.scenario));
+      }
+      trial_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      // --confidence: a control stops once its own figures say it has run enough.
+      if (control && ctx.confidence) {
+        detections += detected_in(c, trials.back());
+        if (control_has_enough(detections, k + 1, *ctx.confidence)) {
+          enough = true;
+          break;
+        }
       }
     }
     // Before the census is taken again: what a collector still holds is not a leak.
@@ -222,8 +242,8 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
       }
       // Fewer trials than the case's power calls for: what they found stands (a failure is a
       // failure), but a pass is not one.
-      if (trials.size() < static_cast<std::size_t>(c.trials)) {
-        const std::string cut = fmt::format("ran {} of {} trials in its budget of {} s", trials.size(), c.trials, ctx.budget_s);
+      if (trials.size() < static_cast<std::size_t>(planned) && !enough) {
+        const std::string cut = fmt::format("ran {} of {} trials in its budget of {} s", trials.size(), planned, ctx.budget_s);
         if (r.verdict == Verdict::pass) r.verdict = Verdict::inconclusive;
         r.message = cut + (r.message.empty() ? "" : "; " + r.message);
       }
@@ -247,6 +267,10 @@ CaseRun run_case(harness::Implementation& impl, const StressCase& c, const RunCo
                       {"verdict", std::string(harness::to_string(r.verdict))},
                       {"trials", j.trials},
                       {"summary", j.summary}};
+  if (control && !trials.empty() && (r.verdict == Verdict::pass || r.verdict == Verdict::inconclusive)) {
+    out.detection_row = detection_row(c, trials, trial_seconds, ctx.confidence.value_or(default_confidence));
+    out.detection_row["impl"] = impl_spec;
+  }
   if (r.suite == "lifetime") {
     const json b = harness::census_json(before), a = harness::census_json(after);
     out.lifetime_row = {{"impl", impl_spec}, {"case", c.id}, {"before", b}, {"after", a}, {"diff", harness::census_diff(b, a)},

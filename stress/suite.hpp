@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ class StressSuite : public harness::Suite {
   StressSettings settings_;
   std::vector<StressCase> cases_;
   std::function<std::unique_ptr<harness::Implementation>(const std::string&)> open_killable_;
+  // Under --confidence: (implementation label, family) -> the trials its control needed.
+  std::map<std::pair<std::string, std::string>, int> family_trials_;
 };
 
 }  // namespace shmcheck::stress

@@ -168,6 +168,21 @@ class Sections(unittest.TestCase):
         self.assertIn("80.1% to 97.4%", stress)  # fixtures.wilson(37, 40)
         self.assertIn("unlocked 37 of 40", stress)  # the line a folded implementation shows
 
+    def test_stress_has_the_time_to_detection_table(self):
+        stress = self.page[self.page.index('<h2 id="stress">'):self.page.index('<h2 id="portability">')]
+        table = stress[stress.index('id="detection"'):]
+        self.assertIn("Time to detection", stress)
+        self.assertIn("counter-value-raw", table)
+        self.assertIn("99.9%", table)
+        self.assertIn("not known (nothing detected)", table)  # the reference lost nothing in the fixture
+
+    def test_performance_shows_the_main_jobs_wall_time_and_a_paired_ratios_spread(self):
+        perf = self.page[self.page.index('<h2 id="performance">'):]
+        self.assertIn("Main job:", perf)
+        self.assertIn("on\n  2 cores, 9 implementations", perf)
+        self.assertIn("0.78 – 0.84 (5)", perf)
+        self.assertIn("unpaired", perf)
+
     def test_one_overview_of_every_implementation_comes_before_the_cases(self):
         summary = self.page[self.page.index('<h2 id="summary">'):self.page.index('<h2 id="cases">')]
         self.assertEqual(summary.count("<svg"), 1)

@@ -91,6 +91,52 @@ class Summaries(unittest.TestCase):
         self.assertIn("slice write / memcpy at 64 MiB ('d')", missing)
 
 
+def paired(name, ratios):
+    """A paired benchmark (bench/paired.hpp) repeated once per ratio, with its aggregates."""
+    rows = [entry(name, r, "ratio", numerator_per_second=r * 10, denominator_per_second=10.0) for r in ratios]
+    rows += [aggregate(name, "median", sorted(ratios)[len(ratios) // 2], "ratio")]
+    return rows
+
+
+class PairedRatios(unittest.TestCase):
+    def test_the_median_of_the_repetitions_with_min_and_max_and_no_benchmark_row(self):
+        data = bench_file(paired("Ratio/lock-ref-vs-pthread/procs:2", [0.9, 0.7, 0.8]) + locks()["benchmarks"])
+        found = performance.paired_ratios([data])
+        self.assertEqual(len(found), 1)
+        r = found[0]
+        self.assertEqual((r["name"], r["value"], r["min"], r["max"], r["repetitions"], r["paired"]),
+                         ("reference lock / pthread mutex, 2 processes", 0.8, 0.7, 0.9, 3, True))
+        rows, _ = performance.summarize([data])
+        self.assertFalse([n for n in rows if n.startswith("Ratio/")])
+
+    def test_a_paired_ratio_replaces_the_unpaired_one_of_the_same_sides(self):
+        data = bench_file(paired("Ratio/lock-ref-vs-pthread/procs:1", [0.75]) + locks()["benchmarks"])
+        doc = performance.document([helpers.write_json(self._tmp(), "l.json", data)])
+        names = [r["name"] for r in doc["performance"]["ratios"]]
+        self.assertEqual(names.count("reference lock / pthread mutex, 1 process"), 1)
+        self.assertTrue(doc["performance"]["ratios"][0]["paired"])
+        self.assertEqual(load.errors(doc), [])
+        self.assertIn("min 0.75, max 0.75, 1 repetitions", performance.text_table(doc))
+
+    def test_bytes_and_unknown_names_read_well(self):
+        data = bench_file(paired(f"Ratio/array-vs-pipe/bytes:{MIB64}", [12.0, 11.0]) + paired("Ratio/new-thing", [2.0]))
+        names = [r["name"] for r in performance.paired_ratios([data])]
+        self.assertEqual(names, ["shared Array / pipe (recv_bytes), 64 MiB", "new-thing"])
+
+    def test_a_failed_repetition_drops_the_ratio_and_is_an_error(self):
+        rows = paired("Ratio/lock-ref-vs-pthread/procs:1", [0.9]) + [
+            {**entry("Ratio/lock-ref-vs-pthread/procs:1", 0, "ratio"), "error_occurred": True, "error_message": "boom"}]
+        self.assertEqual(performance.paired_ratios([bench_file(rows)]), [])
+        _, errors = performance.summarize([bench_file(rows)])
+        self.assertEqual(errors, [{"name": "Ratio/lock-ref-vs-pthread/procs:1", "message": "boom"}])
+
+    def _tmp(self):
+        import tempfile
+        d = tempfile.mkdtemp()
+        self.addCleanup(__import__("shutil").rmtree, d)
+        return pathlib.Path(d)
+
+
 class Document(helpers.TempDirTest):
     def test_is_a_valid_version_1_document_with_only_performance(self):
         doc = performance.document([self.write("locks.json", locks()), self.write("memory.json", memory())], duration=12.5)

@@ -60,6 +60,7 @@ class Results {
   void print_summary(const std::vector<std::string>& impls);
   int exit_status() const;  // 1 unexpected fail, 3 unexpected broken, else 0
   const std::string& path() const noexcept { return path_; }
+  std::size_t judged() const noexcept { return results_.size(); }
 
  private:
   std::string document_text() const;
