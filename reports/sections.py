@@ -50,19 +50,23 @@ def stress_view(doc):
 def detection_view(doc, rows):
     """The time-to-detection table: per implementation and negative control, what a run needs
     to catch the hazard with the rows' confidence (stress/detection.hpp computed it)."""
-    labels = impl_labels(doc, list(dict.fromkeys(r["impl"] for r in rows)))
+    order = list(dict.fromkeys(r["impl"] for r in rows))  # the run's order of implementations
+    labels = impl_labels(doc, order)
     out = []
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (order.index(r["impl"]), r["scenario"], r["case"])):
         need, seconds = r["trials_needed"], r["seconds_needed"]
         out.append({**r, "label": labels[r["impl"]],
                     "interval": f"{percent(r['wilson_low'])} to {percent(r['wilson_high'])}",
                     "needed": "not known (nothing detected)" if need is None else f"{need}",
                     "seconds": "-" if seconds is None else _duration(seconds),
+                    "per_trial": _duration(r["seconds_per_trial"]),
                     "target": f"{100 * r['confidence']:g}%"})
     return out
 
 
 def _duration(seconds):
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
