@@ -19,6 +19,14 @@
 // held (Guard around the read and the write, which nest in it, as CPython's
 // `with v.get_lock(): v.value += 1`), atomic (fetch_add).
 //
+// Ratio/lock-ref-vs-KIND/procs:P (bench/paired.hpp; KIND pthread-robust-recursive or pthread):
+// shmcheck::Lock against that mutex, both measured in one benchmark, interleaved round by
+// round, each repetition its own ratio (counter ratio, and each side's pairs per second). A
+// round is kRatioOps pairs per process (milliseconds, so that the clock reads around it are
+// noise); with two processes the one partner does its share of each round on the side the
+// round measures, so both sides are contended alike. Time: the thread's CPU time with one
+// process, real time with two, as below.
+//
 // One iteration is one round: each process does kOps operations; with two processes the
 // partner starts its share when the parent starts its own, and the iteration ends when both
 // are done (support.hpp). Time: with one process, its CPU time (a shared machine that
@@ -26,6 +34,7 @@
 // process waiting for a lock sleeps and the rate is of both together. Nothing here
 // checks a count: raw and per-op lose updates by design, and these are benchmarks, not tests
 // (the stress suite judges the counts).
+#include "paired.hpp"
 #include "support.hpp"
 
 #include <shmcheck/array.hpp>
@@ -37,6 +46,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 
+#include <atomic>
 #include <cerrno>
 #include <optional>
 #include <system_error>
@@ -157,6 +167,62 @@ void Contended(benchmark::State& state, const char* counter) {
   }
 }
 
+// Pairs per process in one round of a paired benchmark: about 2 ms uncontended.
+constexpr std::int64_t kRatioOps = 100000;
+
+template <class Numerator, class Denominator>
+void LockRatio(benchmark::State& state) {
+  const auto procs = state.range(0);
+  try {
+    Numerator numerator;  // before the fork: both processes use the same ones
+    Denominator denominator;
+    auto round = [](auto& kind) {
+      for (std::int64_t i = 0; i < kRatioOps; ++i) kind.op();
+    };
+    if (procs == 1) {
+      shmcheck::bench::paired(
+          state, shmcheck::bench::PairClock::thread_cpu,
+          [&] {
+            round(numerator);
+            return kRatioOps;
+          },
+          [&] {
+            round(denominator);
+            return kRatioOps;
+          });
+      return;
+    }
+    // Which side the partner's next round is on: written by the parent before start().
+    InShared<std::atomic<int>> side{0};
+    Partner partner([&](std::uint64_t) {
+      if (side->load(std::memory_order_acquire) == 0) round(numerator);
+      else round(denominator);
+    });
+    auto contended = [&](int which, auto& kind) {
+      side->store(which, std::memory_order_release);
+      partner.start();
+      round(kind);
+      partner.finish();
+      return 2 * kRatioOps;
+    };
+    // One untimed round of each: a process just forked may wait for a CPU, pages start cold.
+    contended(0, numerator);
+    contended(1, denominator);
+    shmcheck::bench::paired(
+        state, shmcheck::bench::PairClock::real,
+        [&] { return contended(0, numerator); },
+        [&] { return contended(1, denominator); });
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+template <class Numerator, class Denominator>
+void add_ratio(const char* name) {
+  benchmark::RegisterBenchmark(name, LockRatio<Numerator, Denominator>)->ArgName("procs")->Arg(1);
+  benchmark::RegisterBenchmark(name, LockRatio<Numerator, Denominator>)->ArgName("procs")->Arg(2)->UseRealTime();
+}
+
 template <class Kind>
 void add(const char* name, const char* counter) {
   benchmark::RegisterBenchmark(name, Contended<Kind>, counter)->ArgName("procs")->Arg(1);
@@ -164,6 +230,8 @@ void add(const char* name, const char* counter) {
 }
 
 const int registered = [] {
+  add_ratio<RefLock, PthreadMutex<true, true>>("Ratio/lock-ref-vs-pthread-robust-recursive");
+  add_ratio<RefLock, PthreadMutex<false, false>>("Ratio/lock-ref-vs-pthread");
   add<RefLock>("Lock/ref", "pairs_per_second");
   add<PthreadMutex<false, false>>("Lock/pthread", "pairs_per_second");
   add<PthreadMutex<true, false>>("Lock/pthread-robust", "pairs_per_second");

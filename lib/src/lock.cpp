@@ -11,20 +11,23 @@ namespace {
 
 constexpr std::uint32_t kLockMagic = 0x6b636f4c;  // "Lock"
 
-// The lock's state in shared memory. `owner` and `depth` mirror what the recursive mutex
-// knows internally, so that ownership checks and the depth are observable without
-// non-portable peeking. Every field after the mutex is written only by the owner, while it
-// holds the mutex, so the mutex orders those writes: relaxed loads and stores suffice, and a
-// read-modify-write (a locked instruction, several times the cost of an uncontended
-// pthread_mutex_lock) is never needed. Other threads read them relaxed: a thread that does
-// not hold the lock can never read its own thread id in `owner` (its last write there was a
-// 0, and nobody else writes its id), which is all the ownership checks rely on.
+// The lock's state in shared memory. The owner and its depth are the recursive mutex's own
+// (detail::MutexAccess: on Linux the futex word, which the kernel clears when the owner dies,
+// and glibc's count), not copies. The counters are written only by the owner, while it holds
+// the mutex, so the mutex orders those writes: relaxed loads and stores suffice, and a
+// read-modify-write (a locked instruction, several times the cost of an uncontended lock) is
+// never needed. Other threads read them relaxed.
+//
+// Layout: a small block's payload starts 32 bytes into a 64-byte aligned block (arena.hpp),
+// so the mutex, at offset 32, starts a cache line, and `acquisitions`, which every first-level
+// acquire writes, shares it; the fields before it are read or written rarely.
 struct LockState {
   std::uint32_t magic;
-  detail::RobustMutex mutex;
-  std::atomic<pid_t> owner;
-  std::atomic<int> depth;
+  // The lock_no_exclusion mutant's owner and depth (it leaves the mutex alone).
+  std::atomic<pid_t> unexcluded_owner;
+  std::atomic<int> unexcluded_depth;
   std::atomic<std::uint64_t> owner_deaths;
+  alignas(32) detail::RobustMutex mutex;
   std::atomic<std::uint64_t> acquisitions;
 };
 
@@ -39,6 +42,25 @@ void bump(std::atomic<T>& field, T by) {
 }
 
 pid_t this_thread() { return detail::current_thread(); }
+
+[[noreturn]] void not_owned() { throw AssertionError("attempt to release recursive lock not owned by thread"); }
+
+// The lock_no_exclusion mutant: the bookkeeping of a lock, without the mutex.
+bool acquire_unexcluded(LockState& s) {
+  if (s.unexcluded_depth.load(relaxed) == 0) {
+    s.unexcluded_owner.store(this_thread(), relaxed);
+    bump<std::uint64_t>(s.acquisitions, 1);
+  }
+  bump(s.unexcluded_depth, 1);
+  return true;
+}
+
+void release_unexcluded(LockState& s) {
+  const int depth = s.unexcluded_depth.load(relaxed);
+  if (s.unexcluded_owner.load(relaxed) != this_thread() || depth == 0) not_owned();
+  s.unexcluded_depth.store(depth - 1, relaxed);
+  if (depth == 1) s.unexcluded_owner.store(0, relaxed);
+}
 
 }  // namespace
 
@@ -55,11 +77,14 @@ struct Lock::Local {
   ~Local() {
     // The last handle in this process goes: a hold of this thread ends with it.
     auto& s = *shared;
-    const int held = s.depth.load(relaxed);
-    if (held == 0 || s.owner.load(relaxed) != this_thread()) return;
-    s.depth.store(0, relaxed);
-    s.owner.store(0, relaxed);
-    for (int d = held; d > 0; --d) mutex.unlock();
+    if (SHMCHECK_FAULT(lock_no_exclusion)) {
+      if (s.unexcluded_depth.load(relaxed) == 0 || s.unexcluded_owner.load(relaxed) != this_thread()) return;
+      s.unexcluded_depth.store(0, relaxed);
+      s.unexcluded_owner.store(0, relaxed);
+      return;
+    }
+    while (mutex.owned_by_me() && mutex.unlock()) {
+    }
   }
 };
 
@@ -73,8 +98,8 @@ Lock Lock::create() {
   detail::robust_mutex_init(s.mutex, /*recursive=*/!SHMCHECK_FAULT(lock_not_recursive));
   // Every field is set here, not left to the allocator's zero fill: a lock must not depend on
   // what the memory held before (the no_zero_fill mutant proves the point).
-  s.owner.store(0);
-  s.depth.store(0);
+  s.unexcluded_owner.store(0);
+  s.unexcluded_depth.store(0);
   s.owner_deaths.store(0);
   s.acquisitions.store(0);
   s.magic = kLockMagic;
@@ -89,38 +114,37 @@ Lock Lock::from_block(Block block) {
 
 namespace {
 
-// The mutex is ours (got: acquired or recovered): the owner's bookkeeping.
+// The mutex's answer: the counters of a first-level acquisition.
 bool took(LockState& s, detail::LockResult got) {
   switch (got) {
     case detail::LockResult::busy:
     case detail::LockResult::timed_out:
       return false;
+    case detail::LockResult::reentered:
+      return true;
     case detail::LockResult::recovered:
-      // The owner died holding it: its depth means nothing now. Count the recovery where
-      // every process can see it.
+      // The owner died holding it (the mutex starts again at depth 1): count the recovery
+      // where every process can see it.
       bump<std::uint64_t>(s.owner_deaths, 1);
-      s.depth.store(0, relaxed);
       break;
     case detail::LockResult::acquired:
       break;
   }
-  if (s.depth.load(relaxed) == 0) {
-    s.owner.store(this_thread(), relaxed);
-    bump<std::uint64_t>(s.acquisitions, 1);
-  }
-  bump(s.depth, 1);
+  bump<std::uint64_t>(s.acquisitions, 1);
   return true;
 }
 
 }  // namespace
 
 bool Lock::acquire() {
-  auto& s = *local_->shared;
-  return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired : local_->mutex.lock());
+  auto& l = *local_;
+  if (SHMCHECK_FAULT(lock_no_exclusion)) return acquire_unexcluded(*l.shared);
+  return took(*l.shared, l.mutex.lock());
 }
 
 bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> timeout) {
-  auto& s = *local_->shared;
+  auto& l = *local_;
+  if (SHMCHECK_FAULT(lock_no_exclusion)) return acquire_unexcluded(*l.shared);
   std::optional<std::chrono::nanoseconds> wait;
   if (timeout) {
     // Negative or NaN: try once (CPython's SemLock clamps to 0). Beyond about 30 years the
@@ -129,27 +153,30 @@ bool Lock::acquire(bool blocking, std::optional<std::chrono::duration<double>> t
     if (!(seconds > 0)) wait = std::chrono::nanoseconds(0);
     else if (seconds < 1e9) wait = std::chrono::duration_cast<std::chrono::nanoseconds>(*timeout);
   }
-  return took(s, SHMCHECK_FAULT(lock_no_exclusion) ? detail::LockResult::acquired
-                                                    : local_->mutex.lock(blocking, wait));
+  return took(*l.shared, l.mutex.lock(blocking, wait));
 }
 
 void Lock::release() {
-  auto& s = *local_->shared;
-  const int depth = s.depth.load(relaxed);
-  if (s.owner.load(relaxed) != this_thread() || depth == 0)
-    throw AssertionError("attempt to release recursive lock not owned by thread");
-  s.depth.store(depth - 1, relaxed);
-  if (depth == 1) s.owner.store(0, relaxed);
-  if (!SHMCHECK_FAULT(lock_no_exclusion) && !local_->mutex.unlock())
-    throw AssertionError("attempt to release recursive lock not owned by thread");
+  auto& l = *local_;
+  if (SHMCHECK_FAULT(lock_no_exclusion)) return release_unexcluded(*l.shared);
+  // The mutex refuses (changing nothing) a thread that does not own it.
+  if (!l.mutex.unlock()) not_owned();
 }
 
 bool Lock::is_owned() const {
-  const auto& s = *local_->shared;
-  return s.depth.load(relaxed) > 0 && s.owner.load(relaxed) == this_thread();
+  const auto& l = *local_;
+  if (SHMCHECK_FAULT(lock_no_exclusion))
+    return l.shared->unexcluded_depth.load(relaxed) > 0 && l.shared->unexcluded_owner.load(relaxed) == this_thread();
+  return l.mutex.owned_by_me();
 }
-int Lock::depth() const { return local_->shared->depth.load(relaxed); }
-pid_t Lock::owner() const { return local_->shared->owner.load(relaxed); }
+int Lock::depth() const {
+  if (SHMCHECK_FAULT(lock_no_exclusion)) return local_->shared->unexcluded_depth.load(relaxed);
+  return local_->mutex.depth();
+}
+pid_t Lock::owner() const {
+  if (SHMCHECK_FAULT(lock_no_exclusion)) return local_->shared->unexcluded_owner.load(relaxed);
+  return local_->mutex.owner();
+}
 std::uint64_t Lock::owner_deaths() const { return local_->shared->owner_deaths.load(relaxed); }
 std::uint64_t Lock::acquisitions() const { return local_->shared->acquisitions.load(relaxed); }
 

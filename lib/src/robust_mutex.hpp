@@ -13,6 +13,10 @@
 //       LockResult lock();    waits as long as it takes (the hot path)
 //       LockResult lock(bool blocking, std::optional<std::chrono::nanoseconds> timeout);
 //       bool unlock();        false (nothing changed) when the caller does not own it
+//       pid_t owner() const;  the owner's thread id, 0 when free; relaxed: exact for the
+//                             calling thread, a snapshot for others
+//       bool owned_by_me() const;
+//       int depth() const;    the owner's acquisitions not yet released (0 when free)
 //   pid_t current_thread()    the calling thread, unique across the machine's processes
 //   std::size_t page_size()
 //   void at_fork(prepare, parent, child)   pthread_atfork where fork exists, else nothing
@@ -26,6 +30,7 @@ namespace shmcheck::detail {
 
 enum class LockResult {
   acquired,
+  reentered,  // by its owner, one level deeper (a recursive mutex)
   recovered,  // acquired, and the previous owner had died holding it (made consistent again)
   busy,       // non-blocking attempt failed
   timed_out,

@@ -6,8 +6,10 @@
 #include <shmcheck/lock.hpp>
 
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -244,4 +246,86 @@ TEST(Lock, AChildGetsALockItsParentHeldAndDroppedTheLastHandleOf) {
   lock.reset();
   const auto end = child.wait();
   EXPECT_TRUE(end.ok()) << end.describe();
+}
+
+// Re-entry by the owner, however it asks, goes one level deeper and is not a new acquisition.
+TEST(Lock, EveryKindOfAcquireByTheOwnerReenters) {
+  Lock l = Lock::create();
+  ASSERT_TRUE(l.acquire());
+  EXPECT_TRUE(l.acquire(false));
+  EXPECT_TRUE(l.acquire(true, 0.01s));
+  EXPECT_TRUE(l.acquire(true, -1s));
+  EXPECT_TRUE(l.try_acquire());
+  EXPECT_EQ(l.depth(), 5);
+  EXPECT_EQ(l.acquisitions(), 1u);
+  for (int i = 0; i < 5; ++i) l.release();
+  EXPECT_EQ(l.depth(), 0);
+  EXPECT_FALSE(l.is_owned());
+  ASSERT_TRUE(l.acquire(false));
+  EXPECT_EQ(l.acquisitions(), 2u);
+  l.release();
+}
+
+// Held robust mutexes are linked through their own memory into their thread's robust list,
+// which the kernel walks when the thread dies. The lock links and unlinks itself (inline, on
+// glibc) in the list glibc keeps for its own robust mutexes: held and released in any order,
+// beside a mutex glibc locked, every one still held at the owner's death is recovered and
+// nothing else is.
+TEST(Lock, LocksHeldInAnyOrderBesideAGlibcRobustMutexAreEachRecoveredAfterTheirOwnersDeath) {
+  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << *why;
+  Lock a = Lock::create(), b = Lock::create(), c = Lock::create(), d = Lock::create();
+  Block raw = Block::allocate(sizeof(pthread_mutex_t), alignof(pthread_mutex_t));
+  auto* native = static_cast<pthread_mutex_t*>(raw.data());
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  ASSERT_EQ(pthread_mutex_init(native, &attr), 0);
+  pthread_mutexattr_destroy(&attr);
+  test::Signal held;
+  test::Child child([&]() -> int {
+    a.acquire();
+    if (pthread_mutex_lock(native) != 0) return 1;
+    b.acquire();
+    c.acquire();
+    d.acquire();
+    d.acquire();  // depth 2 at death
+    c.release();  // from the middle of the list
+    a.release();  // from its end
+    held.notify();
+    for (;;) pause();
+  });
+  ASSERT_TRUE(held.wait());
+  child.kill(SIGKILL);
+  EXPECT_EQ(child.wait().signal, SIGKILL);
+  EXPECT_EQ(pthread_mutex_lock(native), EOWNERDEAD);
+  pthread_mutex_consistent(native);
+  for (Lock* l : {&a, &b, &c, &d}) {
+    ASSERT_TRUE(l->acquire(true, 1s));
+    EXPECT_EQ(l->depth(), 1);
+    l->release();
+  }
+  EXPECT_EQ(a.owner_deaths(), 0u);
+  EXPECT_EQ(b.owner_deaths(), 1u);
+  EXPECT_EQ(c.owner_deaths(), 0u);
+  EXPECT_EQ(d.owner_deaths(), 1u);
+  pthread_mutex_unlock(native);
+  pthread_mutex_destroy(native);
+}
+
+// A thread that ends holding a lock (its process lives on) is a dead owner too.
+TEST(Lock, AThreadThatEndsHoldingTheLockIsADeadOwner) {
+  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << *why;
+  Lock l = Lock::create(), other = Lock::create();
+  std::thread t([&] {
+    other.acquire();
+    l.acquire();
+    other.release();
+  });
+  t.join();
+  ASSERT_TRUE(l.acquire(true, 1s));
+  EXPECT_EQ(l.owner_deaths(), 1u);
+  EXPECT_TRUE(l.is_owned());
+  l.release();
+  EXPECT_EQ(other.owner_deaths(), 0u);
 }

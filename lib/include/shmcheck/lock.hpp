@@ -18,14 +18,21 @@
 // stays held stays linked into its owner's robust list through its own memory, which the
 // allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 //
-// Cost (ci/bench, one run, uncontended acquire+release pairs per second): a plain
-// process-shared pthread mutex 153M; robust 114M (0.75x: glibc's robust path keeps each held
-// mutex on the thread's robust list, with fully ordered bookkeeping around every lock and
-// unlock); robust and recursive 118M (recursion is free); this Lock 82M, 0.69x of the mutex
-// it wraps. The rest is the owner and depth kept where every process can read them (RLock's
-// AssertionError on release by a non-owner, is_owned, the owner-death count) and the call
-// into the library: nothing overlaps the mutex's locked instructions, so every instruction
-// around them shows. Under two contending processes the ratios are alike (0.71x).
+// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp; median and min-max of 5
+// repetitions, two runs on a shared 2-core AMD EPYC VM, glibc 2.36):
+//   build-lock/bin/shmcheck_bench_locks --benchmark_filter='Ratio/|Lock/' --benchmark_min_time=0.2
+//     --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//     --benchmark_display_aggregates_only=true
+// uncontended acquire+release pairs: 1.34x (1.14-1.40) glibc's process-shared robust
+// recursive mutex, 0.79x (0.75-0.84) a plain process-shared pthread mutex (about 60-70M pairs/s
+// against 80M); two contending processes: 1.21x (1.08-1.36) and 0.75-0.86x (0.61-0.96), a
+// ratio that moves with the machine's load (0.66x in other runs). Before: 0.69x and 0.40x
+// uncontended. On this machine glibc's robust path costs about 1.8 times a plain mutex: it
+// is a large out-of-line function (__pthread_mutex_lock_full). On Linux with glibc the
+// uncontended lock and unlock take the same steps on the same mutex inline
+// (src/posix/native_mutex.hpp) and leave everything else to glibc; the owner and the depth
+// are the mutex's own (the futex word, glibc's count), not copies; the bookkeeping the
+// lock adds (a first-level acquisition counted) shares the mutex's cache line.
 
 #include <shmcheck/block.hpp>
 
@@ -55,7 +62,7 @@ class Lock {
 
   bool is_owned() const;            // by the calling thread
   int depth() const;                // recursion depth of the owner (0 when free)
-  pid_t owner() const;              // thread id of the owner (0 when free)
+  pid_t owner() const;              // thread id of the owner (0 when free, or, on Linux, dead)
   std::uint64_t owner_deaths() const;  // how many dead owners were recovered
   std::uint64_t acquisitions() const;  // total first-level acquisitions (diagnostics)
 

@@ -6,13 +6,29 @@
 
 #include <cerrno>
 #include <ctime>
+#include <new>
 
 namespace shmcheck::detail {
 
-std::atomic<unsigned> fork_generation{0};
 namespace {
-[[maybe_unused]] const int fork_hook = pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
+[[maybe_unused]] const int fork_hook = pthread_atfork(nullptr, nullptr, [] { this_thread_cache = ThisThread{0, nullptr}; });
 }  // namespace
+
+void look_up_this_thread() {
+  ThisThread t{static_cast<pid_t>(syscall(SYS_gettid)), nullptr};
+#ifdef SHMCHECK_INLINE_ROBUST_MUTEX
+  // The head glibc registered for this thread (a fork's child keeps its address; glibc
+  // empties the list and registers it again). Used only if it is glibc's, as the kernel
+  // knows it: of the size and with the futex offset of glibc's mutexes. Without a robust list
+  // (qemu-user answers ENOSYS) every lock operation is glibc's.
+  void* head = nullptr;
+  std::size_t size = 0;
+  if (syscall(SYS_get_robust_list, 0, &head, &size) == 0 && head && size == sizeof(RobustListHead) &&
+      static_cast<RobustListHead*>(head)->futex_offset == glibc::kFutexOffset)
+    t.head = static_cast<RobustListHead*>(head);
+#endif
+  this_thread_cache = t;
+}
 
 void robust_mutex_init(RobustMutex& m, bool recursive) {
   pthread_mutexattr_t attr;
@@ -25,26 +41,43 @@ void robust_mutex_init(RobustMutex& m, bool recursive) {
   pthread_mutexattr_settype(&attr, recursive ? PTHREAD_MUTEX_RECURSIVE : PTHREAD_MUTEX_ERRORCHECK);
   const int rc = pthread_mutex_init(&m.native, &attr);
   pthread_mutexattr_destroy(&attr);
+#ifndef SHMCHECK_GLIBC_MUTEX
+  new (&m.holder) std::atomic<pid_t>(0);
+  new (&m.count) std::atomic<int>(0);
+#endif
   if (rc != 0) throw OSError(rc, "pthread_mutex_init (process-shared, robust)");
 }
 
-LockResult robust_mutex_settle(RobustMutex& m, int rc) {
+namespace {
+
+// rc of a pthread lock call; was_mine: the caller held the mutex before it.
+LockResult settle(RobustMutex& m, int rc, bool was_mine) {
+  LockResult r;
   switch (rc) {
-    case 0: return LockResult::acquired;
+    case 0: r = was_mine ? LockResult::reentered : LockResult::acquired; break;
     case EBUSY: return LockResult::busy;
     case ETIMEDOUT: return LockResult::timed_out;
     case EOWNERDEAD:
       // We own it now; mark it consistent so that it stays usable after our unlock.
       pthread_mutex_consistent(&m.native);
-      return LockResult::recovered;
+      r = LockResult::recovered;
+      break;
     case ENOTRECOVERABLE:
       throw RuntimeError("lock is not recoverable: a previous owner died and it was never made consistent");
     default:
       throw OSError(rc, "pthread_mutex_lock");
   }
+#ifndef SHMCHECK_GLIBC_MUTEX
+  m.holder.store(current_thread(), std::memory_order_relaxed);
+  m.count.store(r == LockResult::reentered ? m.count.load(std::memory_order_relaxed) + 1 : 1, std::memory_order_relaxed);
+#endif
+  return r;
 }
 
+}  // namespace
+
 LockResult robust_mutex_lock(RobustMutex& m, bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
+  const bool was_mine = MutexAccess(m).owned_by_me();
   int rc;
   if (!blocking) {
     rc = pthread_mutex_trylock(&m.native);
@@ -62,7 +95,22 @@ LockResult robust_mutex_lock(RobustMutex& m, bool blocking, std::optional<std::c
   } else {
     rc = pthread_mutex_lock(&m.native);
   }
-  return robust_mutex_settle(m, rc);
+  return settle(m, rc, was_mine);
+}
+
+bool robust_mutex_unlock(RobustMutex& m) {
+#ifdef SHMCHECK_GLIBC_MUTEX
+  return pthread_mutex_unlock(&m.native) == 0;
+#else
+  const int count = m.count.load(std::memory_order_relaxed);
+  if (!MutexAccess(m).owned_by_me() || count == 0) return false;
+  m.count.store(count - 1, std::memory_order_relaxed);
+  if (count == 1) m.holder.store(0, std::memory_order_relaxed);
+  if (pthread_mutex_unlock(&m.native) == 0) return true;
+  m.holder.store(current_thread(), std::memory_order_relaxed);
+  m.count.store(count, std::memory_order_relaxed);
+  return false;
+#endif
 }
 
 }  // namespace shmcheck::detail

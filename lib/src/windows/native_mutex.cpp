@@ -116,10 +116,10 @@ LockResult MutexAccess::lock(bool blocking, std::optional<std::chrono::nanosecon
   if (recovered || before != me) {
     m_->holder.store(me, relaxed);
     m_->count.store(1, relaxed);
-  } else {
-    m_->count.store(m_->count.load(relaxed) + 1, relaxed);
+    return recovered ? LockResult::recovered : LockResult::acquired;
   }
-  return recovered ? LockResult::recovered : LockResult::acquired;
+  m_->count.store(m_->count.load(relaxed) + 1, relaxed);
+  return LockResult::reentered;
 }
 
 bool MutexAccess::unlock() {

@@ -46,6 +46,13 @@ class MutexAccess {
   LockResult lock() { return lock(true, std::nullopt); }
   LockResult lock(bool blocking, std::optional<std::chrono::nanoseconds> timeout);
   bool unlock();
+  pid_t owner() const {
+    return m_->count.load(std::memory_order_relaxed) > 0 ? static_cast<pid_t>(m_->holder.load(std::memory_order_relaxed)) : 0;
+  }
+  bool owned_by_me() const {
+    return m_->count.load(std::memory_order_relaxed) > 0 && m_->holder.load(std::memory_order_relaxed) == win32::current_thread_id();
+  }
+  int depth() const { return static_cast<int>(m_->count.load(std::memory_order_relaxed)); }
 
  private:
   void* handle();  // opened on first use (thread-safe); OSError
