@@ -141,14 +141,15 @@ inline __pthread_list_t* entry_of(void* next_field) {
 
 // What __pthread_mutex_lock_full does for a robust mutex that is free, or that the caller
 // holds and is recursive. Anything else (held by another, a dead owner, a counter about to
-// overflow) is left to glibc: nullopt, nothing changed.
-inline std::optional<LockResult> lock(pthread_mutex_t& m, const ThisThread& t) {
+// overflow) is left to glibc: kDeclined (nothing changed).
+inline constexpr LockResult kDeclined = LockResult::busy;  // never an answer of this path
+inline LockResult lock(pthread_mutex_t& m, const ThisThread& t) {
   auto& d = m.__data;
   const int word = load(d.__lock);
   const int kind = d.__kind;
-  if (!robust(kind)) return std::nullopt;
+  if (!robust(kind)) return kDeclined;
   if (word != 0) {
-    if ((word & kTidMask) != t.tid || (kind & kKindTypeMask) != kKindRecursive || d.__count + 1 == 0) return std::nullopt;
+    if ((word & kTidMask) != t.tid || (kind & kKindTypeMask) != kKindRecursive || d.__count + 1 == 0) return kDeclined;
     store(d.__count, d.__count + 1u);
     return LockResult::reentered;
   }
@@ -159,14 +160,14 @@ inline std::optional<LockResult> lock(pthread_mutex_t& m, const ThisThread& t) {
   if (!atomic(d.__lock).compare_exchange_strong(expected, t.tid, std::memory_order_acquire,
                                                        std::memory_order_relaxed)) {
     h.list_op_pending = nullptr;
-    return std::nullopt;
+    return kDeclined;
   }
   if (load(d.__owner) == kNotRecoverable) {
     // Not ours to use: glibc says so (ENOTRECOVERABLE) once we let go again.
     if (atomic(d.__lock).exchange(0, std::memory_order_release) & kWaiters) wake_one(d.__lock);
     compiler_barrier();
     h.list_op_pending = nullptr;
-    return std::nullopt;
+    return kDeclined;
   }
   store(d.__count, 1u);
   compiler_barrier();
@@ -225,7 +226,8 @@ class MutexAccess {
   LockResult lock() {
 #ifdef SHMCHECK_INLINE_ROBUST_MUTEX
     if (const auto& t = this_thread(); t.head)
-      if (const auto r = glibc::lock(m_->native, t)) return *r;
+      if (const auto r = glibc::lock(m_->native, t); r != glibc::kDeclined) [[likely]]
+        return r;
 #endif
     return robust_mutex_lock(*m_);
   }
@@ -233,7 +235,7 @@ class MutexAccess {
   LockResult lock(bool blocking, std::optional<std::chrono::nanoseconds> timeout) {
 #ifdef SHMCHECK_INLINE_ROBUST_MUTEX
     if (const auto& t = this_thread(); t.head)
-      if (const auto r = glibc::lock(m_->native, t)) return *r;
+      if (const auto r = glibc::lock(m_->native, t); r != glibc::kDeclined) return r;
 #endif
     return robust_mutex_lock(*m_, blocking, timeout);
   }
