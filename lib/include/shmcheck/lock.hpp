@@ -18,21 +18,22 @@
 // stays held stays linked into its owner's robust list through its own memory, which the
 // allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 //
-// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp; median and min-max of 5
-// repetitions, two runs on a shared 2-core AMD EPYC VM, glibc 2.36):
+// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp: median and min-max of 5
+// repetitions, two runs, on a shared 2-core AMD EPYC VM with glibc 2.36):
 //   build-lock/bin/shmcheck_bench_locks --benchmark_filter='Ratio/|Lock/' --benchmark_min_time=0.2
 //     --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 //     --benchmark_display_aggregates_only=true
-// uncontended acquire+release pairs: 1.34x (1.14-1.40) glibc's process-shared robust
-// recursive mutex, 0.79x (0.75-0.84) a plain process-shared pthread mutex (about 60-70M pairs/s
-// against 80M); two contending processes: 1.21x (1.08-1.36) and 0.75-0.86x (0.61-0.96), a
-// ratio that moves with the machine's load (0.66x in other runs). Before: 0.69x and 0.40x
-// uncontended. On this machine glibc's robust path costs about 1.8 times a plain mutex: it
-// is a large out-of-line function (__pthread_mutex_lock_full). On Linux with glibc the
-// uncontended lock and unlock take the same steps on the same mutex inline
-// (src/posix/native_mutex.hpp) and leave everything else to glibc; the owner and the depth
-// are the mutex's own (the futex word, glibc's count), not copies; the bookkeeping the
-// lock adds (a first-level acquisition counted) shares the mutex's cache line.
+// Uncontended acquire+release pairs: 1.25x (1.16-1.38) glibc's process-shared robust
+// recursive mutex and 0.85x (0.77-0.87) a plain process-shared pthread mutex (about 100M pairs/s
+// against 118M); two contending processes: 1.17x (0.89-1.28) and 0.65x (0.63-0.81). Before:
+// 0.69x and 0.40x uncontended, 0.70x and 0.43x contended. On this machine glibc's robust path
+// costs about 1.6 times a plain mutex: it is a large out-of-line function
+// (__pthread_mutex_lock_full). On Linux with glibc the uncontended lock and unlock take the
+// same steps on the same mutex inline (src/posix/native_mutex.hpp) and leave everything else
+// to glibc; the owner and the depth are the mutex's own (the futex word, glibc's count), not
+// copies; the one counter the lock adds (first-level acquisitions) shares the mutex's cache
+// line. Contended, waiting is glibc's robust wait, and the robust list's bookkeeping inside
+// the critical section keeps the lock held longer than a plain mutex is.
 
 #include <shmcheck/block.hpp>
 
