@@ -478,12 +478,11 @@ const int registered = [] {
   copy("Memcpy/from-shared", MemcpyFromShared);
   copy("Memcpy/to-shared", MemcpyToShared);
   copy("Memcpy/into-new-vector", MemcpyIntoNewVector);
-  using Fn = void (*)(benchmark::State&);
-  for (auto [name, fn] : {std::pair<const char*, Fn>{"Ratio/slice-read-into-vs-memcpy/d", SliceReadIntoVsMemcpy<double>},
-                          std::pair<const char*, Fn>{"Ratio/slice-read-into-vs-memcpy/B", SliceReadIntoVsMemcpy<unsigned char>},
-                          std::pair<const char*, Fn>{"Ratio/slice-write-vs-memcpy/d", SliceWriteVsMemcpy<double>},
-                          std::pair<const char*, Fn>{"Ratio/slice-write-vs-memcpy/B", SliceWriteVsMemcpy<unsigned char>}})
-    benchmark::RegisterBenchmark(name, fn)->ArgName("bytes")->Arg(64 * MiB);
+  auto at_64mib = [](const char* name, void (*fn)(benchmark::State&)) { benchmark::RegisterBenchmark(name, fn)->ArgName("bytes")->Arg(64 * MiB); };
+  at_64mib("Ratio/slice-read-into-vs-memcpy/d", SliceReadIntoVsMemcpy<double>);
+  at_64mib("Ratio/slice-read-into-vs-memcpy/B", SliceReadIntoVsMemcpy<unsigned char>);
+  at_64mib("Ratio/slice-write-vs-memcpy/d", SliceWriteVsMemcpy<double>);
+  at_64mib("Ratio/slice-write-vs-memcpy/B", SliceWriteVsMemcpy<unsigned char>);
   {
     for (auto [name, fresh] : {std::pair{"Ratio/array-vs-pipe", true}, std::pair{"Ratio/array-vs-pipe-into", false}}) {
       auto* b = benchmark::RegisterBenchmark(name, ArrayVsPipe, fresh)->ArgName("bytes");
