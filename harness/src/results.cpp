@@ -154,7 +154,7 @@ void Results::print_summary(const std::vector<std::string>& impls) {
     doc_["run"]["interrupted"] = interruption();
     std::cout << fmt::format("{}: the results are partial ({} judged)\n", interruption(), results_.size());
   }
-  for (const char* suite : {"spec", "property", "stress", "lifetime", "audit"})
+  for (const char* suite : {"spec", "property", "stress", "lifetime", "faults", "audit"})
     for (const auto& impl : impls) {
       Tally t, expected;
       std::size_t n = 0;

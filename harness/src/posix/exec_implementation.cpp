@@ -47,12 +47,19 @@ std::string quote_argv(const std::vector<std::string>& argv) {
 
 // This process's environment with SHMCHECK_SHM_PREFIX set to `prefix`; built before fork,
 // since the child may only call async-signal-safe functions until it execs.
-std::vector<std::string> environment_with_prefix(const std::string& prefix) {
+// With a private /tmp, TMPDIR is that: a TMPDIR of the machine's would let the implementation
+// step around the shortage the fault puts there.
+std::vector<std::string> environment_with_prefix(const std::string& prefix, bool private_tmp) {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, "SHMCHECK_SHM_PREFIX=", 20) != 0) env.emplace_back(*e);
+    if (std::strncmp(*e, "SHMCHECK_SHM_PREFIX=", 20) != 0 && !(private_tmp && std::strncmp(*e, "TMPDIR=", 7) == 0)) env.emplace_back(*e);
   env.push_back("SHMCHECK_SHM_PREFIX=" + prefix);
+  if (private_tmp) env.push_back("TMPDIR=/tmp");
   return env;
+}
+
+std::string tmpfs_options(std::optional<std::uint64_t> bytes) {
+  return bytes ? "mode=1777,size=" + std::to_string(*bytes) : "mode=1777";
 }
 
 std::atomic<unsigned> drivers_started{0};
@@ -84,12 +91,22 @@ std::vector<pid_t> descendants(pid_t root) {
 
 }  // namespace
 
+std::string confinement_unavailable(const Confinement& c) {
+  if (!c.mounts()) return "";
+  const detail::Isolation& iso = detail::isolation();
+  return iso.namespaces ? "" : "a /dev/shm or /tmp of its own needs a mount namespace: " + iso.why_not;
+}
+
 ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string> argv, std::chrono::milliseconds timeout,
-                                       SharedNamespaces shared)
+                                       SharedNamespaces shared, Confinement confinement)
     : spec_(std::move(spec)), argv_(std::move(argv)), timeout_(timeout) {
   if (argv_.empty()) throw Broken(spec_ + ": no command to run");
+  if (const std::string why = confinement_unavailable(confinement); !why.empty() || (confinement.mounts() && !shared.why.empty()))
+    throw Broken(spec_ + ": cannot be confined: " + (why.empty() ? shared.why : why));
+  private_tmp_wanted_ = confinement.tmp_bytes.has_value();
   shm_prefix_ = "shmcheck-" + std::to_string(getpid()) + "-" + std::to_string(++drivers_started) + "-";
-  std::vector<std::string> env = environment_with_prefix(shm_prefix_);
+  std::vector<std::string> env = environment_with_prefix(shm_prefix_, private_tmp_wanted_);
+  const std::string dev_shm_options = tmpfs_options(confinement.dev_shm_bytes), tmp_options = tmpfs_options(confinement.tmp_bytes);
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -107,7 +124,9 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   isolated_ = iso.namespaces;
   isolation_ = iso.describe();
   const int parent = detail::parent_pidfd();
-  const detail::ChildSetup setup{geteuid(), getegid(), iso.user_namespace, iso.namespaces, parent};
+  detail::ChildSetup setup{geteuid(), getegid(), iso.user_namespace, iso.namespaces, parent};
+  setup.dev_shm_options = dev_shm_options.c_str();
+  if (private_tmp_wanted_) setup.tmp_options = tmp_options.c_str();
   const std::string cannot_execute = "cannot execute " + argv_[0] + ": ";
   pid_ = detail::start_process(detail::clone_flags(iso));
   const int fork_errno = errno;
@@ -150,6 +169,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
   // Its /dev/shm, kept open: what it leaves can be counted and named even after it died.
   // Opened once it answered, so after it mounted the tmpfs (before exec).
   if (isolated_) private_dev_shm_ = detail::open_private_dev_shm(pid_);
+  if (isolated_ && private_tmp_wanted_) private_tmp_ = detail::open_private_tmp(pid_);
   const Outcome o = Outcome::from_json(hello);
   if (!o.ok) broken("handshake refused: " + o.kind + ": " + protocol::excerpt(o.message, protocol::kConsoleTextMax));
   const json& h = o.result;
@@ -165,7 +185,7 @@ ExecImplementation::ExecImplementation(std::string spec, std::vector<std::string
 ExecImplementation::~ExecImplementation() {
   if (!dead_) close();
   kill_group();
-  for (int fd : {to_child_, from_child_, child_err_, private_dev_shm_, driver_status_})
+  for (int fd : {to_child_, from_child_, child_err_, private_dev_shm_, private_tmp_, driver_status_})
     if (fd >= 0) ::close(fd);
 }
 
@@ -257,6 +277,30 @@ std::optional<std::vector<std::string>> ExecImplementation::own_dev_shm() const 
   return names;
 }
 
+std::vector<pid_t> ExecImplementation::processes() const {
+  if (pid_ <= 0 || dead_) return {};
+  std::vector<pid_t> out = descendants(pid_);  // in namespaces pid_ is their init
+  if (!isolated_) out.insert(out.begin(), pid_);
+  return out;
+}
+
+std::vector<std::string> ExecImplementation::tmp_entries() const {
+  std::vector<std::string> out;
+  if (private_tmp_ < 0) return out;
+  namespace fs = std::filesystem;
+  // Through /proc/self/fd: the directory is the pinned tmpfs, wherever its namespace is.
+  const fs::path root = "/proc/self/fd/" + std::to_string(private_tmp_);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    // By the text: fs::relative would resolve the link, to a /tmp of this namespace.
+    const std::string rel = it->path().string().substr(root.string().size() + 1);
+    out.push_back("/tmp/" + rel + (it->is_directory(ec) ? "/" : ""));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 void ExecImplementation::remove_shm_leftovers() {
   if (isolated_) {
     // Everything in its private /dev/shm is its own.
@@ -316,9 +360,13 @@ std::string ExecImplementation::how_it_ended(const std::string& otherwise) {
   };
   for (int i = 0; i < 100; ++i) {
     // In namespaces its parent is the namespace's init, which passes its status on.
-    if (isolated_ && read(driver_status_, &status, sizeof status) == static_cast<ssize_t>(sizeof status)) return said(status);
+    if (isolated_ && read(driver_status_, &status, sizeof status) == static_cast<ssize_t>(sizeof status)) {
+      ending_.wait_status = status;
+      return said(status);
+    }
     if (!isolated_ && waitpid(pid_, &status, WNOHANG) == pid_) {
       dead_ = true;
+      ending_.wait_status = status;
       return said(status);
     }
     usleep(10000);
@@ -336,7 +384,10 @@ std::string ExecImplementation::read_line(std::chrono::steady_clock::time_point 
     }
     if (out_buffer_.size() > kMaxLine) broken("flooded its output: a line longer than 16 MiB");
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) broken("timed out: no answer within " + std::to_string(timeout_.count()) + " ms");
+    if (left.count() <= 0) {
+      ending_.timed_out = true;
+      broken("timed out: no answer within " + std::to_string(timeout_.count()) + " ms");
+    }
     pollfd fds[2] = {{from_child_, POLLIN, 0}, {child_err_, POLLIN, 0}};
     const int r = poll(fds, 2, static_cast<int>(left.count()));
     if (r < 0 && errno != EINTR) broken(std::string("poll failed: ") + std::strerror(errno));

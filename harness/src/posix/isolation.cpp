@@ -178,7 +178,9 @@ bool setup_child(const ChildSetup& s, const char** what) {
       return false;
     }
     *what = "mount tmpfs /dev/shm";
-    if (mount("shmcheck", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0) return false;
+    if (mount("shmcheck", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, s.dev_shm_options) != 0) return false;
+    *what = "mount tmpfs /tmp";
+    if (s.tmp_options != nullptr && mount("shmcheck", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, s.tmp_options) != 0) return false;
   }
   // A SIGKILLed shmcheck takes its drivers with it; as pid 1 of its namespace, a driver's
   // death takes everything it started.
@@ -258,12 +260,15 @@ void run_driver_under_init(char* const* argv, char* const* envp, int status_fd, 
   _exit(0);
 }
 
-int open_private_dev_shm(pid_t pid) {
+namespace {
+int open_in_root_of(pid_t pid, const char* dir) {
   if (pid <= 0) return -1;
-  char path[64] = "/proc/";
-  char* p = put_number(path + 6, static_cast<unsigned long>(pid));
-  std::memcpy(p, "/root/dev/shm", sizeof "/root/dev/shm");
-  return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const std::string path = "/proc/" + std::to_string(pid) + "/root" + dir;
+  return open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
+}  // namespace
+
+int open_private_dev_shm(pid_t pid) { return open_in_root_of(pid, "/dev/shm"); }
+int open_private_tmp(pid_t pid) { return open_in_root_of(pid, "/tmp"); }
 
 }  // namespace shmcheck::harness::detail

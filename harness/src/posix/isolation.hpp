@@ -50,7 +50,8 @@ pid_t start_process(int flags);
 const char* const* private_mount_candidates();
 
 // In the child, after start_process and before exec: only async-signal-safe calls. Maps the
-// user (user namespace), mounts the private /dev/shm, asks for SIGKILL when the parent dies.
+// user (user namespace), mounts the private /dev/shm (and /tmp when asked), asks for SIGKILL
+// when the parent dies.
 // Returns false (errno set, `what` the step) when a step failed.
 struct ChildSetup {
   uid_t uid;
@@ -61,6 +62,10 @@ struct ChildSetup {
   int parent;
   // Where the private /dev/shm needs private propagation: private_mount_candidates().
   const char* const* mount_candidates = private_mount_candidates();
+  // The tmpfs options of the private /dev/shm ("mode=1777", with a size when confined), and
+  // those of a private /tmp (null: the machine's /tmp). Built before the fork.
+  const char* dev_shm_options = "mode=1777";
+  const char* tmp_options = nullptr;
 };
 bool setup_child(const ChildSetup& s, const char** what);
 
@@ -84,5 +89,7 @@ bool has_ended(int pidfd);
 
 // The driver's /dev/shm, as a descriptor that keeps it alive (-1 when not isolated or gone).
 int open_private_dev_shm(pid_t pid);
+// The same for its private /tmp.
+int open_private_tmp(pid_t pid);
 
 }  // namespace shmcheck::harness::detail

@@ -12,6 +12,7 @@
 // driver its semaphores), and when it is stopped every /dev/shm entry with that prefix, or held
 // by its processes when it was asked to stop and still there when they are gone, is removed.
 // Either way what was removed is returned by stop().
+#include <shmcheck/harness/confinement.hpp>
 #include <shmcheck/harness/implementation.hpp>
 
 #include <sys/types.h>
@@ -33,8 +34,11 @@ struct SharedNamespaces {
 class ExecImplementation : public Implementation {
  public:
   // Starts `argv` and performs the hello handshake (Broken if it fails).
+  // With a Confinement, in its surroundings (Broken when the machine cannot give them:
+  // check confinement_unavailable() first).
   ExecImplementation(std::string spec, std::vector<std::string> argv,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(10), SharedNamespaces shared = {});
+                     std::chrono::milliseconds timeout = std::chrono::seconds(10), SharedNamespaces shared = {},
+                     Confinement confinement = {});
   ~ExecImplementation() override;
   ExecImplementation(const ExecImplementation&) = delete;
   ExecImplementation& operator=(const ExecImplementation&) = delete;
@@ -62,6 +66,24 @@ class ExecImplementation : public Implementation {
   const std::string& shm_prefix() const noexcept { return shm_prefix_; }
   // The /dev/shm entries it left behind, removed when it was stopped (names, without /dev/shm/).
   const std::vector<std::string>& shm_leftovers() const noexcept { return shm_leftovers_; }
+
+  // For the fault suite, which acts on the driver from outside.
+  // Its live processes as this process sees their ids: the driver and what it started (not the
+  // namespace's init above it).
+  std::vector<pid_t> processes() const;
+  // How it ended, once it has (after a Broken): timed out (a hang), or its wait status.
+  struct Ending {
+    bool timed_out = false;
+    std::optional<int> wait_status;
+  };
+  const Ending& ending() const noexcept { return ending_; }
+  // Its private /dev/shm and /tmp (a Confinement's), as descriptors of the directories, -1
+  // when it has none.
+  int dev_shm_dir() const noexcept { return private_dev_shm_; }
+  int tmp_dir() const noexcept { return private_tmp_; }
+  // What is in its private /tmp now, each entry as "/tmp/NAME" ("/tmp/NAME/" for a directory),
+  // a directory's contents after it; empty when it has none.
+  std::vector<std::string> tmp_entries() const;
 
  private:
   nlohmann::json request(nlohmann::json req);  // returns the response's outcome object
@@ -92,6 +114,9 @@ class ExecImplementation : public Implementation {
   bool isolated_ = false;
   std::string isolation_;
   int private_dev_shm_ = -1;  // pins its tmpfs
+  int private_tmp_ = -1;      // and its /tmp's, when confined
+  bool private_tmp_wanted_ = false;
+  Ending ending_;
   int driver_status_ = -1;    // in namespaces: the driver's wait status, from the init above it
   std::vector<pid_t> strays_;  // its descendants seen before it exited (no PID namespace)
 };

@@ -31,7 +31,7 @@ struct Subject {
 using Opener = std::function<std::unique_ptr<Implementation>(const std::string& spec)>;
 
 struct CaseInfo {
-  std::string suite;   // "spec", "property", "stress", "lifetime": where the result is counted
+  std::string suite;   // "spec", "property", "stress", "lifetime", "faults": where the result is counted
   std::string id;
   std::string source;  // the clause or claim it checks
 };
