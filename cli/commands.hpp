@@ -38,6 +38,7 @@ void add_run(CLI::App& app, int& status);
 void add_driver(CLI::App& app, int& status);
 void add_properties(CLI::App& app, int& status);
 void add_stress(CLI::App& app, int& status);
+void add_faults(CLI::App& app, int& status);
 void add_audit(CLI::App& app, int& status);
 
 }  // namespace shmcheck::cli

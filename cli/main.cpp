@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   shmcheck::cli::add_driver(app, status);
   shmcheck::cli::add_properties(app, status);
   shmcheck::cli::add_stress(app, status);
+  shmcheck::cli::add_faults(app, status);
   shmcheck::cli::add_audit(app, status);
   // CLI11 answers `shmcheck report --help` with the main help and exit 0, as if "report" were
   // nothing: a subcommand nobody has is bad usage, with or without --help.

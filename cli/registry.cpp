@@ -5,6 +5,7 @@
 #include "pythons.hpp"
 
 #include "drivers/ref/ref_session.hpp"
+#include "faults/suite.hpp"
 
 #include <shmcheck/error.hpp>
 #include <shmcheck/harness/exec_implementation.hpp>
@@ -88,28 +89,29 @@ std::vector<std::string> expand_specs(const std::vector<std::string>& specs) {
 
 namespace {
 
+// The command of a spec that runs as an exec: driver (the reference's own: `shmcheck driver ref`).
+std::vector<std::string> driver_command(const std::string& spec) {
+  if (spec == "ref") return {self_exec_path(), "driver", "ref"};
+  if (spec == "boost") return {program_path("shmcheck_boost_driver")};
+  if (starts_with(spec, "exec:")) {
+    const std::string cmd = spec.substr(5);
+    if (cmd.find_first_not_of(" \t") == std::string::npos) throw ValueError("exec: needs a command, as in exec:./my-driver --flag");
+    // Through the shell, so that quoting works as users expect; `exec` keeps the driver the
+    // leader of its process group.
+    return {"/bin/sh", "-c", "exec " + cmd};
+  }
+  if (is_python_spec(spec)) return python_driver_command(parse_python_spec(spec), data_path("drivers/python/driver.py"));
+  if (starts_with(spec, "mutant:")) return {program_path("shmcheck_mutant"), spec.substr(7)};
+  throw ValueError("unknown implementation '" + spec + "'");
+}
+
 std::unique_ptr<harness::Implementation> open_native(const std::string& spec, std::chrono::milliseconds timeout) {
   if (spec == "ref") {
     // In process: the reference's session behind the harness's in-process adapter.
     auto session = std::make_shared<drivers::RefSession>();
     return std::make_unique<harness::InProcessImplementation>(spec, [session](const nlohmann::json& op) { return session->perform(op); });
   }
-  if (spec == "boost")
-    return std::make_unique<harness::ExecImplementation>(spec, std::vector<std::string>{program_path("shmcheck_boost_driver")}, timeout);
-  if (starts_with(spec, "exec:")) {
-    const std::string cmd = spec.substr(5);
-    if (cmd.find_first_not_of(" \t") == std::string::npos) throw ValueError("exec: needs a command, as in exec:./my-driver --flag");
-    // Through the shell, so that quoting works as users expect; `exec` keeps the driver the
-    // leader of its process group.
-    return std::make_unique<harness::ExecImplementation>(spec, std::vector<std::string>{"/bin/sh", "-c", "exec " + cmd}, timeout);
-  }
-  if (is_python_spec(spec))
-    return std::make_unique<harness::ExecImplementation>(
-        spec, python_driver_command(parse_python_spec(spec), data_path("drivers/python/driver.py")), timeout);
-  if (starts_with(spec, "mutant:"))
-    return std::make_unique<harness::ExecImplementation>(spec, std::vector<std::string>{program_path("shmcheck_mutant"), spec.substr(7)},
-                                                         timeout);
-  throw ValueError("unknown implementation '" + spec + "'");
+  return std::make_unique<harness::ExecImplementation>(spec, driver_command(spec), timeout);
 }
 
 }  // namespace
@@ -121,6 +123,13 @@ std::unique_ptr<harness::Implementation> open_implementation(const std::string& 
 
 harness::Opener opener(std::chrono::milliseconds timeout) {
   return [timeout](const std::string& spec) { return open_implementation(spec, timeout); };
+}
+
+std::unique_ptr<harness::ExecImplementation> open_confined(const std::string& spec, std::chrono::milliseconds timeout,
+                                                           const harness::Confinement& confinement) {
+  if (is_foreign_spec(spec))
+    throw faults::CannotConfine("it runs under an emulator or another ABI's loader; the faults are put around drivers of this machine");
+  return std::make_unique<harness::ExecImplementation>(spec, driver_command(spec), timeout, harness::SharedNamespaces{}, confinement);
 }
 
 std::unique_ptr<harness::Implementation> open_killable(const std::string& spec, std::chrono::milliseconds timeout) {

@@ -8,6 +8,8 @@
 //                      [+MODULE][@METHOD], python:all, and cpython... by its older name)
 //   mutant:NAME        the reference with the seeded fault NAME (shmcheck_mutant NAME)
 //   mutant:all         every seeded fault
+#include <shmcheck/harness/confinement.hpp>
+#include <shmcheck/harness/exec_implementation.hpp>
 #include <shmcheck/harness/expectations.hpp>
 #include <shmcheck/harness/implementation.hpp>
 #include <shmcheck/harness/suite.hpp>
@@ -31,6 +33,12 @@ harness::Opener opener(std::chrono::milliseconds timeout);
 // An instance of `spec` that can be SIGKILLed alone: the in-process reference is opened as
 // its exec: driver (`shmcheck driver ref`), anything else as itself.
 std::unique_ptr<harness::Implementation> open_killable(const std::string& spec, std::chrono::milliseconds timeout);
+
+// An instance of `spec` started in `confinement`'s surroundings, always as an exec: driver (the
+// reference as `shmcheck driver ref`): the fault suite's. faults::CannotConfine for what runs
+// under an emulator (foreign specs).
+std::unique_ptr<harness::ExecImplementation> open_confined(const std::string& spec, std::chrono::milliseconds timeout,
+                                                           const harness::Confinement& confinement);
 
 // The expectations of an implementation, once it has said what it is. `expect_option` is
 // --expect: a file (applied to every implementation), "none", or "" for each one's own:

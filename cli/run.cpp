@@ -65,9 +65,9 @@ int run(RunOptions o) {
   for (const auto& suite : o.suites) {
     // The audit is in `all` at its native size (this machine's C ABI and every CPython's
     // ctypes, seconds); `shmcheck audit --abi all` is the cross-ABI one (ci/audit).
-    if (suite == "all") suites.insert(suites.end(), {"spec", "property", "stress", "audit"});
-    else if (suite == "spec" || suite == "property" || suite == "stress" || suite == "audit") suites.push_back(suite);
-    else throw ValueError("unknown suite '" + suite + "' (spec, property, stress, audit or all)");
+    if (suite == "all") suites.insert(suites.end(), {"spec", "property", "stress", "faults", "audit"});
+    else if (suite == "spec" || suite == "property" || suite == "stress" || suite == "faults" || suite == "audit") suites.push_back(suite);
+    else throw ValueError("unknown suite '" + suite + "' (spec, property, stress, faults, audit or all)");
   }
   std::string json_out = o.json_out;
   bool also_to_stdout = false;
@@ -91,6 +91,7 @@ int run(RunOptions o) {
     if (suite == "spec") spec_suite(o.common, o.spec, results);
     if (suite == "property") property_suite(o.common, o.property, results);
     if (suite == "stress") stress_suite(o.common, o.stress, results);
+    if (suite == "faults") faults_suite(o.common, {}, results);
     // The audit is one unit of a split run (shard.hpp): it builds its probes once.
     if (suite == "audit" && results.dealer().deal_one()) {
       // Its Python part is each Python under test: its ctypes against this machine's C ABI.
@@ -137,7 +138,7 @@ void add_run(CLI::App& app, int& status) {
   cmd->add_option("--impl", o->common.impls,
                   "Implementation to check: ref, boost, exec:CMD, python[:PYTHON][+MODULE][@METHOD], python:all, cpython:all, mutant:NAME, mutant:all")
       ->capture_default_str();
-  cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, audit (native ABI and CPython's ctypes), or all")->capture_default_str();
+  cmd->add_option("--suite", o->suites, "Suites to run: spec, property, stress, faults, audit (native ABI and CPython's ctypes), or all")->capture_default_str();
   cmd->add_option("--case", o->spec.cases, "Spec suite: run only these case ids");
   cmd->add_option("--clauses", o->spec.clauses, "Spec suite: the clauses file (default: spec/clauses.json of shmcheck's data)")
       ->check(input_file());

@@ -5,6 +5,7 @@
 #include "pythons.hpp"
 #include "registry.hpp"
 
+#include "faults/suite.hpp"
 #include "spec/spec_suite.hpp"
 
 #include <shmcheck/error.hpp>
@@ -76,6 +77,14 @@ void stress_suite(const Common& common, const stress::StressSettings& s, harness
   settings.seed = common.seed;
   const std::chrono::milliseconds timeout(common.timeout_ms);
   stress::StressSuite suite(settings, [timeout](const std::string& spec) { return open_killable(spec, timeout); });
+  harness::run_suite(suite, subjects_of(common.impls, common.expect), opener(timeout), results);
+}
+
+void faults_suite(const Common& common, const std::vector<std::string>& cases, harness::Results& results) {
+  const std::chrono::milliseconds timeout(common.timeout_ms);
+  faults::FaultSuite suite(cases, [timeout](const std::string& spec, const harness::Confinement& confinement) {
+    return open_confined(spec, timeout, confinement);
+  });
   harness::run_suite(suite, subjects_of(common.impls, common.expect), opener(timeout), results);
 }
 

@@ -59,6 +59,8 @@ void spec_suite(const Common& common, const SpecOptions& o, harness::Results& re
 std::vector<std::string> property_labels(const Common& common, const PropertyOptions& o);
 void property_suite(const Common& common, const PropertyOptions& o, harness::Results& results);
 void stress_suite(const Common& common, const stress::StressSettings& s, harness::Results& results);
+// `cases`: fault case ids (faults/cases.hpp); empty: all.
+void faults_suite(const Common& common, const std::vector<std::string>& cases, harness::Results& results);
 // The audit is about ABIs, not implementations: it records abi:NAME and cpython:PYTHON entries.
 audit::AuditRan audit_suite(const AuditOptions& o, harness::Results& results);
 
