@@ -77,7 +77,8 @@ def single_view(doc, sources):
 def section_views(doc):
     return {
         "stress": sections.stress_view(doc), "audit": sections.audit_view(doc), "abis": abi.differences(doc),
-        "lifetime": sections.lifetime_view(doc), "performance": sections.performance_view(doc),
+        "lifetime": sections.lifetime_view(doc), "faults": sections.faults_view(doc),
+        "performance": sections.performance_view(doc),
     }
 
 

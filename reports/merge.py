@@ -11,7 +11,7 @@ import copy
 
 from . import abi, html, model
 
-SECTION_LISTS = {"stress": ("runs", "detection"), "lifetime": ("cases",), "audit": ("abis", "findings"),
+SECTION_LISTS = {"stress": ("runs", "detection"), "lifetime": ("cases",), "faults": ("cases",), "audit": ("abis", "findings"),
                  "performance": ("benchmarks", "ratios")}
 
 

@@ -7,7 +7,7 @@ the page shows without parsing HTML.
 import collections
 
 VERDICTS = ("pass", "fail", "inconclusive", "broken", "unsupported")
-SUITES = ("spec", "property", "stress", "lifetime", "audit")
+SUITES = ("spec", "property", "stress", "lifetime", "faults", "audit")
 
 # The order a reader wants: what needs action first, passes last.
 KIND_ORDER = {

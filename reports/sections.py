@@ -1,4 +1,4 @@
-"""Views of the optional sections (stress, audit, lifetime, performance) for the templates."""
+"""Views of the optional sections (stress, audit, lifetime, faults, performance) for the templates."""
 
 import collections
 import json
@@ -258,6 +258,84 @@ def _listing(rows):
                       for r in rows]
     widths = [max(len(line[k]) for line in lines) for k in range(len(head))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
+
+
+# Linux's numbers (the harness runs there; the page may be read anywhere, so not the signal module's).
+SIGNALS = dict(enumerate(("SIGHUP SIGINT SIGQUIT SIGILL SIGTRAP SIGABRT SIGBUS SIGFPE SIGKILL SIGUSR1 SIGSEGV SIGUSR2 SIGPIPE "
+                          "SIGALRM SIGTERM SIGSTKFLT SIGCHLD SIGCONT SIGSTOP SIGTSTP SIGTTIN SIGTTOU SIGURG SIGXCPU SIGXFSZ "
+                          "SIGVTALRM SIGPROF SIGWINCH SIGIO SIGPWR SIGSYS").split(), start=1))
+# An outcome in words, in the order the headline counts them.
+OUTCOMES = {"works": "worked", "refused": "refused", "signal": "killed by a signal", "exited": "exited", "hang": "hung",
+            "wrong_value": "wrong value", "timeout_not_honoured": "timeout not honoured", "not_run": "not run"}
+# What the C++ side starts a detail with that the outcome already says.
+DETAIL_PREFIXES = ("refused: ", "hung: ", "wrong value: ")
+
+
+def signal_name(number):
+    return SIGNALS.get(number, f"signal {number}")
+
+
+def faults_view(doc):
+    """Per implementation, in the run's order, a row per fault case: the fault, the first operation
+    it affected, what happened, what was left behind, and the verdict as the results row counts it
+    (with its expectation). None without a faults section: older results have none."""
+    section = doc.get("faults")
+    if not section or not section.get("cases"):
+        return None
+    counted = {(r["impl"], r["case"]): r for r in doc["results"] if r["suite"] == "faults"}
+    by_impl = collections.OrderedDict((i["spec"], []) for i in doc.get("implementations", []))
+    for c in section["cases"]:
+        by_impl.setdefault(c["impl"], []).append(_fault_row(c, counted.get((c["impl"], c["case"]))))
+    by_impl = collections.OrderedDict((spec, rows) for spec, rows in by_impl.items() if rows)
+    labels = impl_labels(doc, by_impl)
+    return {"impls": [{"impl": spec, "label": labels[spec], "rows": rows, "headline": _fault_headline(rows)}
+                      for spec, rows in by_impl.items()]}
+
+
+def _fault_row(c, result):
+    """One case for the table. Its results row decides the verdict where there is one: it knows
+    the expectation, and a run interrupted during the case made it broken after this row was written."""
+    outcome, error, number = c["outcome"], c.get("error"), c.get("signal")
+    happened, detail = OUTCOMES[outcome], c["detail"]
+    for prefix in DETAIL_PREFIXES:
+        detail = detail[len(prefix):] if detail.startswith(prefix) else detail
+    if outcome == "signal" and number:
+        happened = f"killed by {signal_name(number)}"
+    elif outcome == "refused" and error and (error.get("type") or error.get("kind")):
+        name = error.get("type") or error.get("kind")
+        happened = f"refused: {name}"
+        detail = detail[len(name) + 2:] if detail.startswith(f"{name}: ") else detail
+    if (outcome == "works" and detail == "every operation did what it should") or (
+            outcome == "signal" and detail in (happened, f"{happened} (signal {number})")):
+        detail = ""  # the outcome said it all
+    k = model.kind(result if result is not None else c)
+    first = c["first_affected"]
+    return {**c, "kind": k, "expectation": (result or {}).get("expectation", ""), "happened": happened, "shown_detail": detail,
+            "unaffected": "nothing" if outcome == "works" else "–", "open": k in model.ACT_ON,
+            "listing": (_steps_listing(c["steps"], first) + "\n\n" if c["steps"] else "") + f"replay: {c['repro']}"}
+
+
+def _steps_listing(steps, first):
+    """The steps as aligned lines of text, the first one the fault affected marked: a table of
+    them, and a replay command with its button, per case were most of the section's DOM. A step
+    not ok was refused, read a wrong value, or is where the implementation ended."""
+    lines = []
+    for n, s in enumerate(steps, start=1):
+        marked = first is not None and first["step"] == n and first["op"] == s["op"]
+        lines.append([f"{n}", "ok" if s["ok"] else "not ok", _duration(s["ms"] / 1000), s["op"],
+                      s["what"] + (f" — {s['note']}" if s["note"] else "") + ("   <- first affected" if marked else "")])
+    widths = [max((len(line[k]) for line in lines), default=0) for k in range(4)]
+    return "\n".join(f"{line[0].rjust(widths[0])}  {line[1].ljust(widths[1])}  {line[2].rjust(widths[2])}  "
+                     f"{line[3].ljust(widths[3])}  {line[4]}" for line in lines)
+
+
+def _fault_headline(rows):
+    """'7 cases: 2 worked, 4 refused, 1 not run; 1 left something behind'."""
+    counts = collections.Counter(r["outcome"] for r in rows)
+    words = ", ".join(f"{counts[o]} {OUTCOMES[o]}" for o in OUTCOMES if counts[o])
+    left = sum(bool(r["left_behind"]) for r in rows)
+    return (f"{len(rows)} case{'s' if len(rows) != 1 else ''}: {words}"
+            + (f"; {left} left something behind" if left else ""))
 
 
 def performance_view(doc):

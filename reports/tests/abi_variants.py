@@ -66,7 +66,7 @@ def variants(host, abis=FOREIGN):
     inner = inner_specs(host)
     out = copy.deepcopy(host)
     out["implementations"], out["results"] = [], []
-    for section, key in (("stress", "runs"), ("lifetime", "cases")):
+    for section, key in (("stress", "runs"), ("lifetime", "cases"), ("faults", "cases")):
         if section in out:
             out[section][key] = []
     for extra in ("audit", "leftovers", "_runs"):  # the host's own; _runs: merge.combine's note of its inputs
@@ -87,7 +87,7 @@ def variants(host, abis=FOREIGN):
             for row in host["results"]:
                 if row["impl"] == impl["spec"]:
                     out["results"].append(_row(row, abi, spec, name))
-            for section, key in (("stress", "runs"), ("lifetime", "cases")):
+            for section, key in (("stress", "runs"), ("lifetime", "cases"), ("faults", "cases")):
                 for item in host.get(section, {}).get(key, []):
                     if item["impl"] == impl["spec"]:
                         out[section][key].append(dict(copy.deepcopy(item), impl=spec))

@@ -67,7 +67,7 @@ PROPERTIES = [f"P{n:02d}-{name}" for n, name in enumerate(
 
 def row(impl, suite, case, verdict="pass", message="", expected=False, expectation="", seconds=0.0012, **extra):
     source = {"spec": "§6 test_value", "property": "properties/locks.cpp", "stress": "stress/scenarios.cpp",
-              "lifetime": "lifetime/census.cpp"}[suite]
+              "lifetime": "lifetime/census.cpp", "faults": "faults/cases.cpp"}[suite]
     r = {"impl": impl, "suite": suite, "case": case, "source": source,
          "verdict": verdict, "expected": expected, "expectation": expectation, "message": message,
          "repro": f"build/bin/shmcheck run --impl {impl} --suite {suite} --case {case} --seed 1", "seconds": seconds}
@@ -229,6 +229,119 @@ def lifetime(impls):
     return {"cases": cases}
 
 
+FAULTS = {  # case -> the fault in words, as faults/cases.cpp says it
+    "faults/shm-64mib": "/dev/shm and /tmp of 64 MiB (Docker's default)",
+    "faults/shm-1mib": "/dev/shm and /tmp of 1 MiB",
+    "faults/shm-64kib": "/dev/shm and /tmp of 64 KiB, smaller than one object",
+    "faults/full-during-use": "/dev/shm and /tmp of 32 MiB, filled by another process between creation and first use",
+    "faults/few-descriptors": "RLIMIT_NOFILE at what the driver holds open plus 16",
+    "faults/little-memory": "RLIMIT_AS at the driver's address space plus 256 MiB",
+    "faults/stopped-holder": "the process holding a lock is stopped (SIGSTOP) while others wait with acquire(timeout=0.5), then continued",
+}
+ENOSPC = {"kind": "os_error", "type": "OSError", "message": "[Errno 28] No space left on device"}
+SIGBUS_EXPECTATION = ("CPython looks for a directory with room for the heap's arena and falls back silently; the pages are "
+                      "not reserved, so the first write past the tmpfs's room is a SIGBUS (issue 18)")
+
+
+def _steps(*steps):
+    """(op, what, ok, ms, note) -> the rows of a faults case's steps."""
+    return [{"op": op, "what": what, "ok": ok, "ms": ms, "note": note} for op, what, ok, ms, note in steps]
+
+
+def _fault_outcomes(python):
+    """case -> (outcome, step affected (1-based) or None, detail, error, signal, left behind, steps, verdict):
+    the reference reserves its pages and refuses; a Python of the fixture meets every other outcome."""
+    create_8m = ("create", "create a 'b' array of 8000000 bytes (lock none)")
+    write_8m = ("set", "write one element in each of its pages and the last (1955 stores)")
+    if not python:
+        return {
+            "faults/shm-64mib": ("works", None, "every operation did what it should", None, None, [],
+                                 _steps((*create_8m, True, 2.1, ""), (*write_8m, True, 3.4, ""), ("drop", "drop the 1 object(s) made, and collect", True, 0.2, "")), "pass"),
+            "faults/shm-1mib": ("refused", 2, "refused: OSError: [Errno 28] No space left on device", ENOSPC, None, [],
+                                _steps(("create", "create a 'b' array of 65536 bytes (lock none)", True, 0.4, ""),
+                                       (*create_8m, False, 0.3, "OSError: [Errno 28] No space left on device"),
+                                       ("create", "create a 'b' array of 65536 bytes (lock none)", True, 0.3, "")), "pass"),
+            "faults/shm-64kib": ("refused", 1, "refused: OSError: [Errno 28] No space left on device", ENOSPC, None, [],
+                                 _steps(("create", "create a 'b' array of 1048576 bytes (lock none)", False, 0.2, "OSError: [Errno 28] No space left on device")), "pass"),
+            "faults/full-during-use": ("works", None, "every operation did what it should", None, None, [],
+                                       _steps((*create_8m, True, 2.4, ""), ("fill", "another process fills /dev/shm and /tmp", True, 31.0, "25165824 and 33554432 bytes written"),
+                                              (*write_8m, True, 3.0, "")), "pass"),
+            "faults/few-descriptors": ("refused", 3, "refused: OSError: [Errno 24] Too many open files",
+                                       {"kind": "os_error", "type": "OSError", "message": "[Errno 24] Too many open files"}, None, [],
+                                       _steps(("prlimit", "limit RLIMIT_NOFILE of the driver's processes", True, 0.1, "process 4242: 9 -> 25"),
+                                              ("create", "create locked value 0 and a 1048576-byte locked array, and use both", True, 1.2, "8 pairs made"),
+                                              ("create", "create locked value 8 and a 1048576-byte locked array, and use both", False, 0.2, "OSError: [Errno 24] Too many open files"),
+                                              ("value", "read the 8 objects made back", True, 0.3, "")), "pass"),
+            "faults/little-memory": ("not_run", None, "prlimit(RLIMIT_AS) of process 4242: Operation not permitted", None, None, [], [], "unsupported"),
+            "faults/stopped-holder": ("works", None, "every operation did what it should", None, None, [],
+                                      _steps(("acquire", "a child process takes the lock", True, 3.0, ""), ("SIGSTOP", "stop the holder", True, 0.1, "4243"),
+                                             ("acquire", "acquire(timeout=0.5) while the holder is stopped", True, 500.6, "returned false after 501 ms"),
+                                             ("SIGCONT", "continue the holder, which releases", True, 0.2, ""),
+                                             ("acquire", "acquire the lock once the holder let go", True, 0.1, "")), "pass"),
+        }
+    return {
+        "faults/shm-64mib": ("works", None, "every operation did what it should", None, None, [],
+                             _steps((*create_8m, True, 4.8, ""), (*write_8m, True, 6.1, ""), ("drop", "drop the 1 object(s) made, and collect", True, 0.9, "")), "pass"),
+        "faults/shm-1mib": ("signal", 3, "killed by SIGBUS (signal 7)", None, 7, ["/tmp/pymp-k2j1x9q0/"],
+                            _steps(("create", "create a 'b' array of 65536 bytes (lock none)", True, 1.5, ""), (*create_8m, True, 3.2, ""),
+                                   (*write_8m, False, 12.9, "killed by SIGBUS (signal 7)")), "fail"),
+        "faults/shm-64kib": ("wrong_value", 2, "wrong value: element 4096 reads 0, 1 was written", None, None, [],
+                             _steps(("create", "create a 'b' array of 4096 bytes (lock none)", True, 1.1, ""),
+                                    ("set", "write one element in each of its pages and the last (2 stores)", False, 0.6, "element 4096 reads 0, 1 was written")), "fail"),
+        "faults/full-during-use": ("signal", 3, "killed by SIGBUS (signal 7)", None, 7, ["/dev/shm/psm_1234", "/tmp/pymp-abc/"],
+                                   _steps((*create_8m, True, 3.9, ""), ("fill", "another process fills /dev/shm and /tmp", True, 28.4, "33554432 and 33554432 bytes written"),
+                                          (*write_8m, False, 0.8, "killed by SIGBUS (signal 7)")), "fail"),
+        "faults/few-descriptors": ("exited", 2, "exited with status 1: OSError: [Errno 24] Too many open files (in the resource tracker)", None, None,
+                                   ["/dev/shm/sem.mp-8x1q"],
+                                   _steps(("prlimit", "limit RLIMIT_NOFILE of the driver's processes", True, 0.1, "process 4250: 5 -> 21"),
+                                          ("create", "create locked value 0 and a 1048576-byte locked array, and use both", False, 41.0, "exited with status 1")), "fail"),
+        "faults/little-memory": ("hang", 2, "hung: no answer to create within 10000 ms", None, None, [],
+                                 _steps(("prlimit", "limit RLIMIT_AS of the driver's processes", True, 0.1, "process 4251: 31 MiB -> 287 MiB"),
+                                        ("create", "create a 'b' array of 67108864 bytes (lock none)", False, 10000.4, "no answer within 10000 ms")), "fail"),
+        "faults/stopped-holder": ("timeout_not_honoured", 3, "acquire(timeout=0.5) returned true after 2410 ms", None, None, [],
+                                  _steps(("acquire", "a child process takes the lock", True, 4.1, ""), ("SIGSTOP", "stop the holder", True, 0.1, "4252"),
+                                         ("acquire", "acquire(timeout=0.5) while the holder is stopped", False, 2410.2, "returned true after 2410 ms")), "fail"),
+    }
+
+
+def faults(specs):
+    """(results rows, faults section) of the faults suite for `specs`: the reference's outcomes for
+    'ref', the Python ones for any other (one of its SIGBUS failures expected)."""
+    rows, cases = [], []
+    for spec in specs:
+        python = spec != "ref"
+        for case, (outcome, step, detail, error, signal, left, steps, verdict) in _fault_outcomes(python).items():
+            repro = f"build/bin/shmcheck faults --impl {spec} --case {case}"  # what shmcheck writes
+            first = None if step is None else {"step": step, "op": steps[step - 1]["op"], "what": steps[step - 1]["what"]}
+            where = f" at step {step} ({first['op']}: {first['what']})" if first and outcome != "not_run" else ""
+            message = "" if outcome == "works" else detail + where
+            if left:
+                message += f"; left behind {len(left)} entr{'y' if len(left) == 1 else 'ies'}: {', '.join(left)}"
+            expected = python and case == "faults/shm-1mib"
+            rows.append(row(spec, "faults", case, verdict, message, expected, SIGBUS_EXPECTATION if expected else "",
+                            seconds=round(sum(s["ms"] for s in steps) / 1000 + 0.2, 4), source=FAULTS[case], repro=repro))
+            cases.append({"impl": spec, "case": case, "fault": FAULTS[case], "verdict": verdict, "outcome": outcome,
+                          "first_affected": first, "detail": detail, "error": error, "signal": signal, "left_behind": left,
+                          "steps": steps, "repro": repro})
+    return rows, {"cases": cases}
+
+
+def faults_run():
+    """A run of the faults suite alone: the reference and Debian's CPython, every outcome."""
+    impls = implementations()[:1] + [
+        {"spec": "python:/usr/bin/python3", "name": "cpython", "version": "3.11.2",
+         "platform": implementations()[0]["platform"], "capabilities": caps(robust=False),
+         "language": {"name": "python", "version": "3.11.2"}, "module": {"name": "multiprocessing", "version": None}}]
+    rows, section = faults([i["spec"] for i in impls])
+    return {
+        "schema": "shmcheck-results/1", "x_fixture": LABEL,
+        "run": {"started": "2024-05-01T12:00:00Z", "duration_seconds": 41.5, "seed": 1,
+                "command": "build/bin/shmcheck run --impl ref --impl python:/usr/bin/python3 --suite faults --seed 1 --out report",
+                "git": "13bd1bd05511", "shmcheck": "0.1.0", "host": host()},
+        "implementations": impls, "results": rows, "faults": section,
+    }
+
+
 def performance():
     return {"benchmarks": [
         {"name": "value_get/i", "impl": "ref", "value": 3.1, "unit": "ns"},
@@ -291,6 +404,12 @@ def hostile():
     doc["audit"]["abis"][1]["abi"] = payload
     doc["lifetime"]["cases"][0]["after"]["dev_shm"] = [payload]
     doc["lifetime"]["cases"][0]["diff"]["dev_shm"]["added"] = [payload]
+    rows, doc["faults"] = faults(["ref"])
+    doc["results"] += rows
+    fault = doc["faults"]["cases"][1]
+    fault["fault"], fault["detail"], fault["left_behind"] = f"fault {payload}", f"detail {payload}", [payload]
+    fault["steps"][1]["what"] = fault["first_affected"]["what"] = f"step {payload}"
+    fault["steps"][1]["note"], fault["repro"] = f"note {payload}", f"echo '{payload}'"
     doc["performance"]["benchmarks"][0]["name"] = payload
     doc["run"]["command"] = f"shmcheck run {payload}"
     doc["run"]["host"]["cpu_model"] = payload
@@ -318,7 +437,8 @@ def large(cases=3000):
     return doc
 
 
-COMMITTED = {"full-linux-x86_64.json": full, "full-linux-aarch64.json": second_platform, "hostile.json": hostile}
+COMMITTED = {"full-linux-x86_64.json": full, "full-linux-aarch64.json": second_platform, "hostile.json": hostile,
+             "faults.json": faults_run}
 
 
 def dump(doc):

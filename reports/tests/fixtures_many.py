@@ -2,12 +2,14 @@
 
 FIXTURE, not a real run. Its shape copies `shmcheck run --impl ref --impl boost --impl python:all
 --suite all --size ci` on one machine (13 implementations; what the report's size budget is
-about): per implementation 101 spec, 32 property, 20 stress, 6 lifetime and 1 audit rows, the
-Pythons' expected failures with counterexamples and reasons of the lengths real ones have, a few
-inconclusive stress cases (shown open), 2 stress scenarios x 3 modes of 5 trials (ref also
-atomic), 6 lifetime censuses, and an ABI per CPython that agrees with the native one. Its page
-weighs what a real one of 13 implementations does (bytes and DOM elements within about 10 %,
-before the report was slimmed and after), so the size test needs no several-minute run.
+about): per implementation 101 spec, 32 property, 20 stress, 6 lifetime, 7 faults and 1 audit
+rows, the Pythons' expected failures with counterexamples and reasons of the lengths real ones
+have, a few inconclusive stress cases (shown open), 2 stress scenarios x 3 modes of 5 trials (ref
+also atomic), 6 lifetime censuses, 7 fault cases with their steps (fixtures.faults: every
+implementation but the reference meets each outcome, more failures than a real run has), and an
+ABI per CPython that agrees with the native one. Its page weighs what a real one of 13
+implementations does (bytes and DOM elements within about 10 %, before the report was slimmed
+and after; the faults suite is heavier here), so the size test needs no several-minute run.
 """
 
 import random
@@ -42,6 +44,8 @@ def many(n=13, seed=4):
     doc["implementations"], doc["results"] = impls, []
     for i in impls:
         doc["results"] += _rows(i, cases, rng)
+    faults_rows, doc["faults"] = fixtures.faults([i["spec"] for i in impls])
+    doc["results"] += faults_rows
     doc["stress"] = {"confidence": 0.95, "runs": [run for i in impls for run in _stress(i["spec"], rng)]}
     doc["lifetime"] = {"cases": [_census(i["spec"], case, leak=(i is impls[3] and case == cases["lifetime"][0]))
                                  for i in impls for case in cases["lifetime"]]}

@@ -44,7 +44,7 @@ class Escaping(unittest.TestCase):
     def test_hostile_strings_reach_every_part_of_the_page(self):
         # The fixture must exercise each place, or the checks above prove less than they say.
         for anchor in ('id="summary-matrix"', 'id="impl-0"', 'id="stress"', 'id="portability"', 'id="lifetime"',
-                       'id="performance"', 'id="environment"'):
+                       'id="faults"', 'id="performance"', 'id="environment"'):
             start = self.single.index(anchor)
             following = self.single[start:start + 200000]
             self.assertTrue(any(e in following for e in ESCAPED), anchor)

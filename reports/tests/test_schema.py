@@ -6,7 +6,7 @@ import unittest
 
 import jsonschema
 
-from reports import load
+from reports import load, model
 from reports.tests import fixtures, helpers
 
 
@@ -26,7 +26,8 @@ class SchemaDocument(unittest.TestCase):
     def test_verdicts_and_suites_are_closed_lists(self):
         defs = load.schema()["$defs"]
         self.assertEqual(set(defs["verdict"]["enum"]), {"pass", "fail", "inconclusive", "broken", "unsupported"})
-        self.assertEqual(set(defs["suite"]["enum"]), {"spec", "property", "stress", "lifetime", "audit"})
+        self.assertEqual(defs["suite"]["enum"], list(model.SUITES))  # the report's order of them too
+        self.assertEqual(model.SUITES, ("spec", "property", "stress", "lifetime", "faults", "audit"))
 
 
 class Fixtures(unittest.TestCase):
