@@ -62,7 +62,7 @@ TEST(Mutants, TheTableHasAtLeastSixteenNamedFaultsEachWithASuite) {
   std::set<std::string> names;
   for (const auto& m : all) {
     EXPECT_TRUE(names.insert(m.name).second) << "duplicate " << m.name;
-    EXPECT_TRUE(m.suite == "spec" || m.suite == "property" || m.suite == "stress" || m.suite == "lifetime") << m.name << ": " << m.suite;
+    EXPECT_TRUE(m.suite == "spec" || m.suite == "property" || m.suite == "stress" || m.suite == "lifetime" || m.suite == "faults") << m.name << ": " << m.suite;
     EXPECT_FALSE(m.description.empty()) << m.name;
   }
 }

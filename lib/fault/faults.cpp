@@ -46,6 +46,10 @@ constexpr Row kRows[] = {
     // so re-running a failing case can pass. It is what keeps the property suite's budgets
     // and its shrinking of flaky failures honest (properties/search.cpp).
     SHMCHECK_FAULT_ROW(store_dropped_sometimes, "property", "one element store in 64 is silently dropped (a counter per process)"),
+    // What CPython 3.7+ does (a sparse file in /dev/shm or the temporary directory): the
+    // creation succeeds, and a full filesystem at the first touch of a page is a SIGBUS.
+    SHMCHECK_FAULT_ROW(pages_not_reserved, "faults",
+                       "segments are shm_open objects whose pages are not reserved at creation (no posix_fallocate)"),
 };
 
 #undef SHMCHECK_FAULT_ROW

@@ -40,6 +40,7 @@ enum class Fault : unsigned char {
   shm_name_left_behind,
   freed_while_child_uses,
   store_dropped_sometimes,
+  pages_not_reserved,
   count,  // not a fault
 };
 

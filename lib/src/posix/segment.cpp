@@ -91,7 +91,7 @@ void check_space(std::size_t size, SegmentBackend backend) {
 }  // namespace
 
 SegmentBackend default_segment_backend() {
-  if (SHMCHECK_FAULT(shm_name_left_behind)) return SegmentBackend::shm_open;
+  if (SHMCHECK_FAULT(shm_name_left_behind) || SHMCHECK_FAULT(pages_not_reserved)) return SegmentBackend::shm_open;
   const char* env = std::getenv("SHMCHECK_SEGMENT_BACKEND");
   if (env && std::string_view(env) == "shm_open") return SegmentBackend::shm_open;
 #ifdef MFD_CLOEXEC
@@ -113,7 +113,7 @@ Segment Segment::create(std::size_t size, SegmentBackend backend) {
   }
   // Reserve the pages now: a sparse object that can't be backed later kills its user with
   // SIGBUS on first touch. tmpfs supports this; where a filesystem doesn't, carry on.
-  const int rc = posix_fallocate(fd, 0, static_cast<off_t>(size));
+  const int rc = SHMCHECK_FAULT(pages_not_reserved) ? 0 : posix_fallocate(fd, 0, static_cast<off_t>(size));
   if (rc != 0 && rc != EOPNOTSUPP && rc != EINVAL) {
     close(fd);
     throw OSError(rc, "reserving " + std::to_string(size) + " bytes of shared memory");
