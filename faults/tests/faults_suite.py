@@ -28,18 +28,20 @@ def sysv_segments():
         return set(line.split()[1] for line in f.readlines()[1:])
 
 
-def driver_processes():
+def driver_processes(token):
+    """The processes whose environment carries this run's token: what this run started and
+    nothing of the tests ctest runs beside it."""
     out = set()
+    marker = ("SHMCHECK_FAULTS_TEST=%s" % token).encode()
     for pid in os.listdir("/proc"):
-        if not pid.isdigit():
+        if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                cmd = f.read().replace(b"\0", b" ")
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                if marker in f.read().split(b"\0"):
+                    out.add(pid)
         except OSError:
             continue
-        if b"driver.py" in cmd or b"shmcheck_mutant" in cmd or b"driver ref" in cmd or b"shmcheck_boost_driver" in cmd:
-            out.add(pid)
     return out
 
 
@@ -48,11 +50,13 @@ def main(shmcheck, spec, rules):
     for rule in rules:
         pattern, alternatives = rule.split("=", 1)
         wanted.append((pattern, alternatives.split("|")))
-    before = (dev_shm(), sysv_segments(), driver_processes())
+    token = "%d-%s" % (os.getpid(), os.urandom(6).hex())
+    before = (dev_shm(), sysv_segments(), driver_processes(token))
     fd, path = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     try:
-        rc = subprocess.call([shmcheck, "faults", "--impl", spec, "--seed", "1", "--json", path], stdout=subprocess.DEVNULL)
+        env = dict(os.environ, SHMCHECK_FAULTS_TEST=token)
+        rc = subprocess.call([shmcheck, "faults", "--impl", spec, "--seed", "1", "--json", path], stdout=subprocess.DEVNULL, env=env)
         with open(path) as f:
             doc = json.load(f)
         invalid = validate(path)
@@ -85,7 +89,7 @@ def main(shmcheck, spec, rules):
             problems.append("%s: the faults row says %s, the results row %s" % (case, row["verdict"], r["verdict"]))
     if not doc["results"]:
         problems.append("no case ran")
-    after = (dev_shm(), sysv_segments(), driver_processes())
+    after = (dev_shm(), sysv_segments(), driver_processes(token))
     for what, b, a in zip(("/dev/shm entries", "SysV segments", "driver processes"), before, after):
         if a - b:
             problems.append("left on the machine: %s %s" % (what, sorted(a - b)))
