@@ -21,6 +21,7 @@ struct Step {
 enum class Outcome {
   works,                 // every operation did what it should
   refused,               // an operation failed with an error the implementation reported
+  not_recovered,         // refused again after everything made was dropped: something was kept (a leak)
   wrong_value,           // a value read back is not the one written
   timeout_not_honoured,  // acquire(timeout=) came back late, or with the lock a stopped process holds
   exited,                // the driver's process ended (not by a signal) in the middle of it

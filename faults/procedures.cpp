@@ -25,26 +25,39 @@ json op(const char* name, json args = json::object()) {
 }
 
 // After the fault: what was made is dropped, the implementation reclaims it, and one small
-// object is made and used again.
-void drop_and_create_again(Stage& stage, const std::vector<std::string>& handles, int salt) {
+// object is made and used again. Where an object at least as large was made under the same
+// fault, dropping it gave back what the new one needs (descriptors, address space, pages), so
+// a refusal now is something kept after its last handle went: not_recovered (a leak).
+void drop_and_create_again(Stage& stage, const std::vector<std::string>& handles, std::uint64_t largest_made, int salt) {
+  constexpr std::uint64_t kAgain = 64 * 1024;
   json drops = json::array();
   for (const auto& h : handles) drops.push_back(op("drop", {{"obj", h}}));
   drops.push_back(op("collect"));
   stage.run("drop", fmt::format("drop the {} object(s) made, and collect", handles.size()), drops);
-  if (stage.create_array("again", 64 * 1024)) stage.touch("again", 64 * 1024, salt);
+  if (stage.create_array("again", kAgain)) {
+    stage.touch("again", kAgain, salt);
+  } else if (!handles.empty() && largest_made >= kAgain) {
+    stage.last().ok = false;
+    stage.observation().saw(Outcome::not_recovered, stage.last_index(),
+                            fmt::format("not recovered: a {}-byte array was refused once every object made (the largest {} bytes) "
+                                        "was dropped: {}",
+                                        kAgain, largest_made, stage.last().note));
+  }
 }
 
 // Create, fill, read back each object in turn (keeping them), then drop and create again.
 void small_filesystem(const FaultCase& c, Stage& stage) {
   std::vector<std::string> made;
+  std::uint64_t largest = 0;
   int salt = 1;
   for (const auto bytes : c.objects) {
     const std::string h = "a" + std::to_string(made.size());
     if (!stage.create_array(h, bytes)) continue;  // refused: the next may fit
     made.push_back(h);
+    largest = std::max(largest, bytes);
     stage.touch(h, bytes, salt++);
   }
-  drop_and_create_again(stage, made, salt);
+  drop_and_create_again(stage, made, largest, salt);
 }
 
 void full_during_use(const FaultCase& c, Stage& stage) {
@@ -64,7 +77,7 @@ void full_during_use(const FaultCase& c, Stage& stage) {
   unlinkat(impl.dev_shm_dir(), kFiller, 0);
   unlinkat(impl.tmp_dir(), kFiller, 0);
   stage.did("free", "the other process removes its files");
-  drop_and_create_again(stage, {"a0"}, 8);
+  drop_and_create_again(stage, {"a0"}, bytes, 8);
 }
 
 // Lowers `resource` of every process of the driver to what it uses plus the margin.
@@ -117,7 +130,8 @@ void few_descriptors(const FaultCase& c, Stage& stage) {
       return;
     }
   }
-  drop_and_create_again(stage, made, 3);
+  const bool an_array = std::any_of(made.begin(), made.end(), [](const std::string& h) { return h[0] == 'a'; });
+  drop_and_create_again(stage, made, an_array ? bytes : 0, 3);
 }
 
 void little_memory(const FaultCase& c, Stage& stage) {

@@ -26,6 +26,7 @@ const char* to_string(Outcome o) {
   switch (o) {
     case Outcome::works: return "works";
     case Outcome::refused: return "refused";
+    case Outcome::not_recovered: return "not_recovered";
     case Outcome::wrong_value: return "wrong_value";
     case Outcome::timeout_not_honoured: return "timeout_not_honoured";
     case Outcome::exited: return "exited";

@@ -265,10 +265,10 @@ SIGNALS = dict(enumerate(("SIGHUP SIGINT SIGQUIT SIGILL SIGTRAP SIGABRT SIGBUS S
                           "SIGALRM SIGTERM SIGSTKFLT SIGCHLD SIGCONT SIGSTOP SIGTSTP SIGTTIN SIGTTOU SIGURG SIGXCPU SIGXFSZ "
                           "SIGVTALRM SIGPROF SIGWINCH SIGIO SIGPWR SIGSYS").split(), start=1))
 # An outcome in words, in the order the headline counts them.
-OUTCOMES = {"works": "worked", "refused": "refused", "signal": "killed by a signal", "exited": "exited", "hang": "hung",
-            "wrong_value": "wrong value", "timeout_not_honoured": "timeout not honoured", "not_run": "not run"}
+OUTCOMES = {"works": "worked", "refused": "refused", "not_recovered": "not recovered", "signal": "killed by a signal",
+            "exited": "exited", "hang": "hung", "wrong_value": "wrong value", "timeout_not_honoured": "timeout not honoured", "not_run": "not run"}
 # What the C++ side starts a detail with that the outcome already says.
-DETAIL_PREFIXES = ("refused: ", "hung: ", "wrong value: ")
+DETAIL_PREFIXES = ("refused: ", "not recovered: ", "hung: ", "wrong value: ")
 
 
 def signal_name(number):

@@ -27,7 +27,7 @@ TEST(FaultJudge, WorksAndRefusedPass) {
 }
 
 TEST(FaultJudge, CrashesHangsAndWrongValuesFail) {
-  for (const Outcome o : {Outcome::signal, Outcome::exited, Outcome::hang, Outcome::wrong_value, Outcome::timeout_not_honoured})
+  for (const Outcome o : {Outcome::not_recovered, Outcome::signal, Outcome::exited, Outcome::hang, Outcome::wrong_value, Outcome::timeout_not_honoured})
     EXPECT_EQ(judge(kCase, with(o, "x")).verdict, Verdict::fail) << to_string(o);
 }
 

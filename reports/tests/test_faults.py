@@ -13,7 +13,7 @@ from reports.tests import fixtures, helpers
 
 FAULTS = helpers.DATA / "faults.json"
 PY = "python:/usr/bin/python3"
-OUTCOMES = ("works", "refused", "signal", "exited", "hang", "wrong_value", "timeout_not_honoured", "not_run")
+OUTCOMES = ("works", "refused", "not_recovered", "signal", "exited", "hang", "wrong_value", "timeout_not_honoured", "not_run")
 
 
 def faults_doc():
@@ -102,7 +102,7 @@ class View(unittest.TestCase):
     def test_what_happened_in_words_with_the_signal_named(self):
         python, ref = self.rows(PY), self.rows("ref")
         self.assertEqual({case: r["happened"] for case, r in python.items()}, {
-            "faults/shm-64mib": "worked", "faults/shm-1mib": "killed by SIGBUS", "faults/shm-64kib": "wrong value",
+            "faults/shm-64mib": "not recovered", "faults/shm-1mib": "killed by SIGBUS", "faults/shm-64kib": "wrong value",
             "faults/full-during-use": "killed by SIGBUS", "faults/few-descriptors": "exited",
             "faults/little-memory": "hung", "faults/stopped-holder": "timeout not honoured"})
         self.assertEqual(ref["faults/shm-1mib"]["happened"], "refused: OSError")
@@ -137,7 +137,7 @@ class View(unittest.TestCase):
     def test_headline_counts_outcomes_and_leftovers(self):
         self.assertEqual([i["headline"] for i in self.view["impls"]], [
             "7 cases: 3 worked, 3 refused, 1 not run",
-            "7 cases: 1 worked, 2 killed by a signal, 1 exited, 1 hung, 1 wrong value, 1 timeout not honoured; "
+            "7 cases: 1 not recovered, 2 killed by a signal, 1 exited, 1 hung, 1 wrong value, 1 timeout not honoured; "
             "3 left something behind"])
 
     def test_steps_are_lines_with_the_first_affected_marked(self):
@@ -215,8 +215,8 @@ class Page(unittest.TestCase):
             self.assertEqual(listing.count("\n"), len(case["steps"]) + 1 if case["steps"] else 0)
         self.assertIn("<summary>3 steps and the replay command</summary>", self.faults)
         self.assertIn("<summary>the replay command</summary>", self.faults)
-        # Open where there is something to act on (the five unexpected failures), as case cards are.
-        self.assertEqual(self.faults.count("<details open>"), 5)
+        # Open where there is something to act on (the six unexpected failures), as case cards are.
+        self.assertEqual(self.faults.count("<details open>"), 6)
         expected = self.faults[self.faults.index("faults/shm-1mib</code></td>", self.faults.index('id="faults-2"')):]
         expected = expected[:expected.index("</details>")]
         self.assertIn('<div class="label">expected, because</div>', expected)
@@ -356,7 +356,7 @@ class JUnit(helpers.TempDirTest):
         self.assertEqual(set(suites), {"ref/faults", f"{PY}/faults"})
         python = suites[f"{PY}/faults"]
         self.assertEqual([c.get("name") for c in python.findall("testcase")], list(fixtures.FAULTS))
-        self.assertEqual((python.get("tests"), python.get("failures"), python.get("skipped")), ("7", "5", "1"))
+        self.assertEqual((python.get("tests"), python.get("failures"), python.get("skipped")), ("7", "6", "1"))
         self.assertEqual((suites["ref/faults"].get("failures"), suites["ref/faults"].get("skipped")), ("0", "1"))
         failure = python.find("testcase[@name='faults/full-during-use']/failure")
         self.assertIn("killed by SIGBUS (signal 7) at step 3", failure.get("message"))
