@@ -8,7 +8,7 @@
 namespace shmcheck::faults {
 
 enum class FaultKind {
-  small_filesystem,  // /dev/shm and /tmp tmpfs of `filesystem_bytes` from the start
+  small_filesystem,  // /dev/shm and TMPDIR tmpfs of `filesystem_bytes` from the start
   full_during_use,   // the same, filled by another process between creation and first use
   few_descriptors,   // RLIMIT_NOFILE: what the driver holds open plus `margin`
   little_memory,     // RLIMIT_AS: the driver's address space plus `margin`

@@ -38,7 +38,7 @@ struct Observation {
   std::string detail;                          // of the outcome, one line
   nlohmann::json error = nullptr;              // the first error reported: kind, type, message
   std::optional<int> signal;
-  std::vector<std::string> left_behind;        // "/dev/shm/NAME", "/tmp/NAME/"
+  std::vector<std::string> left_behind;        // "/dev/shm/NAME", "/dev/shm/.shmcheck-tmp/NAME/" (TMPDIR)
   std::string broken;       // the driver broke in a way that is not the fault's (a protocol error)
   std::string unsupported;  // the fault or what the case needs is not available here
 

@@ -66,7 +66,7 @@ void full_during_use(const FaultCase& c, Stage& stage) {
   if (!stage.create_array("a0", bytes)) return;
   // Another process (shmcheck) takes what is left of both filesystems.
   const std::uint64_t shm = fill_filesystem(impl.dev_shm_dir(), kFiller), tmp = fill_filesystem(impl.tmp_dir(), kFiller);
-  stage.did("fill", "another process fills /dev/shm and /tmp", fmt::format("{} and {} bytes written", shm, tmp));
+  stage.did("fill", "another process fills /dev/shm and TMPDIR", fmt::format("{} and {} bytes written", shm, tmp));
   try {
     stage.touch("a0", bytes, 7);
   } catch (const Ended&) {

@@ -1,6 +1,6 @@
 #pragma once
 // The ordinary operations each fault runs, on a driver already started in the case's
-// surroundings (a small /dev/shm and /tmp where the case asks for them). What is done to the
+// surroundings (a small /dev/shm and TMPDIR where the case asks for them). What is done to the
 // driver from outside (limits, filling, stopping) is done here too, as steps.
 #include "cases.hpp"
 #include "stage.hpp"

@@ -3,6 +3,7 @@
 #include "judge.hpp"
 #include "procedures.hpp"
 
+#include <shmcheck/harness/confinement.hpp>
 #include <shmcheck/harness/replay.hpp>
 
 #include <algorithm>
@@ -53,7 +54,7 @@ harness::Judged FaultSuite::run(harness::Session& session, const harness::CaseIn
     for (const auto& name : impl->stop())
       if (name != kFiller) obs.left_behind.push_back("/dev/shm/" + name);
     for (const auto& entry : impl->tmp_entries())
-      if (entry != std::string("/tmp/") + kFiller) obs.left_behind.push_back(entry);
+      if (entry != std::string(harness::kPrivateTmpDir) + "/" + kFiller) obs.left_behind.push_back(entry);
   }
   harness::CaseResult r = judge(c, obs);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

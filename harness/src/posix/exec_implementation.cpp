@@ -54,7 +54,7 @@ std::vector<std::string> environment_with_prefix(const std::string& prefix, bool
   for (char** e = environ; *e; ++e)
     if (std::strncmp(*e, "SHMCHECK_SHM_PREFIX=", 20) != 0 && !(private_tmp && std::strncmp(*e, "TMPDIR=", 7) == 0)) env.emplace_back(*e);
   env.push_back("SHMCHECK_SHM_PREFIX=" + prefix);
-  if (private_tmp) env.push_back("TMPDIR=/tmp");
+  if (private_tmp) env.push_back(std::string("TMPDIR=") + kPrivateTmpDir);
   return env;
 }
 
@@ -270,7 +270,8 @@ std::optional<std::vector<std::string>> ExecImplementation::own_dev_shm() const 
   rewinddir(d);
   while (const dirent* e = readdir(d)) {
     const std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
+    // The private temporary directory's mount point is shmcheck's, not the implementation's.
+    if (n != "." && n != ".." && (!private_tmp_wanted_ || n != std::filesystem::path(kPrivateTmpDir).filename())) names.push_back(n);
   }
   closedir(d);
   std::sort(names.begin(), names.end());
@@ -293,9 +294,9 @@ std::vector<std::string> ExecImplementation::tmp_entries() const {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    // By the text: fs::relative would resolve the link, to a /tmp of this namespace.
+    // By the text: fs::relative would resolve the link, to a directory of this namespace.
     const std::string rel = it->path().string().substr(root.string().size() + 1);
-    out.push_back("/tmp/" + rel + (it->is_directory(ec) ? "/" : ""));
+    out.push_back(std::string(kPrivateTmpDir) + "/" + rel + (it->is_directory(ec) ? "/" : ""));
   }
   std::sort(out.begin(), out.end());
   return out;

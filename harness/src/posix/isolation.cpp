@@ -1,10 +1,13 @@
 #include "isolation.hpp"
 
+#include <shmcheck/harness/confinement.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -179,8 +182,12 @@ bool setup_child(const ChildSetup& s, const char** what) {
     }
     *what = "mount tmpfs /dev/shm";
     if (mount("shmcheck", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, s.dev_shm_options) != 0) return false;
-    *what = "mount tmpfs /tmp";
-    if (s.tmp_options != nullptr && mount("shmcheck", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, s.tmp_options) != 0) return false;
+    if (s.tmp_options != nullptr) {
+      *what = "mkdir of the private temporary directory in the private /dev/shm";
+      if (mkdir(kPrivateTmpDir, 01777) != 0) return false;
+      *what = "mount tmpfs on the private temporary directory";
+      if (mount("shmcheck", kPrivateTmpDir, "tmpfs", MS_NOSUID | MS_NODEV, s.tmp_options) != 0) return false;
+    }
   }
   // A SIGKILLed shmcheck takes its drivers with it; as pid 1 of its namespace, a driver's
   // death takes everything it started.
@@ -269,6 +276,6 @@ int open_in_root_of(pid_t pid, const char* dir) {
 }  // namespace
 
 int open_private_dev_shm(pid_t pid) { return open_in_root_of(pid, "/dev/shm"); }
-int open_private_tmp(pid_t pid) { return open_in_root_of(pid, "/tmp"); }
+int open_private_tmp(pid_t pid) { return open_in_root_of(pid, kPrivateTmpDir); }
 
 }  // namespace shmcheck::harness::detail

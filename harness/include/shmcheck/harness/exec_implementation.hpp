@@ -81,8 +81,9 @@ class ExecImplementation : public Implementation {
   // when it has none.
   int dev_shm_dir() const noexcept { return private_dev_shm_; }
   int tmp_dir() const noexcept { return private_tmp_; }
-  // What is in its private /tmp now, each entry as "/tmp/NAME" ("/tmp/NAME/" for a directory),
-  // a directory's contents after it; empty when it has none.
+  // What is in its private temporary directory now, each entry as "kPrivateTmpDir/NAME"
+  // ("kPrivateTmpDir/NAME/" for a directory), a directory's contents after it; empty when it
+  // has none.
   std::vector<std::string> tmp_entries() const;
 
  private:
