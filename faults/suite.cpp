@@ -3,7 +3,6 @@
 #include "judge.hpp"
 #include "procedures.hpp"
 
-#include <shmcheck/harness/confinement.hpp>
 #include <shmcheck/harness/replay.hpp>
 
 #include <algorithm>
@@ -11,9 +10,6 @@
 
 namespace shmcheck::faults {
 
-namespace {
-constexpr const char* kFiller = "shmcheck-fault-filler";  // procedures.cpp's, not the implementation's
-}
 
 FaultSuite::FaultSuite(std::vector<std::string> selected, ConfinedOpener open)
     : cases_(select_fault_cases(selected)), open_(std::move(open)) {}
@@ -52,9 +48,9 @@ harness::Judged FaultSuite::run(harness::Session& session, const harness::CaseIn
     }
     // What is left once it has ended (stop waits for its exit and for what it started).
     for (const auto& name : impl->stop())
-      if (name != kFiller) obs.left_behind.push_back("/dev/shm/" + name);
+      obs.left_behind.push_back("/dev/shm/" + name);
     for (const auto& entry : impl->tmp_entries())
-      if (entry != std::string(harness::kPrivateTmpDir) + "/" + kFiller) obs.left_behind.push_back(entry);
+      obs.left_behind.push_back(entry);
   }
   harness::CaseResult r = judge(c, obs);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

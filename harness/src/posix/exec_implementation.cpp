@@ -267,11 +267,12 @@ std::optional<std::vector<std::string>> ExecImplementation::own_dev_shm() const 
     ::close(fd);
     return names;
   }
+  // The private temporary directory's mount point is shmcheck's, not the implementation's.
+  const std::string mount_point = private_tmp_wanted_ ? std::filesystem::path(kPrivateTmpDir).filename().string() : "";
   rewinddir(d);
   while (const dirent* e = readdir(d)) {
     const std::string n = e->d_name;
-    // The private temporary directory's mount point is shmcheck's, not the implementation's.
-    if (n != "." && n != ".." && (!private_tmp_wanted_ || n != std::filesystem::path(kPrivateTmpDir).filename())) names.push_back(n);
+    if (n != "." && n != ".." && n != mount_point) names.push_back(n);
   }
   closedir(d);
   std::sort(names.begin(), names.end());
