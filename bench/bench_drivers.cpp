@@ -104,10 +104,16 @@ std::int64_t held_ops(const std::string& spec) {
   return cpp_workers ? 10 * kHeldOps : kHeldOps;
 }
 
+// The `stress` request of one held-increments round of `spec`'s workers.
+nlohmann::json held_request(const std::string& spec, std::int64_t procs) {
+  return {{"op", "stress"},
+          {"scenario", "counter"},
+          {"params", {{"shape", "value"}, {"mode", "held"}, {"procs", procs}, {"ops", held_ops(spec)}, {"timeout", 120}}}};
+}
+
 void HeldIncrements(benchmark::State& state, const std::string& spec) {
   const std::int64_t procs = state.range(0);
-  const nlohmann::json request = {{"op", "stress"}, {"scenario", "counter"},
-                                  {"params", {{"shape", "value"}, {"mode", "held"}, {"procs", procs}, {"ops", held_ops(spec)}, {"timeout", 120}}}};
+  const nlohmann::json request = held_request(spec, procs);
   double increments = 0;
   try {
     Implementation& impl = open_cached(spec);
@@ -135,8 +141,7 @@ void HeldIncrements(benchmark::State& state, const std::string& spec) {
 
 // One held-increments round of `spec` through its own workers: (increments, their seconds).
 shmcheck::bench::Measured held_round(const std::string& spec, std::int64_t procs) {
-  const nlohmann::json request = {{"op", "stress"}, {"scenario", "counter"},
-                                  {"params", {{"shape", "value"}, {"mode", "held"}, {"procs", procs}, {"ops", held_ops(spec)}, {"timeout", 120}}}};
+  const nlohmann::json request = held_request(spec, procs);
   Implementation& impl = open_cached(spec);
   impl.set_timeout(std::chrono::seconds(180));
   const auto o = impl.run_one(request);
