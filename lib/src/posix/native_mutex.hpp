@@ -10,9 +10,11 @@
 // (get_robust_list), with list_op_pending set around each step so that a death at any point
 // is still seen by the kernel. glibc's robust path (__pthread_mutex_lock_full, out of line)
 // costs about 1.8 times a plain mutex (ci/bench on a 2-core AMD EPYC); the same steps inline
-// cost less than a plain mutex's own call. Everything else (waiting, a dead owner, a timeout, an unrecoverable mutex, an error)
-// goes to pthread_mutex_*, which finds the mutex exactly as it would have left it. Where the
-// kernel gives no robust list (qemu-user) or its head is not glibc's, every call is glibc's.
+// cost less than a plain mutex's own call. The blocking wait for a mutex another holds is done
+// here too, by glibc's protocol with a back-off (native_mutex.cpp says why). Everything else
+// (a dead owner, a timeout, a try, an unrecoverable mutex, an error) goes to pthread_mutex_*,
+// which finds the mutex exactly as it would have left it. Where the kernel gives no robust
+// list (qemu-user) or its head is not glibc's, every call is glibc's.
 
 #include <pthread.h>
 #include <sys/syscall.h>
@@ -101,6 +103,7 @@ inline constexpr int kKindRobust = 16;
 inline constexpr int kKindRobustMask = 16 | 32 | 64;
 inline constexpr int kTidMask = 0x3fffffff;  // FUTEX_TID_MASK
 inline constexpr int kWaiters = static_cast<int>(0x80000000u);  // FUTEX_WAITERS
+inline constexpr int kOwnerDied = 0x40000000;                     // FUTEX_OWNER_DIED
 
 inline std::atomic_ref<int> atomic(int& field) { return std::atomic_ref<int>(field); }
 template <class T>
@@ -130,7 +133,6 @@ inline constexpr long kFutexOffset = static_cast<long>(offsetof(pthread_mutex_t,
 
 inline void compiler_barrier() { std::atomic_signal_fence(std::memory_order_seq_cst); }
 inline void wake_one(int& word) { syscall(SYS_futex, &word, FUTEX_WAKE, 1, nullptr, nullptr, 0); }  // not private: shared
-
 // A list entry points at the __next field of the next entry (or at the head, whose first
 // field is its own `list`); the entry proper starts one pointer before (glibc's
 // QUEUE_PTR_ADJUST). Before the head, glibc keeps a robust_prev for the same purpose.
@@ -139,35 +141,27 @@ inline __pthread_list_t* entry_of(void* next_field) {
   return reinterpret_cast<__pthread_list_t*>(address - offsetof(__pthread_list_t, __next));
 }
 
-// What __pthread_mutex_lock_full does for a robust mutex that is free, or that the caller
-// holds and is recursive. Anything else (held by another, a dead owner, a counter about to
-// overflow) is left to glibc: kDeclined (nothing changed).
-inline constexpr LockResult kDeclined = LockResult::busy;  // never an answer of this path
-inline LockResult lock(pthread_mutex_t& m, const ThisThread& t) {
+// The acquisition steps of __pthread_mutex_lock_full for a robust mutex seen free: the futex
+// word from 0 to `value` (our thread id, with kWaiters when others may sleep on it), the
+// mutex linked into this thread's robust list. Nothing changed when another thread took it
+// first or when the mutex is not recoverable.
+enum class Take { taken, lost_race, not_recoverable };
+inline Take take_free(pthread_mutex_t& m, const ThisThread& t, int value) {
   auto& d = m.__data;
-  const int word = load(d.__lock);
-  const int kind = d.__kind;
-  if (!robust(kind)) return kDeclined;
-  if (word != 0) {
-    if ((word & kTidMask) != t.tid || (kind & kKindTypeMask) != kKindRecursive || d.__count + 1 == 0) return kDeclined;
-    store(d.__count, d.__count + 1u);
-    return LockResult::reentered;
-  }
   RobustListHead& h = *t.head;
   h.list_op_pending = &d.__list.__next;
   compiler_barrier();
   int expected = 0;
-  if (!atomic(d.__lock).compare_exchange_strong(expected, t.tid, std::memory_order_acquire,
-                                                       std::memory_order_relaxed)) {
+  if (!atomic(d.__lock).compare_exchange_strong(expected, value, std::memory_order_acquire, std::memory_order_relaxed)) {
     h.list_op_pending = nullptr;
-    return kDeclined;
+    return Take::lost_race;
   }
   if (load(d.__owner) == kNotRecoverable) {
     // Not ours to use: glibc says so (ENOTRECOVERABLE) once we let go again.
     if (atomic(d.__lock).exchange(0, std::memory_order_release) & kWaiters) wake_one(d.__lock);
     compiler_barrier();
     h.list_op_pending = nullptr;
-    return kDeclined;
+    return Take::not_recoverable;
   }
   store(d.__count, 1u);
   compiler_barrier();
@@ -182,8 +176,32 @@ inline LockResult lock(pthread_mutex_t& m, const ThisThread& t) {
   h.list_op_pending = nullptr;
   store(d.__owner, t.tid);
   ++d.__nusers;
-  return LockResult::acquired;
+  return Take::taken;
 }
+
+// What __pthread_mutex_lock_full does for a robust mutex that is free, or that the caller
+// holds and is recursive. Anything else (held by another, a dead owner, a counter about to
+// overflow, not recoverable) is left to the caller: kDeclined (nothing changed).
+inline constexpr LockResult kDeclined = LockResult::busy;  // never an answer of this path
+inline LockResult lock(pthread_mutex_t& m, const ThisThread& t) {
+  auto& d = m.__data;
+  const int word = load(d.__lock);
+  const int kind = d.__kind;
+  if (!robust(kind)) return kDeclined;
+  if (word != 0) {
+    if ((word & kTidMask) != t.tid || (kind & kKindTypeMask) != kKindRecursive || d.__count + 1 == 0) return kDeclined;
+    store(d.__count, d.__count + 1u);
+    return LockResult::reentered;
+  }
+  return take_free(m, t, t.tid) == Take::taken ? LockResult::acquired : kDeclined;
+}
+
+// The wait of __pthread_mutex_lock_full for a robust mutex another live thread holds, by the
+// same protocol (kWaiters in the word, a futex wait on it, kWaiters kept in the word once
+// taken: another may still sleep, our unlock must wake one), so that both paths may meet on
+// one mutex. kDeclined (nothing changed but kWaiters) on a dead owner or anything unexpected:
+// glibc takes it from there. Why not glibc's own wait: native_mutex.cpp.
+LockResult wait_then_lock(pthread_mutex_t& m, const ThisThread& t);  // native_mutex.cpp: not the hot path
 
 // What __pthread_mutex_unlock_full does for a robust mutex the caller holds and that is
 // consistent: true, one level released. False (nothing changed) in every other case.
@@ -225,9 +243,11 @@ class MutexAccess {
   // instructions of the mutex nothing overlaps, so each call layer shows.
   LockResult lock() {
 #ifdef SHMCHECK_INLINE_ROBUST_MUTEX
-    if (const auto& t = this_thread(); t.head)
+    if (const auto& t = this_thread(); t.head) {
       if (const auto r = glibc::lock(m_->native, t); r != glibc::kDeclined) [[likely]]
         return r;
+      if (const auto r = glibc::wait_then_lock(m_->native, t); r != glibc::kDeclined) return r;
+    }
 #endif
     return robust_mutex_lock(*m_);
   }
