@@ -18,22 +18,21 @@
 // stays held stays linked into its owner's robust list through its own memory, which the
 // allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 //
-// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp: median and min-max of 5
-// repetitions, two runs, on a shared 2-core AMD EPYC VM with glibc 2.36):
-//   build-lock/bin/shmcheck_bench_locks --benchmark_filter='Ratio/|Lock/' --benchmark_min_time=0.2
-//     --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
-//     --benchmark_display_aggregates_only=true
-// Uncontended acquire+release pairs: 1.25x (1.16-1.38) glibc's process-shared robust
-// recursive mutex and 0.85x (0.77-0.87) a plain process-shared pthread mutex (about 100M pairs/s
-// against 118M); two contending processes: 1.17x (0.89-1.28) and 0.65x (0.63-0.81). Before:
-// 0.69x and 0.40x uncontended, 0.70x and 0.43x contended. On this machine glibc's robust path
-// costs about 1.6 times a plain mutex: it is a large out-of-line function
+// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp: median and min-max of 7
+// repetitions, two `ci/bench` runs in a row, on a 2-core AMD EPYC VM with glibc 2.36;
+// report/performance.json): uncontended acquire+release pairs 1.51x (1.45-1.55) and 1.45x
+// (1.31-1.54) glibc's process-shared robust recursive mutex, 0.87x (0.85-0.90) and 0.88x
+// (0.86-0.90) a plain process-shared pthread mutex; two processes contending 2.46x (1.50-2.74)
+// and 2.68x (2.60-2.85) the robust recursive one, 1.37x (0.89-1.57) and 1.60x (1.48-1.66) the
+// plain one. On this machine glibc's robust path costs about 1.8
+// times a plain mutex uncontended: it is a large out-of-line function
 // (__pthread_mutex_lock_full). On Linux with glibc the uncontended lock and unlock take the
 // same steps on the same mutex inline (src/posix/native_mutex.hpp) and leave everything else
 // to glibc; the owner and the depth are the mutex's own (the futex word, glibc's count), not
 // copies; the one counter the lock adds (first-level acquisitions) shares the mutex's cache
-// line. Contended, waiting is glibc's robust wait, and the robust list's bookkeeping inside
-// the critical section keeps the lock held longer than a plain mutex is.
+// line. Contended, the blocking wait is ours too, by glibc's futex protocol, with a back-off
+// when the futex wait returns at once (src/posix/native_mutex.cpp says why): glibc's own wait
+// made two contending processes 0.65x a plain mutex.
 
 #include <shmcheck/block.hpp>
 
