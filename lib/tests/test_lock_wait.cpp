@@ -8,11 +8,15 @@
 #include <shmcheck/raw_array.hpp>
 
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -48,6 +52,46 @@ TEST(LockWait, ManySleepersOnOneLockAreAllWokenInTurn) {
   // Nobody holds it and nobody is left marked as waiting in a way that blocks.
   ASSERT_TRUE(l.acquire(false));
   l.release();
+}
+
+// Blocking acquires (the reference's wait) and timed or non-blocking ones (glibc's) on one
+// lock: the same futex protocol, so nothing is lost and nobody is left asleep.
+TEST(LockWait, BlockingTimedAndTryAcquiresMixOnOneLock) {
+  Lock l = Lock::create();
+  RawValue<long> counter(0);
+  constexpr int kHolds = 2000;
+  const auto hold = [&] {
+    if (counter.value() % 64 == 0) std::this_thread::sleep_for(50us);  // now and then long enough to sleep on
+    counter.set_value(counter.value() + 1);
+    l.release();
+  };
+  std::vector<std::unique_ptr<test::Child>> children;
+  for (int c = 0; c < 2; ++c)
+    children.push_back(std::make_unique<test::Child>([&]() -> int {
+      for (int i = 0; i < kHolds; ++i) {
+        l.acquire();
+        hold();
+      }
+      return 0;
+    }));
+  children.push_back(std::make_unique<test::Child>([&]() -> int {
+    for (int i = 0; i < kHolds;)
+      if (l.acquire(true, 50ms)) ++i, hold();
+    return 0;
+  }));
+  children.push_back(std::make_unique<test::Child>([&]() -> int {
+    for (int i = 0; i < kHolds;)
+      if (l.acquire(false)) ++i, hold();
+      else std::this_thread::yield();
+    return 0;
+  }));
+  const auto deadline = std::chrono::steady_clock::now() + 40s;
+  for (auto& child : children) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto end = child->wait(std::max(left, 1ms));
+    EXPECT_TRUE(end.ok()) << end.describe();
+  }
+  EXPECT_EQ(counter.value(), 4 * kHolds);
 }
 
 TEST(LockWait, SleepersWhoseHolderIsKilledRecoverItOnceAndAllGetIt) {
@@ -87,4 +131,70 @@ TEST(LockWait, SleepersWhoseHolderIsKilledRecoverItOnceAndAllGetIt) {
   ASSERT_TRUE(l.acquire(false));
   EXPECT_EQ(l.depth(), 1);
   l.release();
+}
+
+namespace {
+
+// True once `pid` sleeps in a futex wait (its /proc syscall line starts with SYS_futex).
+bool asleep_on_futex(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
+  std::string number;
+  return f >> number && number == std::to_string(SYS_futex);
+}
+
+bool wait_until_asleep(pid_t pid) {
+  for (int i = 0; i < 5000; ++i) {
+    if (asleep_on_futex(pid)) return true;
+    std::this_thread::sleep_for(1ms);  // a sleep, not a spin: the child shares our one CPU
+  }
+  return false;
+}
+
+}  // namespace
+
+// The sleeper a release wakes is killed before it could take the lock: another sleeper must
+// be woken in its place (the kernel does it when the dead thread's pending robust-list
+// operation is this lock), or the others sleep on a free lock for good. All processes run on
+// one CPU and the sleepers are SCHED_IDLE, so that the woken sleeper cannot run before this
+// process, which keeps the CPU, has killed it; sleepers are woken in the order they slept.
+TEST(LockWait, ASleeperKilledAfterItsWakeUpPassesItOn) {
+  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << *why;
+  cpu_set_t before;
+  ASSERT_EQ(sched_getaffinity(0, sizeof before, &before), 0);
+  int cpu = 0;
+  while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &before)) ++cpu;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);  // the children inherit it
+  struct Restore {
+    cpu_set_t set;
+    ~Restore() { sched_setaffinity(0, sizeof set, &set); }
+  } restore{before};
+
+  Lock l = Lock::create();
+  RawValue<long> got(0);
+  l.acquire();
+  const auto sleeper = [&]() -> int {
+    const sched_param idle{0};
+    if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) return 3;
+    l.acquire();
+    got.set_value(got.value() + 1);
+    l.release();
+    return 0;
+  };
+  std::vector<std::unique_ptr<test::Child>> doomed;
+  for (int i = 0; i < 3; ++i) {
+    doomed.push_back(std::make_unique<test::Child>(sleeper));
+    ASSERT_TRUE(wait_until_asleep(doomed.back()->pid())) << "a sleeper never went to sleep on the lock";
+  }
+  test::Child last(sleeper);
+  ASSERT_TRUE(wait_until_asleep(last.pid())) << "the last sleeper never went to sleep on the lock";
+  l.release();  // wakes the first sleeper, which cannot run yet
+  for (auto& d : doomed) d->kill(SIGKILL);
+  for (auto& d : doomed) EXPECT_EQ(d->wait().signal, SIGKILL);
+  const auto end = last.wait(10s);
+  EXPECT_TRUE(end.ok()) << end.describe() << ": the wake-up died with the sleeper it was meant for";
+  EXPECT_EQ(got.value(), 1);
+  EXPECT_EQ(l.owner_deaths(), 0u);
 }

@@ -35,10 +35,14 @@ void look_up_this_thread() {
 namespace glibc {
 namespace {
 
-// Sleeps while the word holds `value`. False when it returned at once because the word held
-// something else.
-bool wait_while(int& word, int value) {
-  return syscall(SYS_futex, &word, FUTEX_WAIT, value, nullptr, nullptr, 0) == 0 || errno != EAGAIN;
+// Sleeps while the word holds `value`: slept (or a signal came), changed (returned at once:
+// the word held something else), or failed (the futex call refused: glibc's wait will meet
+// the same and say what).
+enum class Waited { slept, changed, failed };
+Waited wait_while(int& word, int value) {
+  if (syscall(SYS_futex, &word, FUTEX_WAIT, value, nullptr, nullptr, 0) == 0) return Waited::slept;
+  if (errno == EAGAIN) return Waited::changed;
+  return errno == EINTR ? Waited::slept : Waited::failed;
 }
 void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -68,21 +72,33 @@ constexpr int kMaxSpins = 256;
 LockResult wait_then_lock(pthread_mutex_t& m, const ThisThread& t) {
   auto& d = m.__data;
   if (!robust(d.__kind)) return kDeclined;
+  // As in glibc's wait, the mutex is this thread's pending list operation for as long as it
+  // waits: if the thread dies after a wake-up meant for it and before it took the mutex, the
+  // kernel (handle_futex_death: a pending operation on a word without an owner) wakes another
+  // waiter in its place, instead of leaving them all asleep on a free mutex.
+  RobustListHead& h = *t.head;
+  h.list_op_pending = &d.__list.__next;
+  compiler_barrier();
+  const auto decline = [&h] {
+    compiler_barrier();
+    h.list_op_pending = nullptr;  // glibc's own path sets it again
+    return kDeclined;
+  };
   int seen = load(d.__lock);
   int waiters = 0;
   int spins = kFirstSpins;
   for (;;) {
-    if (seen & kOwnerDied) return kDeclined;
+    if (seen & kOwnerDied) return decline();
     const int holder = seen & kTidMask;
     if (holder == 0) {
-      if (seen != 0) return kDeclined;  // kWaiters with no owner: not a state glibc leaves
-      const Take took = take_free(m, t, t.tid | waiters);
-      if (took == Take::taken) return LockResult::acquired;
-      if (took == Take::not_recoverable) return kDeclined;  // glibc says so
+      if (seen != 0) return decline();  // kWaiters with no owner: not a state glibc leaves
+      const Take took = take_free(m, t, t.tid | waiters, /*waiting=*/true);
+      if (took == Take::taken) return LockResult::acquired;          // (pending cleared)
+      if (took == Take::not_recoverable) return kDeclined;           // (pending cleared) glibc says so
       seen = load(d.__lock);
       continue;
     }
-    if (holder == t.tid) return kDeclined;
+    if (holder == t.tid) return decline();
     if (!(seen & kWaiters)) {
       int expected = seen;
       if (!atomic(d.__lock).compare_exchange_strong(expected, seen | kWaiters, std::memory_order_relaxed)) {
@@ -92,11 +108,16 @@ LockResult wait_then_lock(pthread_mutex_t& m, const ThisThread& t) {
       seen |= kWaiters;
     }
     waiters = kWaiters;
-    if (wait_while(d.__lock, seen)) {
-      spins = kFirstSpins;
-    } else {
-      for (int i = 0; i < spins; ++i) cpu_relax();
-      spins = std::min(2 * spins, kMaxSpins);
+    switch (wait_while(d.__lock, seen)) {
+      case Waited::slept:
+        spins = kFirstSpins;
+        break;
+      case Waited::changed:
+        for (int i = 0; i < spins; ++i) cpu_relax();
+        spins = std::min(2 * spins, kMaxSpins);
+        break;
+      case Waited::failed:
+        return decline();
     }
     seen = holder;  // the likeliest value now: the same holder, relocked (the CAS checks it)
   }

@@ -144,16 +144,17 @@ inline __pthread_list_t* entry_of(void* next_field) {
 // The acquisition steps of __pthread_mutex_lock_full for a robust mutex seen free: the futex
 // word from 0 to `value` (our thread id, with kWaiters when others may sleep on it), the
 // mutex linked into this thread's robust list. Nothing changed when another thread took it
-// first or when the mutex is not recoverable.
+// first (but a waiter keeps the mutex as its pending list operation: wait_then_lock) or when
+// the mutex is not recoverable.
 enum class Take { taken, lost_race, not_recoverable };
-inline Take take_free(pthread_mutex_t& m, const ThisThread& t, int value) {
+inline Take take_free(pthread_mutex_t& m, const ThisThread& t, int value, bool waiting = false) {
   auto& d = m.__data;
   RobustListHead& h = *t.head;
   h.list_op_pending = &d.__list.__next;
   compiler_barrier();
   int expected = 0;
   if (!atomic(d.__lock).compare_exchange_strong(expected, value, std::memory_order_acquire, std::memory_order_relaxed)) {
-    h.list_op_pending = nullptr;
+    if (!waiting) h.list_op_pending = nullptr;
     return Take::lost_race;
   }
   if (load(d.__owner) == kNotRecoverable) {
