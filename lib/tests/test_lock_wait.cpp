@@ -1,6 +1,7 @@
 // Lock: the wait of a blocking acquire while another process holds the lock (on glibc the
 // reference's own futex wait, detail::glibc::wait_then_lock): many sleepers are all woken in
-// turn, and sleepers whose holder is killed recover the lock once between them.
+// turn, beside glibc's timed and non-blocking acquires too; sleepers whose holder is killed
+// recover the lock once between them; a sleeper killed after its wake-up passes it on.
 #include "support/child.hpp"
 #include "support/emulator.hpp"
 
@@ -16,13 +17,43 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <string>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 using namespace shmcheck;
 using namespace std::chrono_literals;
+
+namespace {
+
+// Every child must end well within one deadline for all: a sleeper a lost wake-up left asleep
+// misses it, and the test fails well inside ctest's timeout.
+void expect_all_finish(std::vector<std::unique_ptr<test::Child>>& children, std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  for (auto& child : children) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto end = child->wait(std::max(left, 1ms));
+    EXPECT_TRUE(end.ok()) << end.describe();
+  }
+}
+
+// True once `pid` sleeps in a futex wait (its /proc syscall line starts with SYS_futex).
+bool asleep_on_futex(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
+  std::string number;
+  return f >> number && number == std::to_string(SYS_futex);
+}
+
+bool wait_until_asleep(pid_t pid) {
+  for (int i = 0; i < 5000; ++i) {
+    if (asleep_on_futex(pid)) return true;
+    std::this_thread::sleep_for(1ms);  // a sleep, not a spin: the child shares our one CPU
+  }
+  return false;
+}
+
+}  // namespace
 
 // A lost wake-up leaves a sleeper asleep with the lock free: its child misses the deadline.
 TEST(LockWait, ManySleepersOnOneLockAreAllWokenInTurn) {
@@ -41,13 +72,7 @@ TEST(LockWait, ManySleepersOnOneLockAreAllWokenInTurn) {
       }
       return 0;
     }));
-  // One deadline for all (a hang must fail the test well inside ctest's timeout).
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  for (auto& child : children) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    const auto end = child->wait(std::max(left, 1ms));
-    EXPECT_TRUE(end.ok()) << end.describe();
-  }
+  expect_all_finish(children, 30s);
   EXPECT_EQ(counter.value(), kChildren * kHolds);
   // Nobody holds it and nobody is left marked as waiting in a way that blocks.
   ASSERT_TRUE(l.acquire(false));
@@ -85,12 +110,7 @@ TEST(LockWait, BlockingTimedAndTryAcquiresMixOnOneLock) {
       else std::this_thread::yield();
     return 0;
   }));
-  const auto deadline = std::chrono::steady_clock::now() + 40s;
-  for (auto& child : children) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    const auto end = child->wait(std::max(left, 1ms));
-    EXPECT_TRUE(end.ok()) << end.describe();
-  }
+  expect_all_finish(children, 40s);
   EXPECT_EQ(counter.value(), 4 * kHolds);
 }
 
@@ -120,37 +140,13 @@ TEST(LockWait, SleepersWhoseHolderIsKilledRecoverItOnceAndAllGetIt) {
   EXPECT_EQ(got.value(), 0) << "a sleeper got the lock while its holder was alive";
   holder.kill(SIGKILL);
   EXPECT_EQ(holder.wait().signal, SIGKILL);
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  for (auto& s : sleepers) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    const auto end = s->wait(std::max(left, 1ms));
-    EXPECT_TRUE(end.ok()) << end.describe();
-  }
+  expect_all_finish(sleepers, 20s);
   EXPECT_EQ(got.value(), kSleepers);
   EXPECT_EQ(l.owner_deaths(), 1u);  // recovered by exactly one of them
   ASSERT_TRUE(l.acquire(false));
   EXPECT_EQ(l.depth(), 1);
   l.release();
 }
-
-namespace {
-
-// True once `pid` sleeps in a futex wait (its /proc syscall line starts with SYS_futex).
-bool asleep_on_futex(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
-  std::string number;
-  return f >> number && number == std::to_string(SYS_futex);
-}
-
-bool wait_until_asleep(pid_t pid) {
-  for (int i = 0; i < 5000; ++i) {
-    if (asleep_on_futex(pid)) return true;
-    std::this_thread::sleep_for(1ms);  // a sleep, not a spin: the child shares our one CPU
-  }
-  return false;
-}
-
-}  // namespace
 
 // The sleeper a release wakes is killed before it could take the lock: another sleeper must
 // be woken in its place (the kernel does it when the dead thread's pending robust-list

@@ -11,8 +11,8 @@ were cut short is inconclusive), never pass or fail.
 Usage: confidence.py SHMCHECK SPEC"""
 import json
 import math
-import re
 import os
+import re
 import subprocess
 import sys
 import tempfile

@@ -133,6 +133,7 @@ inline constexpr long kFutexOffset = static_cast<long>(offsetof(pthread_mutex_t,
 
 inline void compiler_barrier() { std::atomic_signal_fence(std::memory_order_seq_cst); }
 inline void wake_one(int& word) { syscall(SYS_futex, &word, FUTEX_WAKE, 1, nullptr, nullptr, 0); }  // not private: shared
+
 // A list entry points at the __next field of the next entry (or at the head, whose first
 // field is its own `list`); the entry proper starts one pointer before (glibc's
 // QUEUE_PTR_ADJUST). Before the head, glibc keeps a robust_prev for the same purpose.
