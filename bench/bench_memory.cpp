@@ -46,7 +46,10 @@
 //                                            its pages fault in as read() fills them)
 //                  Ratio/array-vs-pipe-into  into one buffer made once, as recv_bytes_into():
 //                                            the pipe's best case
-// A round ends when the consumer says it is done (Partner::finish), on both sides.
+// A round ends when the consumer says it is done (Partner::finish), on both sides. Producer
+// and consumer run on two different CPUs (Partner::Placement::apart), where a user's two
+// busy processes run: left to the scheduler, the pair moved between one CPU and two for
+// seconds at a time, and the pipe's rate by up to 2x with it.
 // The Array and the private buffers are reused across rounds, and an untimed first round of
 // each side touches their pages in the process that uses them, so the shared side never pays
 // a page fault: a user's steady state. What is left is what the pipe costs (two copies
@@ -429,7 +432,7 @@ void ArrayVsPipe(benchmark::State& state, bool fresh_inbox) {
         ok = consume(inbox.data(), n, round);
       }
       ex->intact.store(ok);
-    });
+    }, Partner::Placement::apart);
 
     std::uint64_t round = 0;  // the Partner's round numbers: one per start()
     auto finish = [&] {

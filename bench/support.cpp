@@ -66,10 +66,57 @@ void wake_all(std::atomic<std::uint32_t>& word) {
   syscall(SYS_futex, futex_word(word), FUTEX_WAKE, INT32_MAX, nullptr, nullptr, 0);
 }
 
-Partner::Partner(std::function<void(std::uint64_t)> round) {
+namespace {
+
+// The first two CPUs of `allowed`, or nothing when it has fewer.
+std::optional<std::pair<int, int>> two_cpus(const cpu_set_t& allowed) {
+  int found[2], n = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE && n < 2; ++cpu)
+    if (CPU_ISSET(cpu, &allowed)) found[n++] = cpu;
+  if (n < 2) return std::nullopt;
+  return std::pair{found[0], found[1]};
+}
+
+void pin_to(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  if (sched_setaffinity(0, sizeof one, &one) != 0) throw std::system_error(errno, std::generic_category(), "sched_setaffinity");
+}
+
+}  // namespace
+
+Partner::Partner(std::function<void(std::uint64_t)> round, Placement placement) {
+  std::optional<std::pair<int, int>> cpus;
+  if (placement == Placement::apart) {
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && (cpus = two_cpus(allowed))) {
+      pin_to(cpus->first);
+      parent_cpus_ = allowed;
+    }
+  }
   pid_ = fork();
-  if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork of the partner process");
-  if (pid_ == 0) run_child(round);
+  if (pid_ < 0) {
+    const int err = errno;
+    if (parent_cpus_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
+    throw std::system_error(err, std::generic_category(), "fork of the partner process");
+  }
+  if (pid_ == 0) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    if (cpus) CPU_SET(cpus->second, &one);
+    if (cpus && sched_setaffinity(0, sizeof one, &one) != 0) {
+      // Not thrown: this is the forked child. finish() reports it as the partner's failure.
+      std::strncpy(control_->why, "sched_setaffinity of the partner process failed", sizeof(control_->why) - 1);
+      control_->failed.store(1);
+      control_->begun.store(UINT32_MAX);  // start() and finish() return, and finish() throws
+      control_->done.store(UINT32_MAX);
+      wake_all(control_->begun);
+      wake_all(control_->done);
+      _exit(1);
+    }
+    run_child(round);
+  }
 }
 
 void Partner::run_child(const std::function<void(std::uint64_t)>& round) {
@@ -125,6 +172,7 @@ void Partner::finish() {
 }
 
 Partner::~Partner() {
+  if (parent_cpus_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
   if (exit_status_ < 0) {
     control_->stop.store(1);
     control_->round.fetch_add(1);

@@ -7,6 +7,7 @@
 // between start() and finish()), the iteration's time covers both shares exactly, so
 // "combined operations per second" is (rounds x work x processes) / time, with no
 // sampling of a free-running child's counter at imprecise moments.
+#include <sched.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <new>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -75,7 +77,14 @@ void wake_all(std::atomic<std::uint32_t>& word);
 // a few bytes per benchmark run); large segments are unmapped by the kernel at its exit.
 class Partner {
  public:
-  explicit Partner(std::function<void(std::uint64_t round)> round);
+  // Where the two processes run. `apart`: the parent on one allowed CPU and the partner on
+  // another for the Partner's life (the parent's own CPU set is restored afterwards), when
+  // at least two CPUs are allowed; else as `anywhere`. Why: left to the scheduler, two
+  // processes that wake each other are now on one CPU, now on two, for seconds at a time,
+  // and a pipe's or a contended lock's rate differs by up to 2x between the two (measured,
+  // issue 17): a ratio then moves with the placement of the minute, not with what it compares.
+  enum class Placement { anywhere, apart };
+  explicit Partner(std::function<void(std::uint64_t round)> round, Placement placement = Placement::anywhere);
   Partner(const Partner&) = delete;
   Partner& operator=(const Partner&) = delete;
   ~Partner();
@@ -98,6 +107,7 @@ class Partner {
   void check_alive();
   [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round);
   InShared<Control> control_;
+  std::optional<cpu_set_t> parent_cpus_;  // the parent's CPU set before `apart`, restored by ~Partner
   pid_t pid_ = -1;
   int exit_status_ = -1;  // once reaped
 };
