@@ -1,4 +1,4 @@
-"""python3 -m reports {html,junit,merge,validate,all,performance}: the command line.
+"""python3 -m reports {html,junit,merge,validate,all,performance,unsettled}: the command line.
 
 Exit status: 0 done (or valid), 1 a document is invalid (validate, all) or a benchmark
 reported an error (performance), 2 bad usage or a file that is not a results document at all.
@@ -142,6 +142,14 @@ def cmd_all(args):
     return 0
 
 
+def cmd_unsettled(args):
+    from . import performance
+    within = performance.SETTLED_WITHIN if args.within is None else args.within / 100
+    for name in performance.unsettled(args.benchmarks, within):
+        print(name)
+    return 0
+
+
 def cmd_performance(args):
     from . import performance
     doc = performance.document(args.benchmarks, command=args.command, duration=args.duration)
@@ -190,6 +198,12 @@ def parser():
     b.add_argument("--duration", type=float, default=None, metavar="SECONDS",
                    help="how long the benchmarks took (default: from the first benchmark's start until now)")
     b.set_defaults(run=cmd_performance)
+    u = sub.add_parser("unsettled", help="the paired ratios (Ratio/*) of Google Benchmark JSON files whose median is not "
+                                         "yet pinned down: one benchmark name per line (ci/bench repeats them)")
+    u.add_argument("benchmarks", nargs="+", help="--benchmark_out files; repetitions of one benchmark in several files add up")
+    u.add_argument("--within", type=float, default=None, metavar="PERCENT",
+                   help="settled when the median's 95 %% interval lies within +-PERCENT of it (default 3)")
+    u.set_defaults(run=cmd_unsettled)
     return p
 
 

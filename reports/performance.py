@@ -109,6 +109,31 @@ PAIRED.update({
         "target at least 10 against cpython-3.11", tuple(f"ref / {impl}, held increments, {n}" for n in ("2 processes",)))
     for impl in ("boost", "cpython-3.8", "cpython-3.11", "cpython-3.13")})
 _RATIO_PREFIX = "Ratio/"
+# How close a paired ratio's median must be pinned down: its 95 % interval within +-3 % of it.
+# Why 3: two runs whose medians each lie within +-3 % of the truth differ by at most ~6 %,
+# inside the 10 % that issue 17 asks of two ci/bench runs in a row.
+SETTLED_WITHIN = 0.03
+_LEVEL = 0.95
+
+
+def median_interval(values, level=_LEVEL):
+    """(low, high): a distribution-free interval for the median of what `values` sample, of
+    at least `level` coverage (order statistics: the k-th lowest and k-th highest for the
+    largest k with P(Binomial(n, 1/2) < k) <= (1 - level) / 2); None when n is too small
+    for any (n < 6 at 95 %)."""
+    xs, n = sorted(values), len(values)
+    tail, k, below = 0.0, 0, 0.5 ** n  # below: P(B = k) as k rises
+    while k < n // 2 and tail + below <= (1 - level) / 2:
+        tail += below
+        k += 1
+        below *= (n - k + 1) / k
+    return (xs[k - 1], xs[n - k]) if k >= 1 else None
+
+
+def settled(row, within=SETTLED_WITHIN):
+    """Whether a paired ratio row's interval lies within +-`within` of its value."""
+    low, high = row.get("interval_low"), row.get("interval_high")
+    return low is not None and high is not None and (high - low) / 2 <= within * row["value"]
 
 
 def _args_text(args):
@@ -157,10 +182,21 @@ def paired_ratios(files):
         values = per_name[name]
         key, args = _paired_key(name)
         title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
-        rows.append({"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
-                     "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
-                     "numerator": name, "denominator": name})
+        row = {"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
+               "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
+               "numerator": name, "denominator": name}
+        interval = median_interval(values)
+        if interval:
+            row["interval_low"], row["interval_high"] = interval
+        row["settled"] = settled(row)
+        rows.append(row)
     return rows
+
+
+def unsettled(paths, within=SETTLED_WITHIN):
+    """The benchmark names of the paired ratios in `paths` whose median is not yet pinned
+    down to +-`within` (ci/bench repeats those)."""
+    return [r["numerator"] for r in paired_ratios([read_file(p) for p in paths]) if not settled(r, within)]
 
 
 def superseded(paired_rows):
@@ -338,11 +374,20 @@ def text_table(doc):
     """The ratios and the failures as lines for a terminal (ci/bench prints them)."""
     perf = doc["performance"]
     width = max([len(r["name"]) for r in perf["ratios"]] + [10])
-    lines = [f"{r['name']:<{width}}  {r['value']:6.2f}x" + (f"  (min {r['min']:.2f}, max {r['max']:.2f}, {r['repetitions']} repetitions)"
-                                                           if r.get("paired") else "  (unpaired)") for r in perf["ratios"]]
+    lines = [f"{r['name']:<{width}}  {r['value']:6.2f}x  " + (_spread_text(r) if r.get("paired") else "(unpaired)")
+             for r in perf["ratios"]]
     lines += [f"{name:<{width}}  not measured" for name in perf.get("missing_ratios", [])]
     lines += [f"ERROR {e['name']}: {e['message']}" for e in perf.get("errors", [])]
     return "\n".join(lines)
+
+
+def _spread_text(row):
+    """'(95 % 1.41-1.52, min 1.38, max 1.66, 14 repetitions)', and whether it is settled."""
+    interval = (f"95 % {row['interval_low']:.2f}-{row['interval_high']:.2f}, " if "interval_low" in row else "")
+    text = f"({interval}min {row['min']:.2f}, max {row['max']:.2f}, {row['repetitions']} repetitions)"
+    if "settled" in row and not row["settled"]:
+        text += f"  NOT SETTLED: the median's 95 % interval is wider than +-{SETTLED_WITHIN:.0%}"
+    return text
 
 
 def write(doc, path):

@@ -137,6 +137,59 @@ class PairedRatios(unittest.TestCase):
         return pathlib.Path(d)
 
 
+class SettledRatios(helpers.TempDirTest):
+    """ci/bench repeats a paired ratio until the 95 % interval of its median is within +-3 %."""
+
+    def test_the_interval_is_the_order_statistics_of_at_least_95_percent_coverage(self):
+        from math import comb
+
+        def coverage(n, k):  # P(x_(k) <= median <= x_(n+1-k)) for a continuous distribution
+            return 1 - 2 * sum(comb(n, j) for j in range(k)) / 2 ** n
+        self.assertIsNone(performance.median_interval([1, 2, 3, 4, 5]))  # min-max covers 93.75 % only
+        self.assertEqual(performance.median_interval([5, 1, 7, 3, 2, 6, 4]), (1, 7))
+        for n in range(6, 60):
+            low, _ = performance.median_interval(list(range(1, n + 1)))
+            self.assertGreaterEqual(coverage(n, low), 0.95, n)
+            self.assertLess(coverage(n, low + 1), 0.95, n)  # and the narrowest such
+        self.assertEqual(performance.median_interval(list(range(1, 18))), (5, 13))  # the textbook n = 17
+
+    def test_settled_when_the_interval_is_within_3_percent_and_repetitions_add_up_across_files(self):
+        tight = paired("Ratio/lock-ref-vs-pthread/procs:1", [1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.01])
+        wide = paired("Ratio/lock-ref-vs-pthread/procs:2", [1.0, 1.3, 0.8, 1.02, 0.9, 1.2, 1.0])
+        few = paired(f"Ratio/array-vs-pipe/bytes:{MIB64}", [20.0, 20.0, 20.0])  # too few for any 95 % interval
+        first = helpers.write_json(self.tmp, "ratios.json", bench_file(tight + wide + few))
+        rows = {r["numerator"]: r for r in performance.paired_ratios([load.read(first)])}
+        self.assertTrue(rows["Ratio/lock-ref-vs-pthread/procs:1"]["settled"])
+        self.assertEqual(rows["Ratio/lock-ref-vs-pthread/procs:2"]["interval_low"], 0.8)
+        self.assertFalse(rows["Ratio/lock-ref-vs-pthread/procs:2"]["settled"])
+        self.assertNotIn("interval_low", rows[f"Ratio/array-vs-pipe/bytes:{MIB64}"])
+        self.assertEqual(performance.unsettled([first]), ["Ratio/lock-ref-vs-pthread/procs:2", f"Ratio/array-vs-pipe/bytes:{MIB64}"])
+        # The second batch (ci/bench's NAME-ratios-2.json): 14 repetitions, the middle ones close.
+        more = helpers.write_json(self.tmp, "ratios-2.json", bench_file(
+            paired("Ratio/lock-ref-vs-pthread/procs:2", [1.0, 1.01, 0.99, 1.0, 1.02, 0.98, 1.0]) +
+            paired(f"Ratio/array-vs-pipe/bytes:{MIB64}", [20.0, 20.2, 19.9])))
+        self.assertEqual(performance.unsettled([first, more]), [])
+        doc = performance.document([first, more])
+        self.assertEqual(load.errors(doc), [])
+        self.assertEqual([r["repetitions"] for r in doc["performance"]["ratios"]], [7, 14, 6])
+
+    def test_the_command_prints_the_unsettled_names_and_the_reports_mark_them(self):
+        f = helpers.write_json(self.tmp, "r.json", bench_file(
+            paired("Ratio/lock-ref-vs-pthread/procs:1", [1.0] * 7) + paired("Ratio/held-increments-ref-vs-cpython-3.8/procs:2",
+                                                                              [30.0, 40.0, 35.0, 33.0, 44.0, 36.0, 31.0])))
+        result = helpers.run_cli("unsettled", f)
+        self.assertEqual((result.returncode, result.stdout), (0, "Ratio/held-increments-ref-vs-cpython-3.8/procs:2\n"), result.stderr)
+        self.assertEqual(helpers.run_cli("unsettled", f, "--within", "50").stdout, "")
+        doc = performance.document([f])
+        table = performance.text_table(doc).splitlines()
+        self.assertNotIn("NOT SETTLED", table[0])
+        self.assertIn("95 % 30.00-44.00", table[1])
+        self.assertIn("NOT SETTLED", table[1])
+        page = html.render_single(doc, ["performance.json"])
+        self.assertEqual(page.count(">not settled<"), 1)
+        self.assertEqual(helpers.run_cli("unsettled", self.tmp / "missing.json").returncode, 2)
+
+
 class Document(helpers.TempDirTest):
     def test_is_a_valid_version_1_document_with_only_performance(self):
         doc = performance.document([self.write("locks.json", locks()), self.write("memory.json", memory())], duration=12.5)
