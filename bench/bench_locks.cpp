@@ -216,6 +216,7 @@ void LockRatio(benchmark::State& state) {
         state, shmcheck::bench::PairClock::real,
         [&] { return contended(0, numerator); },
         [&] { return contended(1, denominator); });
+    state.counters["cpus_apart"] = partner.apart();  // the JSON says where it was measured
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }

@@ -89,6 +89,9 @@ class Partner {
   Partner& operator=(const Partner&) = delete;
   ~Partner();
 
+  // Whether the two run on two CPUs of their own (Placement::apart with two CPUs allowed).
+  bool apart() const noexcept { return parent_cpus_.has_value(); }
+
   // Starts the next round and returns once the partner has begun it, so that both
   // processes' shares overlap from their first operation.
   void start();

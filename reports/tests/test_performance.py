@@ -295,17 +295,34 @@ class RealBenchmarkOutput(helpers.TempDirTest):
     """One quick benchmark of each real program goes through the loader: the names, counters
     and context keys this module relies on are what the programs write."""
 
-    def run_bench(self, program, pattern):
+    def run_bench(self, program, pattern, cpus=None):
+        """The JSON file of `program`'s benchmarks matching `pattern`, run with its CPU set
+        narrowed to `cpus` (like taskset) when given."""
         path = BENCH_DIR / program
         if not os.access(path, os.X_OK):
             raise AssertionError(f"{path} is not built: run ci/build (ctest sets SHMCHECK_BENCH_DIR)")
         out = self.tmp / f"{program}.json"
         run = subprocess.run([str(path), f"--benchmark_filter={pattern}", "--benchmark_min_time=0.001",
                               "--benchmark_repetitions=2", f"--benchmark_out={out}", "--benchmark_out_format=json"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300,
+                             preexec_fn=None if cpus is None else lambda: os.sched_setaffinity(0, cpus))
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertNotIn("ERROR OCCURRED", run.stdout)
         return out
+
+    def test_the_two_processes_of_a_paired_ratio_run_on_two_cpus_when_two_are_allowed(self):
+        allowed = sorted(os.sched_getaffinity(0))
+        pattern = "^Ratio/(lock-ref-vs-pthread/procs:2|array-vs-pipe/bytes:65536)"
+
+        def apart(cpus):
+            benchmarks = json.loads(pathlib.Path(self.run_bench("shmcheck_bench_locks", pattern, cpus)).read_text())["benchmarks"]
+            benchmarks += json.loads(pathlib.Path(self.run_bench("shmcheck_bench_memory", pattern, cpus)).read_text())["benchmarks"]
+            runs = [b for b in benchmarks if b.get("run_type") == "iteration"]
+            self.assertEqual(len(runs), 4)  # two of each, every one measured
+            return {b["cpus_apart"] for b in runs}
+        self.assertEqual(apart({allowed[0]}), {0})  # one CPU allowed: measured where the scheduler puts them
+        if len(allowed) >= 2:
+            self.assertEqual(apart(None), {1})
 
     def test_locks_and_memory(self):
         a = self.run_bench("shmcheck_bench_locks", "^Lock/(ref|pthread)/procs:")
