@@ -77,11 +77,11 @@ std::optional<std::pair<int, int>> two_cpus(const cpu_set_t& allowed) {
   return std::pair{found[0], found[1]};
 }
 
-void pin_to(int cpu) {
+bool pin_to(int cpu) noexcept {
   cpu_set_t one;
   CPU_ZERO(&one);
   CPU_SET(cpu, &one);
-  if (sched_setaffinity(0, sizeof one, &one) != 0) throw std::system_error(errno, std::generic_category(), "sched_setaffinity");
+  return sched_setaffinity(0, sizeof one, &one) == 0;
 }
 
 }  // namespace
@@ -91,7 +91,7 @@ Partner::Partner(std::function<void(std::uint64_t)> round, Placement placement) 
   if (placement == Placement::apart) {
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && (cpus = two_cpus(allowed))) {
-      pin_to(cpus->first);
+      if (!pin_to(cpus->first)) throw std::system_error(errno, std::generic_category(), "sched_setaffinity of the parent");
       parent_cpus_ = allowed;
     }
   }
@@ -101,26 +101,19 @@ Partner::Partner(std::function<void(std::uint64_t)> round, Placement placement) 
     if (parent_cpus_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
     throw std::system_error(err, std::generic_category(), "fork of the partner process");
   }
-  if (pid_ == 0) {
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    if (cpus) CPU_SET(cpus->second, &one);
-    if (cpus && sched_setaffinity(0, sizeof one, &one) != 0) {
-      // Not thrown: this is the forked child. finish() reports it as the partner's failure.
-      std::strncpy(control_->why, "sched_setaffinity of the partner process failed", sizeof(control_->why) - 1);
-      control_->failed.store(1);
-      control_->begun.store(UINT32_MAX);  // start() and finish() return, and finish() throws
-      control_->done.store(UINT32_MAX);
-      wake_all(control_->begun);
-      wake_all(control_->done);
-      _exit(1);
-    }
-    run_child(round);
-  }
+  if (pid_ == 0) run_child(round, cpus ? cpus->second : -1);
 }
 
-void Partner::run_child(const std::function<void(std::uint64_t)>& round) {
+void Partner::run_child(const std::function<void(std::uint64_t)>& round, int cpu) {
   Control& c = *control_;
+  auto fail = [&c](const char* why) {
+    std::strncpy(c.why, why, sizeof(c.why) - 1);
+    c.failed.store(1);
+  };
+  if (cpu >= 0 && !pin_to(cpu)) {
+    fail("sched_setaffinity of the partner process failed");
+    _exit(1);  // the parent's start() or finish() then throws with the reason (check_alive)
+  }
   const pid_t parent = getppid();
   // A parent that dies (a benchmark killed by a timeout) must not leave the partner waiting.
   auto parent_alive = [parent] {
@@ -134,11 +127,9 @@ void Partner::run_child(const std::function<void(std::uint64_t)>& round) {
     try {
       round(n);
     } catch (const std::exception& e) {
-      std::strncpy(c.why, e.what(), sizeof(c.why) - 1);
-      c.failed.store(1);
+      fail(e.what());
     } catch (...) {
-      std::strncpy(c.why, "the partner process failed", sizeof(c.why) - 1);
-      c.failed.store(1);
+      fail("the partner process failed");
     }
     c.done.store(n, std::memory_order_release);
     wake_all(c.done);
@@ -147,13 +138,14 @@ void Partner::run_child(const std::function<void(std::uint64_t)>& round) {
 }
 
 void Partner::check_alive() {
-  if (exit_status_ >= 0) return;
-  int status = 0;
-  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+  // Once it has exited, every call throws: a start() or finish() must never wait on it again.
+  if (exit_status_ < 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) != pid_) return;
     exit_status_ = status;
-    if (!control_->failed.load())
-      throw std::runtime_error("the partner process died (wait status " + std::to_string(status) + ")");
   }
+  if (control_->failed.load()) throw std::runtime_error(std::string("in the partner process: ") + control_->why);
+  throw std::runtime_error("the partner process died (wait status " + std::to_string(exit_status_) + ")");
 }
 
 void Partner::start() {

@@ -108,7 +108,8 @@ class Partner {
     char why[256] = {};
   };
   void check_alive();
-  [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round);
+  // The partner's loop, pinned to `cpu` first unless it is -1.
+  [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round, int cpu);
   InShared<Control> control_;
   std::optional<cpu_set_t> parent_cpus_;  // the parent's CPU set before `apart`, restored by ~Partner
   pid_t pid_ = -1;
