@@ -15,7 +15,9 @@ rather than a guess.
 """
 
 import datetime
+import fractions
 import json
+import math
 import platform
 import re
 import statistics
@@ -109,9 +111,9 @@ PAIRED.update({
         "target at least 10 against cpython-3.11", tuple(f"ref / {impl}, held increments, {n}" for n in ("2 processes",)))
     for impl in ("boost", "cpython-3.8", "cpython-3.11", "cpython-3.13")})
 _RATIO_PREFIX = "Ratio/"
-# How close a paired ratio's median must be pinned down: its 95 % interval within +-3 % of it.
-# Why 3: two runs whose medians each lie within +-3 % of the truth differ by at most ~6 %,
-# inside the 10 % that issue 17 asks of two ci/bench runs in a row.
+# How close a paired ratio's median must be pinned down: its 95 % interval within +-3 % of it
+# (both ends). Why 3: two runs whose medians each lie within 3 % of the truth differ by about
+# 6 % at most, inside the 10 % that issue 17 asks of two ci/bench runs in a row.
 SETTLED_WITHIN = 0.03
 _LEVEL = 0.95
 
@@ -120,20 +122,20 @@ def median_interval(values, level=_LEVEL):
     """(low, high): a distribution-free interval for the median of what `values` sample, of
     at least `level` coverage (order statistics: the k-th lowest and k-th highest for the
     largest k with P(Binomial(n, 1/2) < k) <= (1 - level) / 2); None when n is too small
-    for any (n < 6 at 95 %)."""
+    for any (n < 6 at 95 %). Exact integer arithmetic: no underflow for large n."""
     xs, n = sorted(values), len(values)
-    tail, k, below = 0.0, 0, 0.5 ** n  # below: P(B = k) as k rises
-    while k < n // 2 and tail + below <= (1 - level) / 2:
-        tail += below
+    allowed = fractions.Fraction(1 - level).limit_denominator(10 ** 6) / 2 * 2 ** n  # the tail's most, in outcomes of 2^n
+    k, tail = 0, 0
+    while k < n // 2 and tail + math.comb(n, k) <= allowed:
+        tail += math.comb(n, k)
         k += 1
-        below *= (n - k + 1) / k
     return (xs[k - 1], xs[n - k]) if k >= 1 else None
 
 
 def settled(row, within=SETTLED_WITHIN):
-    """Whether a paired ratio row's interval lies within +-`within` of its value."""
+    """Whether both ends of a paired ratio row's interval lie within +-`within` of its value."""
     low, high = row.get("interval_low"), row.get("interval_high")
-    return low is not None and high is not None and (high - low) / 2 <= within * row["value"]
+    return low is not None and high is not None and max(row["value"] - low, high - row["value"]) <= within * row["value"]
 
 
 def _args_text(args):
@@ -161,8 +163,10 @@ def _paired_key(name):
 
 
 def paired_ratios(files):
-    """The paired ratio rows of every file: median over repetitions, with min and max."""
-    per_name, errors, order = {}, set(), []
+    """The paired ratio rows of every file: median over repetitions (of one benchmark in any
+    number of files: ci/bench's extra batches), with min and max. A benchmark with an error
+    in any repetition of any file is left out: summarize() reports the error."""
+    per_name, errors, order, apart = {}, set(), [], {}
     for data in files:
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
         for entry in entries:
@@ -175,6 +179,8 @@ def paired_ratios(files):
                 if name not in per_name:
                     order.append(name)
                 per_name.setdefault(name, []).append(float(entry["ratio"]))
+                if "cpus_apart" in entry:
+                    apart.setdefault(name, set()).add(bool(entry["cpus_apart"]))
     rows = []
     for name in order:
         if name in errors:
@@ -185,6 +191,8 @@ def paired_ratios(files):
         row = {"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
                "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
                "numerator": name, "denominator": name}
+        if False in apart.get(name, ()):
+            row["note"] += "; measured with both processes where the scheduler put them (fewer than two CPUs allowed)"
         interval = median_interval(values)
         if interval:
             row["interval_low"], row["interval_high"] = interval
@@ -386,7 +394,8 @@ def _spread_text(row):
     interval = (f"95 % {row['interval_low']:.2f}-{row['interval_high']:.2f}, " if "interval_low" in row else "")
     text = f"({interval}min {row['min']:.2f}, max {row['max']:.2f}, {row['repetitions']} repetitions)"
     if "settled" in row and not row["settled"]:
-        text += f"  NOT SETTLED: the median's 95 % interval is wider than +-{SETTLED_WITHIN:.0%}"
+        text += (f"  NOT SETTLED: the median's 95 % interval reaches beyond +-{SETTLED_WITHIN:.0%}" if "interval_low" in row
+                 else "  NOT SETTLED: too few repetitions for a 95 % interval")
     return text
 
 
