@@ -25,9 +25,8 @@
 // round is kRatioOps pairs per process (milliseconds, so that the clock reads around it are
 // noise); with two processes the one partner does its share of each round on the side the
 // round measures, so both sides are contended alike, and runs on another CPU than the parent
-// for the whole benchmark (Partner::Placement::apart: left to the scheduler, the pair moves
-// between one CPU and two for seconds at a time, and the plain mutex's rate with it). Time:
-// the thread's CPU time with one process, real time with two, as below.
+// (Partner::Placement::apart says why). Time: the thread's CPU time with one process, real
+// time with two, as below.
 //
 // One iteration is one round: each process does kOps operations; with two processes the
 // partner starts its share when the parent starts its own, and the iteration ends when both

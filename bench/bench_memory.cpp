@@ -46,10 +46,8 @@
 //                                            its pages fault in as read() fills them)
 //                  Ratio/array-vs-pipe-into  into one buffer made once, as recv_bytes_into():
 //                                            the pipe's best case
-// A round ends when the consumer says it is done (Partner::finish), on both sides. Producer
-// and consumer run on two different CPUs (Partner::Placement::apart), where a user's two
-// busy processes run: left to the scheduler, the pair moved between one CPU and two for
-// seconds at a time, and the pipe's rate by up to 2x with it.
+// A round ends when the consumer says it is done (Partner::finish), on both sides; the two
+// run on two CPUs (Partner::Placement::apart says why).
 // The Array and the private buffers are reused across rounds, and an untimed first round of
 // each side touches their pages in the process that uses them, so the shared side never pays
 // a page fault: a user's steady state. What is left is what the pipe costs (two copies
@@ -487,11 +485,9 @@ const int registered = [] {
   at_64mib("Ratio/slice-read-into-vs-memcpy/B", SliceReadIntoVsMemcpy<unsigned char>);
   at_64mib("Ratio/slice-write-vs-memcpy/d", SliceWriteVsMemcpy<double>);
   at_64mib("Ratio/slice-write-vs-memcpy/B", SliceWriteVsMemcpy<unsigned char>);
-  {
-    for (auto [name, fresh] : {std::pair{"Ratio/array-vs-pipe", true}, std::pair{"Ratio/array-vs-pipe-into", false}}) {
-      auto* b = benchmark::RegisterBenchmark(name, ArrayVsPipe, fresh)->ArgName("bytes");
-      for (auto s : {64 * KiB, 1 * MiB, 16 * MiB, 64 * MiB}) b->Arg(s);
-    }
+  for (auto [name, fresh] : {std::pair{"Ratio/array-vs-pipe", true}, std::pair{"Ratio/array-vs-pipe-into", false}}) {
+    auto* b = benchmark::RegisterBenchmark(name, ArrayVsPipe, fresh)->ArgName("bytes");
+    for (auto s : {64 * KiB, 1 * MiB, 16 * MiB, 64 * MiB}) b->Arg(s);
   }
   for (auto [name, via] : {std::pair{"Transfer/shared-array", Via::shared_array}, std::pair{"Transfer/pipe", Via::pipe},
                            std::pair{"Transfer/pipe-pickle", Via::pipe_pickle}}) {

@@ -144,8 +144,12 @@ void Partner::check_alive() {
     if (waitpid(pid_, &status, WNOHANG) != pid_) return;
     exit_status_ = status;
   }
-  if (control_->failed.load()) throw std::runtime_error(std::string("in the partner process: ") + control_->why);
+  if (control_->failed.load()) throw_failure();
   throw std::runtime_error("the partner process died (wait status " + std::to_string(exit_status_) + ")");
+}
+
+void Partner::throw_failure() const {
+  throw std::runtime_error(std::string("in the partner process: ") + control_->why);
 }
 
 void Partner::start() {
@@ -160,7 +164,7 @@ void Partner::finish() {
   Control& c = *control_;
   const std::uint32_t n = c.round.load();
   wait_change(c.done, n - 1, [this] { check_alive(); });
-  if (c.failed.load()) throw std::runtime_error(std::string("in the partner process: ") + c.why);
+  if (c.failed.load()) throw_failure();
 }
 
 Partner::~Partner() {

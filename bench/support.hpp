@@ -108,6 +108,7 @@ class Partner {
     char why[256] = {};
   };
   void check_alive();
+  [[noreturn]] void throw_failure() const;  // the partner's own reason (Control::why)
   // The partner's loop, pinned to `cpu` first unless it is -1.
   [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round, int cpu);
   InShared<Control> control_;

@@ -166,7 +166,7 @@ def paired_ratios(files):
     """The paired ratio rows of every file: median over repetitions (of one benchmark in any
     number of files: ci/bench's extra batches), with min and max. A benchmark with an error
     in any repetition of any file is left out: summarize() reports the error."""
-    per_name, errors, order, apart = {}, set(), [], {}
+    per_name, errors, order, not_apart = {}, set(), [], set()
     for data in files:
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
         for entry in entries:
@@ -179,8 +179,8 @@ def paired_ratios(files):
                 if name not in per_name:
                     order.append(name)
                 per_name.setdefault(name, []).append(float(entry["ratio"]))
-                if "cpus_apart" in entry:
-                    apart.setdefault(name, set()).add(bool(entry["cpus_apart"]))
+                if entry.get("cpus_apart") == 0:  # a 2-process benchmark that could not pin (bench/support.hpp)
+                    not_apart.add(name)
     rows = []
     for name in order:
         if name in errors:
@@ -191,7 +191,7 @@ def paired_ratios(files):
         row = {"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
                "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
                "numerator": name, "denominator": name}
-        if False in apart.get(name, ()):
+        if name in not_apart:
             row["note"] += "; measured with both processes where the scheduler put them (fewer than two CPUs allowed)"
         interval = median_interval(values)
         if interval:
