@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -100,4 +102,47 @@ TEST(BulkCopyTearing, ConcurrentWholeSliceRewritesNeverTearAnElement) {
   // Not asserted: a read overlapping a rewrite is allowed to see both generations (only the
   // lock orders whole slices), and whether it happened depends on the scheduler.
   RecordProperty("reads_that_saw_two_generations", static_cast<int>(mixed));
+}
+
+// A read of at least detail::kStreamFrom bytes streams its words into the caller's buffer
+// (detail/stream.hpp) when that buffer can be brought to 16-byte alignment, and copies them
+// the ordinary way otherwise: every start in the Array and every alignment of the buffer must
+// give the same bytes, with nothing written before or after the buffer's span.
+TEST(BulkCopyLarge, EveryAlignmentOfALargeReadGivesTheSameBytes) {
+  const std::size_t n = detail::kStreamFrom + 40;
+  RawArray<unsigned char> a(static_cast<std::int64_t>(n));
+  std::vector<unsigned char> want(n);
+  for (std::size_t k = 0; k < n; ++k) want[k] = static_cast<unsigned char>(k * 7 + k / 4096);
+  a.set(Slice::all(), std::span<const unsigned char>(want));
+  std::vector<unsigned char> storage(n + 64);
+  for (const std::int64_t start : {0, 1, 7, 8, 9})
+    for (const std::size_t shift : {0u, 1u, 7u, 8u, 9u, 15u, 16u}) {
+      const std::size_t length = n - static_cast<std::size_t>(start) - 3;
+      std::fill(storage.begin(), storage.end(), 0xEE);
+      a.get(Slice{start, start + static_cast<std::int64_t>(length), 1}, std::span<unsigned char>(storage.data() + shift, length));
+      ASSERT_EQ(std::memcmp(storage.data() + shift, want.data() + start, length), 0) << "start " << start << " shift " << shift;
+      for (std::size_t k = 0; k < shift; ++k) ASSERT_EQ(storage[k], 0xEE) << "byte before the buffer, shift " << shift;
+      for (std::size_t k = shift + length; k < storage.size(); ++k) ASSERT_EQ(storage[k], 0xEE) << "byte after the buffer";
+    }
+}
+
+// The streamed path still reads the shared side in 8-byte atomic loads: a writer flipping
+// every element between two values is never seen half-way.
+TEST(BulkCopyLarge, ConcurrentRewritesNeverTearAnElementOfALargeRead) {
+  constexpr std::size_t n = detail::kStreamFrom / sizeof(std::uint64_t) + 3;
+  RawArray<std::uint64_t> a(static_cast<std::int64_t>(n));
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (std::uint64_t flip = 0; !stop.load(); flip = ~flip)
+      for (std::size_t k = 0; k < n; k += 509) a.set(static_cast<std::int64_t>(k), flip);
+  });
+  std::vector<std::uint64_t> out(n);
+  std::size_t torn = 0;
+  for (int round = 0; round < 40; ++round) {
+    a.get(Slice::all(), std::span<std::uint64_t>(out));
+    for (const auto x : out) torn += x != 0 && x != ~0ull;
+  }
+  stop = true;
+  writer.join();
+  EXPECT_EQ(torn, 0u);
 }

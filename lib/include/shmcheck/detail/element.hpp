@@ -3,6 +3,7 @@
 // proxy behind a[i]. Not part of the interface.
 
 #include <shmcheck/error.hpp>
+#include <shmcheck/detail/stream.hpp>
 #include <shmcheck/slice.hpp>
 #include <shmcheck/typecode.hpp>
 
@@ -38,7 +39,8 @@ std::size_t checked_bytes(std::int64_t length, std::size_t element_size);
 [[noreturn]] void throw_byte_string_too_long();
 
 // A contiguous run of elements between shared memory and private memory, as fast as memcpy
-// where memory bandwidth is the limit, and still never tearing an element: the shared side
+// where memory bandwidth is the limit (a large read streams its private side, stream.hpp),
+// and still never tearing an element: the shared side
 // is accessed in naturally aligned 8-byte relaxed atomic words, each of which holds whole
 // elements (every typecode is at most 8 bytes, and its size divides 8), so every element is
 // read or written in one indivisible access, as element by element would be. Only the
@@ -52,10 +54,19 @@ void copy_from_shared(T* out, const T* shared, std::size_t n) noexcept {
   constexpr std::size_t per_word = 8 / sizeof(T);
   std::size_t k = 0;
   for (; k < n && reinterpret_cast<std::uintptr_t>(shared + k) % 8 != 0; ++k) out[k] = load(shared + k);
-  for (; k + per_word <= n; k += per_word) {
+  const auto copy_word = [&] {
     const SharedWord w = __atomic_load_n(reinterpret_cast<const SharedWord*>(shared + k), __ATOMIC_RELAXED);
     std::memcpy(out + k, &w, 8);
+    k += per_word;
+  };
+  // A large copy streams its words (stream.hpp) once `out` is 16-byte aligned, which one
+  // ordinary word achieves when `out` and `shared` are equally aligned modulo 8, as buffers
+  // from malloc and Arrays are; otherwise every word is copied the ordinary way.
+  if ((n - k) * sizeof(T) >= kStreamFrom) {
+    if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 8) copy_word();
+    if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 0) k += stream_words(out + k, shared + k, (n - k) / per_word) * per_word;
   }
+  while (k + per_word <= n) copy_word();
   for (; k < n; ++k) out[k] = load(shared + k);
 }
 
