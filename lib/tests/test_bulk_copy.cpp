@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace shmcheck;
@@ -106,43 +107,90 @@ TEST(BulkCopyTearing, ConcurrentWholeSliceRewritesNeverTearAnElement) {
 
 // A read of at least detail::kStreamFrom bytes streams its words into the caller's buffer
 // (detail/stream.hpp) when that buffer can be brought to 16-byte alignment, and copies them
-// the ordinary way otherwise: every start in the Array and every alignment of the buffer must
-// give the same bytes, with nothing written before or after the buffer's span.
-TEST(BulkCopyLarge, EveryAlignmentOfALargeReadGivesTheSameBytes) {
+// the ordinary way otherwise. With the threshold lowered, small arrays reach both paths:
+// every start in the Array, every alignment of the buffer and lengths on both sides of the
+// threshold must give the elements, with nothing written outside the buffer.
+TYPED_TEST(BulkCopy, StreamedReadsOfEveryStartAndAlignmentGiveTheElements) {
+  using T = TypeParam;
+  constexpr std::size_t n = 300, per_word = 8 / sizeof(T), margin = 32 / sizeof(T);
+  RawArray<T> a(static_cast<std::int64_t>(n));
+  for (std::size_t k = 0; k < n; ++k) a.set(static_cast<std::int64_t>(k), item<T>(k));
+  std::vector<T> storage(n + 3 * margin);
+  const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 16;
+  ASSERT_EQ(misalignment % sizeof(T), 0u);
+  T* const aligned = storage.data() + (16 - misalignment) % 16 / sizeof(T);  // 16-byte aligned
+  for (const std::size_t stream_from : {std::size_t{0}, std::size_t{64}})
+    for (std::size_t start = 0; start < 2 * per_word + 1; ++start)
+      for (std::size_t shift = 0; shift <= 16 / sizeof(T); ++shift)
+        for (const std::size_t length : {std::size_t{0}, std::size_t{1}, per_word, 3 * per_word + 1, 64 / sizeof(T) - 1,
+                                         64 / sizeof(T), n - start - 5, n - start}) {
+          std::fill(storage.begin(), storage.end(), T(0));  // item() is never 0
+          T* const out = aligned + margin + shift;
+          detail::copy_from_shared(out, a.data() + start, length, stream_from);
+          for (std::size_t k = 0; k < length; ++k)
+            ASSERT_EQ(out[k], item<T>(start + k)) << "element " << k << ", start " << start << ", shift " << shift
+                                                  << ", length " << length << ", streamed from " << stream_from;
+          for (T* p = storage.data(); p < storage.data() + storage.size(); ++p) {
+            if (p < out || p >= out + length) {
+              ASSERT_EQ(*p, T(0)) << "written outside the buffer, shift " << shift;
+            }
+          }
+        }
+}
+
+// Where the processor streams, stream_words copies whole pairs of words and says how many;
+// elsewhere it copies nothing and says so (the caller then copies every word).
+TEST(BulkCopyStream, StreamWordsCopiesWholePairsWhereTheProcessorStreams) {
+  alignas(16) std::uint64_t from[6] = {1, 2, 3, 4, 5, 6};
+  for (std::size_t words = 0; words <= 5; ++words) {
+    alignas(16) std::uint64_t to[6] = {};
+    const std::size_t copied = detail::stream_words(to, from, words);
+    ASSERT_EQ(copied, detail::kStreams ? words / 2 * 2 : 0) << words << " words";
+    for (std::size_t k = 0; k < 6; ++k) ASSERT_EQ(to[k], k < copied ? from[k] : 0u) << "word " << k;
+  }
+  RecordProperty("streams", detail::kStreams ? 1 : 0);
+}
+
+// The same through the interface at the real threshold: a few starts and buffer alignments
+// of a read just over kStreamFrom ('B', so that the shifts reach every alignment).
+TEST(BulkCopyLarge, ALargeReadGivesTheSameBytesAtEveryAlignment) {
   const std::size_t n = detail::kStreamFrom + 40;
   RawArray<unsigned char> a(static_cast<std::int64_t>(n));
   std::vector<unsigned char> want(n);
   for (std::size_t k = 0; k < n; ++k) want[k] = static_cast<unsigned char>(k * 7 + k / 4096);
   a.set(Slice::all(), std::span<const unsigned char>(want));
   std::vector<unsigned char> storage(n + 64);
-  for (const std::int64_t start : {0, 1, 7, 8, 9})
-    for (const std::size_t shift : {0u, 1u, 7u, 8u, 9u, 15u, 16u}) {
-      const std::size_t length = n - static_cast<std::size_t>(start) - 3;
-      std::fill(storage.begin(), storage.end(), 0xEE);
-      a.get(Slice{start, start + static_cast<std::int64_t>(length), 1}, std::span<unsigned char>(storage.data() + shift, length));
-      ASSERT_EQ(std::memcmp(storage.data() + shift, want.data() + start, length), 0) << "start " << start << " shift " << shift;
-      for (std::size_t k = 0; k < shift; ++k) ASSERT_EQ(storage[k], 0xEE) << "byte before the buffer, shift " << shift;
-      for (std::size_t k = shift + length; k < storage.size(); ++k) ASSERT_EQ(storage[k], 0xEE) << "byte after the buffer";
-    }
+  // (start, shift): streamed at once, streamed after one ordinary word, never streamed.
+  for (const auto& [start, shift] : {std::pair<std::int64_t, std::size_t>{0, 0}, {0, 8}, {1, 9}, {0, 3}}) {
+    const std::size_t length = n - static_cast<std::size_t>(start) - 3;
+    std::fill(storage.begin(), storage.end(), 0xEE);
+    a.get(Slice{start, start + static_cast<std::int64_t>(length), 1}, std::span<unsigned char>(storage.data() + shift, length));
+    ASSERT_EQ(std::memcmp(storage.data() + shift, want.data() + start, length), 0) << "start " << start << " shift " << shift;
+    for (std::size_t k = 0; k < shift; ++k) ASSERT_EQ(storage[k], 0xEE) << "byte before the buffer, shift " << shift;
+    for (std::size_t k = shift + length; k < storage.size(); ++k) ASSERT_EQ(storage[k], 0xEE) << "byte after the buffer";
+  }
 }
 
-// The streamed path still reads the shared side in 8-byte atomic loads: a writer flipping
-// every element between two values is never seen half-way.
-TEST(BulkCopyLarge, ConcurrentRewritesNeverTearAnElementOfALargeRead) {
+// A large read while a writer rewrites the whole Array, element k alternately k and ~k: every
+// element read is one of its two values (not torn, not another element's, not left unwritten).
+TEST(BulkCopyLarge, ALargeReadDuringRewritesSeesEachElementWholeAndInItsPlace) {
   constexpr std::size_t n = detail::kStreamFrom / sizeof(std::uint64_t) + 3;
   RawArray<std::uint64_t> a(static_cast<std::int64_t>(n));
+  std::vector<std::uint64_t> even(n), odd(n);
+  for (std::size_t k = 0; k < n; ++k) even[k] = k, odd[k] = ~std::uint64_t{k};
+  a.set(Slice::all(), std::span<const std::uint64_t>(even));
   std::atomic<bool> stop{false};
   std::thread writer([&] {
-    for (std::uint64_t flip = 0; !stop.load(); flip = ~flip)
-      for (std::size_t k = 0; k < n; k += 509) a.set(static_cast<std::int64_t>(k), flip);
+    for (bool flip = false; !stop.load(); flip = !flip) a.set(Slice::all(), std::span<const std::uint64_t>(flip ? odd : even));
   });
   std::vector<std::uint64_t> out(n);
-  std::size_t torn = 0;
-  for (int round = 0; round < 40; ++round) {
+  std::size_t wrong = 0;
+  for (int round = 0; round < 20; ++round) {
+    std::fill(out.begin(), out.end(), 0x5555555555555555ull);
     a.get(Slice::all(), std::span<std::uint64_t>(out));
-    for (const auto x : out) torn += x != 0 && x != ~0ull;
+    for (std::size_t k = 0; k < n; ++k) wrong += out[k] != k && out[k] != ~std::uint64_t{k};
   }
   stop = true;
   writer.join();
-  EXPECT_EQ(torn, 0u);
+  EXPECT_EQ(wrong, 0u);
 }

@@ -2,8 +2,9 @@
 // Internals shared by the typed objects: element loads and stores, size checks, and the
 // proxy behind a[i]. Not part of the interface.
 
-#include <shmcheck/error.hpp>
+#include <shmcheck/detail/shared_word.hpp>
 #include <shmcheck/detail/stream.hpp>
+#include <shmcheck/error.hpp>
 #include <shmcheck/slice.hpp>
 #include <shmcheck/typecode.hpp>
 
@@ -40,16 +41,13 @@ std::size_t checked_bytes(std::int64_t length, std::size_t element_size);
 
 // A contiguous run of elements between shared memory and private memory, as fast as memcpy
 // where memory bandwidth is the limit (a large read streams its private side, stream.hpp),
-// and still never tearing an element: the shared side
-// is accessed in naturally aligned 8-byte relaxed atomic words, each of which holds whole
-// elements (every typecode is at most 8 bytes, and its size divides 8), so every element is
-// read or written in one indivisible access, as element by element would be. Only the
+// and still never tearing an element: the shared side is accessed in SharedWords. Only the
 // elements before the first aligned word and after the last are copied one at a time, so a
 // word never covers an element outside the run.
-using SharedWord = std::uint64_t __attribute__((__may_alias__));
-
+//
+// `stream_from` is kStreamFrom; tests lower it to reach the streamed path with small arrays.
 template <class T>
-void copy_from_shared(T* out, const T* shared, std::size_t n) noexcept {
+void copy_from_shared(T* out, const T* shared, std::size_t n, std::size_t stream_from = kStreamFrom) noexcept {
   static_assert(sizeof(T) <= 8 && 8 % sizeof(T) == 0);
   constexpr std::size_t per_word = 8 / sizeof(T);
   std::size_t k = 0;
@@ -59,10 +57,11 @@ void copy_from_shared(T* out, const T* shared, std::size_t n) noexcept {
     std::memcpy(out + k, &w, 8);
     k += per_word;
   };
-  // A large copy streams its words (stream.hpp) once `out` is 16-byte aligned, which one
-  // ordinary word achieves when `out` and `shared` are equally aligned modulo 8, as buffers
-  // from malloc and Arrays are; otherwise every word is copied the ordinary way.
-  if ((n - k) * sizeof(T) >= kStreamFrom) {
+  // Streaming needs `out` 16-byte aligned, which one ordinary word achieves when `out` and
+  // the (now word-aligned) shared side are equally aligned modulo 8: a buffer from malloc
+  // and a slice of an Array starting at a word boundary are. Otherwise every word is copied
+  // the ordinary way.
+  if (n - k >= per_word && (n - k) * sizeof(T) >= stream_from) {
     if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 8) copy_word();
     if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 0) k += stream_words(out + k, shared + k, (n - k) / per_word) * per_word;
   }

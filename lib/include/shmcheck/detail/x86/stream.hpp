@@ -1,12 +1,18 @@
 #pragma once
 // x86 with SSE2 (every x86-64): 16-byte non-temporal stores (movntdq), then one sfence.
 
+#include <shmcheck/detail/shared_word.hpp>
+
 #include <emmintrin.h>
 
 #include <cstddef>
-#include <cstdint>
 
 namespace shmcheck::detail {
+// Its own inline namespace: a program whose files are built with and without SSE2 gets two
+// different functions, not two bodies of one (an ODR violation).
+inline namespace x86_sse2 {
+
+inline constexpr bool kStreams = true;
 
 // Copies whole pairs of words from `shared` (8-byte aligned) to `out` (16-byte aligned) and
 // returns how many words it copied (an even number; the caller copies what is left). The
@@ -14,7 +20,7 @@ namespace shmcheck::detail {
 // stores are ordered on x86, so a lock released after the copy still publishes them.
 inline std::size_t stream_words(void* out, const void* shared, std::size_t words) noexcept {
   auto* to = static_cast<__m128i*>(out);
-  const auto* from = static_cast<const std::uint64_t*>(shared);
+  const auto* from = static_cast<const SharedWord*>(shared);
   const std::size_t pairs = words / 2;
   for (std::size_t k = 0; k < pairs; ++k) {
     const auto low = static_cast<long long>(__atomic_load_n(from + 2 * k, __ATOMIC_RELAXED));
@@ -25,4 +31,5 @@ inline std::size_t stream_words(void* out, const void* shared, std::size_t words
   return 2 * pairs;
 }
 
+}  // namespace x86_sse2
 }  // namespace shmcheck::detail
