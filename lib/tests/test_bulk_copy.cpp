@@ -107,9 +107,10 @@ TEST(BulkCopyTearing, ConcurrentWholeSliceRewritesNeverTearAnElement) {
 
 // A read of at least detail::kStreamFrom bytes streams its words into the caller's buffer
 // (detail/stream.hpp) when that buffer can be brought to 16-byte alignment, and copies them
-// the ordinary way otherwise. With the threshold lowered, small arrays reach both paths:
+// the ordinary way otherwise. With the threshold lowered, small arrays reach every path:
 // every start in the Array, every alignment of the buffer and lengths on both sides of the
-// threshold must give the elements, with nothing written outside the buffer.
+// threshold must give the elements, with nothing written outside the buffer, and exactly
+// the elements the rule says must have been streamed (none where nothing streams).
 TYPED_TEST(BulkCopy, StreamedReadsOfEveryStartAndAlignmentGiveTheElements) {
   using T = TypeParam;
   constexpr std::size_t n = 300, per_word = 8 / sizeof(T), margin = 32 / sizeof(T);
@@ -119,6 +120,7 @@ TYPED_TEST(BulkCopy, StreamedReadsOfEveryStartAndAlignmentGiveTheElements) {
   const auto misalignment = reinterpret_cast<std::uintptr_t>(storage.data()) % 16;
   ASSERT_EQ(misalignment % sizeof(T), 0u);
   T* const aligned = storage.data() + (16 - misalignment) % 16 / sizeof(T);  // 16-byte aligned
+  std::size_t streamed_somewhere = 0;
   for (const std::size_t stream_from : {std::size_t{0}, std::size_t{64}})
     for (std::size_t start = 0; start < 2 * per_word + 1; ++start)
       for (std::size_t shift = 0; shift <= 16 / sizeof(T); ++shift)
@@ -126,7 +128,19 @@ TYPED_TEST(BulkCopy, StreamedReadsOfEveryStartAndAlignmentGiveTheElements) {
                                          64 / sizeof(T), n - start - 5, n - start}) {
           std::fill(storage.begin(), storage.end(), T(0));  // item() is never 0
           T* const out = aligned + margin + shift;
-          detail::copy_from_shared(out, a.data() + start, length, stream_from);
+          const T* const from = a.data() + start;
+          const std::size_t streamed = detail::copy_from_shared(out, from, length, stream_from);
+          // The rule: after the elements before the first aligned shared word, streaming
+          // needs a word or more of at least stream_from bytes and `out` equally aligned
+          // modulo 8 (one ordinary word then makes it 16-byte aligned); it streams pairs.
+          const std::size_t head = std::min(length, (8 - reinterpret_cast<std::uintptr_t>(from) % 8) % 8 / sizeof(T));
+          const std::size_t rest = length - head;
+          const auto out_at = reinterpret_cast<std::uintptr_t>(out + head) % 16;
+          std::size_t want = 0;
+          if (detail::kStreams && rest >= per_word && rest * sizeof(T) >= stream_from && out_at % 8 == 0)
+            want = (rest / per_word - (out_at == 8 ? 1 : 0)) / 2 * 2 * per_word;
+          ASSERT_EQ(streamed, want) << "start " << start << ", shift " << shift << ", length " << length;
+          streamed_somewhere += streamed;
           for (std::size_t k = 0; k < length; ++k)
             ASSERT_EQ(out[k], item<T>(start + k)) << "element " << k << ", start " << start << ", shift " << shift
                                                   << ", length " << length << ", streamed from " << stream_from;
@@ -136,11 +150,14 @@ TYPED_TEST(BulkCopy, StreamedReadsOfEveryStartAndAlignmentGiveTheElements) {
             }
           }
         }
+  EXPECT_EQ(streamed_somewhere > 0, bool(SHMCHECK_EXPECT_STREAMING)) << "elements streamed: " << streamed_somewhere;
 }
 
-// Where the processor streams, stream_words copies whole pairs of words and says how many;
-// elsewhere it copies nothing and says so (the caller then copies every word).
+// Where the processor streams (x86-64, outside the ASan and TSan builds), stream_words copies
+// whole pairs of words and says how many; elsewhere it copies nothing and says so (the
+// caller then copies every word).
 TEST(BulkCopyStream, StreamWordsCopiesWholePairsWhereTheProcessorStreams) {
+  EXPECT_EQ(detail::kStreams, bool(SHMCHECK_EXPECT_STREAMING));
   alignas(16) std::uint64_t from[6] = {1, 2, 3, 4, 5, 6};
   for (std::size_t words = 0; words <= 5; ++words) {
     alignas(16) std::uint64_t to[6] = {};
@@ -148,7 +165,6 @@ TEST(BulkCopyStream, StreamWordsCopiesWholePairsWhereTheProcessorStreams) {
     ASSERT_EQ(copied, detail::kStreams ? words / 2 * 2 : 0) << words << " words";
     for (std::size_t k = 0; k < 6; ++k) ASSERT_EQ(to[k], k < copied ? from[k] : 0u) << "word " << k;
   }
-  RecordProperty("streams", detail::kStreams ? 1 : 0);
 }
 
 // The same through the interface at the real threshold: a few starts and buffer alignments
@@ -160,8 +176,11 @@ TEST(BulkCopyLarge, ALargeReadGivesTheSameBytesAtEveryAlignment) {
   for (std::size_t k = 0; k < n; ++k) want[k] = static_cast<unsigned char>(k * 7 + k / 4096);
   a.set(Slice::all(), std::span<const unsigned char>(want));
   std::vector<unsigned char> storage(n + 64);
-  // (start, shift): streamed at once, streamed after one ordinary word, never streamed.
-  for (const auto& [start, shift] : {std::pair<std::int64_t, std::size_t>{0, 0}, {0, 8}, {1, 9}, {0, 3}}) {
+  const std::size_t base = (16 - reinterpret_cast<std::uintptr_t>(storage.data()) % 16) % 16;  // 16-byte aligned
+  // (start, offset from a 16-byte boundary), the Array's data being 16-byte aligned: streamed
+  // at once (after a 7-byte head too), streamed after one ordinary word, never streamed.
+  for (const auto& [start, offset] : {std::pair<std::int64_t, std::size_t>{0, 0}, {1, 9}, {0, 8}, {0, 3}}) {
+    const std::size_t shift = base + offset;
     const std::size_t length = n - static_cast<std::size_t>(start) - 3;
     std::fill(storage.begin(), storage.end(), 0xEE);
     a.get(Slice{start, start + static_cast<std::int64_t>(length), 1}, std::span<unsigned char>(storage.data() + shift, length));

@@ -45,9 +45,10 @@ std::size_t checked_bytes(std::int64_t length, std::size_t element_size);
 // elements before the first aligned word and after the last are copied one at a time, so a
 // word never covers an element outside the run.
 //
-// `stream_from` is kStreamFrom; tests lower it to reach the streamed path with small arrays.
+// Returns how many of the elements were streamed. `stream_from` is kStreamFrom; tests lower
+// it to reach the streamed path with small arrays.
 template <class T>
-void copy_from_shared(T* out, const T* shared, std::size_t n, std::size_t stream_from = kStreamFrom) noexcept {
+std::size_t copy_from_shared(T* out, const T* shared, std::size_t n, std::size_t stream_from = kStreamFrom) noexcept {
   static_assert(sizeof(T) <= 8 && 8 % sizeof(T) == 0);
   constexpr std::size_t per_word = 8 / sizeof(T);
   std::size_t k = 0;
@@ -61,12 +62,17 @@ void copy_from_shared(T* out, const T* shared, std::size_t n, std::size_t stream
   // the (now word-aligned) shared side are equally aligned modulo 8: a buffer from malloc
   // and a slice of an Array starting at a word boundary are. Otherwise every word is copied
   // the ordinary way.
+  std::size_t streamed = 0;
   if (n - k >= per_word && (n - k) * sizeof(T) >= stream_from) {
     if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 8) copy_word();
-    if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 0) k += stream_words(out + k, shared + k, (n - k) / per_word) * per_word;
+    if (reinterpret_cast<std::uintptr_t>(out + k) % 16 == 0) {
+      streamed = stream_words(out + k, shared + k, (n - k) / per_word) * per_word;
+      k += streamed;
+    }
   }
   while (k + per_word <= n) copy_word();
   for (; k < n; ++k) out[k] = load(shared + k);
+  return streamed;
 }
 
 template <class T>
@@ -86,7 +92,10 @@ void copy_to_shared(T* shared, const T* in, std::size_t n) noexcept {
 // The elements r selects, into `out` (exactly r.length of them).
 template <class T>
 void read_resolved(const T* data, const SliceIndices& r, T* out) {
-  if (r.step == 1) return copy_from_shared(out, data + r.start, r.length);
+  if (r.step == 1) {
+    copy_from_shared(out, data + r.start, r.length);
+    return;
+  }
   for (std::size_t k = 0; k < r.length; ++k) out[k] = load(data + r.at(k));
 }
 

@@ -5,11 +5,8 @@
 #include <cstddef>
 
 namespace shmcheck::detail {
-inline namespace generic {
-
 inline constexpr bool kStreams = false;
 
 inline std::size_t stream_words(void*, const void*, std::size_t) noexcept { return 0; }
 
-}  // namespace generic
 }  // namespace shmcheck::detail

@@ -1,5 +1,5 @@
 #pragma once
-// x86 with SSE2 (every x86-64): 16-byte non-temporal stores (movntdq), then one sfence.
+// x86-64 (SSE2 is part of every x86-64): 16-byte non-temporal stores (movntdq), then one sfence.
 
 #include <shmcheck/detail/shared_word.hpp>
 
@@ -8,10 +8,6 @@
 #include <cstddef>
 
 namespace shmcheck::detail {
-// Its own inline namespace: a program whose files are built with and without SSE2 gets two
-// different functions, not two bodies of one (an ODR violation).
-inline namespace x86_sse2 {
-
 inline constexpr bool kStreams = true;
 
 // Copies whole pairs of words from `shared` (8-byte aligned) to `out` (16-byte aligned) and
@@ -31,5 +27,4 @@ inline std::size_t stream_words(void* out, const void* shared, std::size_t words
   return 2 * pairs;
 }
 
-}  // namespace x86_sse2
 }  // namespace shmcheck::detail
