@@ -275,6 +275,7 @@ TEST(WindowsTypecodes, LongIsFourBytesAndWcharIsOneUtf16Unit) {
   TEST(NotOnWindows, file) { GTEST_SKIP() << "unsupported: " #file ".cpp " why; }
 SHMCHECK_NOT_ON_WINDOWS(test_block, "forks (no fork on Windows); WindowsBlock here checks reuse, zero fill and the census")
 SHMCHECK_NOT_ON_WINDOWS(test_lock, "forks (no fork on Windows); WindowsLock here checks recursion, ownership, timeouts and a killed owner")
+SHMCHECK_NOT_ON_WINDOWS(test_lock_wait, "forks sleepers on glibc's futex wait; WindowsLock here checks a wait that times out and a killed owner")
 SHMCHECK_NOT_ON_WINDOWS(test_concurrency, "forks (no fork on Windows); WindowsLock and WindowsBlock here check threads and 70,000 locks")
 SHMCHECK_NOT_ON_WINDOWS(test_segment, "checks memfd, shm_open, /dev/shm and fork; WindowsSegment here checks the pagefile mapping")
 SHMCHECK_NOT_ON_WINDOWS(test_handle, "forks and passes descriptors over unix sockets; WindowsHandle here uses CreateProcess")
