@@ -62,9 +62,14 @@ std::vector<Item> samples(const Typecode& tc) {
     case TypeKind::bytes_char:
       return {Item::bytes(std::string(1, '\0')), Item::bytes("a"), Item::bytes("\x7f"), Item::bytes("\x80"),
               Item::bytes("\xff")};
-    case TypeKind::wide_char:
-      return {Item::str(U"a"), Item::str(std::u32string(1, U'\0')), Item::str(U"\u00e9"), Item::str(U"\u20ac"),
-              Item::str(U"\U0001F600"), Item::str(U"\U0010FFFF")};
+    case TypeKind::wide_char: {
+      std::vector<Item> bmp = {Item::str(U"a"), Item::str(std::u32string(1, U'\0')), Item::str(U"\u00e9"), Item::str(U"\u20ac"),
+                               Item::str(U"\uFFFF")};
+      // Outside the BMP only where wchar_t holds it (UTF-32); a 2-byte wchar_t (Windows)
+      // refuses it, as NonBmpCharacterFitsOnlyAFourByteWchar checks.
+      if (tc.max >= 0x10FFFF) bmp.insert(bmp.end(), {Item::str(U"\U0001F600"), Item::str(U"\U0010FFFF")});
+      return bmp;
+    }
   }
   return {};
 }
@@ -88,6 +93,17 @@ TEST_P(ItemPerTypecode, StoreThenLoadRoundTrips) {
   const auto values = samples(tc());
   ASSERT_FALSE(values.empty());
   for (const Item& v : values) EXPECT_EQ(round_trip(tc(), v), v) << "'" << tc().code << "' <- " << v.repr();
+}
+
+TEST(ItemWideChar, NonBmpCharacterFitsOnlyAFourByteWchar) {
+  const Typecode& u = typecode('u');
+  const Item emoji = Item::str(U"\U0001F600");
+  if (u.size == 4) {
+    EXPECT_EQ(stored('u', emoji), emoji);
+  } else {  // CPython on Windows refuses it with the same message
+    EXPECT_EQ(u.max, 0xFFFF);
+    EXPECT_EQ(type_error_of('u', emoji), "one character unicode string expected");
+  }
 }
 
 TEST_P(ItemPerTypecode, ZeroItemIsWhatZeroedMemoryHolds) {
