@@ -22,6 +22,7 @@
 // the build tree's paths.
 #include "drivers/ref/ref_session.hpp"
 #include "paired.hpp"
+#include "support.hpp"
 
 #include <shmcheck/harness/exec_implementation.hpp>
 #include <shmcheck/harness/in_process.hpp>
@@ -32,6 +33,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -155,9 +157,19 @@ shmcheck::bench::Measured held_round(const std::string& spec, std::int64_t procs
 
 // Ratio/held-increments-ref-vs-IMPL/procs:P: the reference's and IMPL's rounds interleaved
 // (bench/paired.hpp), so that the ratio does not move with what else the machine did.
+// With 2 processes, a probe partner measures where the machine's two CPUs are around each
+// pair (bench/paired.hpp says why); the workers themselves run where the scheduler puts them.
 void HeldIncrementsPaired(benchmark::State& state, const std::string& spec) {
   const std::int64_t procs = state.range(0);
-  shmcheck::bench::paired_measured(state, [&] { return held_round("ref", procs); }, [&] { return held_round(spec, procs); });
+  std::optional<shmcheck::bench::Partner> probe;
+  try {
+    if (procs > 1) probe.emplace([](std::uint64_t) {}, shmcheck::bench::Partner::Placement::probe);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  shmcheck::bench::paired_measured(state, [&] { return held_round("ref", procs); }, [&] { return held_round(spec, procs); },
+                                   probe ? probe->round_trip_probe() : nullptr);
 }
 
 // A required interpreter that is missing: reported as an error, never left out silently.

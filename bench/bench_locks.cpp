@@ -214,7 +214,7 @@ void LockRatio(benchmark::State& state) {
     shmcheck::bench::paired(
         state, shmcheck::bench::PairClock::real,
         [&] { return contended(0, numerator); },
-        [&] { return contended(1, denominator); });
+        [&] { return contended(1, denominator); }, partner.round_trip_probe());  // where the two CPUs are around each pair
     state.counters["cpus_apart"] = partner.apart();  // the JSON says where it was measured
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <exception>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace shmcheck::bench {
 
@@ -43,6 +45,24 @@ void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
+}
+
+// A ping not answered within this long means the partner is gone or never scheduled.
+constexpr std::int64_t kPingPatienceNs = 1'000'000'000;
+
+// The partner's half of round_trip_ns: answers each odd ping with the next even number.
+void answer_pings(std::atomic<std::uint32_t>& ping, std::uint32_t trips, const std::function<void()>& parent_alive) {
+  for (std::uint32_t i = 1; i <= trips; ++i) {
+    const std::int64_t t0 = now_ns();
+    for (unsigned spins = 0; ping.load(std::memory_order_acquire) != 2 * i - 1; ++spins) {
+      cpu_relax();
+      if (spins % 4096 == 0 && now_ns() - t0 > kPingPatienceNs) {
+        parent_alive();
+        throw std::runtime_error("the parent stopped pinging");
+      }
+    }
+    ping.store(2 * i, std::memory_order_release);
+  }
 }
 
 }  // namespace
@@ -88,17 +108,20 @@ bool pin_to(int cpu) noexcept {
 
 Partner::Partner(std::function<void(std::uint64_t)> round, Placement placement) {
   std::optional<std::pair<int, int>> cpus;
-  if (placement == Placement::apart) {
+  if (placement != Placement::anywhere) {
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && (cpus = two_cpus(allowed))) {
-      if (!pin_to(cpus->first)) throw std::system_error(errno, std::generic_category(), "sched_setaffinity of the parent");
+      pinned_for_life_ = placement == Placement::apart;
+      if (pinned_for_life_ && !pin_to(cpus->first))
+        throw std::system_error(errno, std::generic_category(), "sched_setaffinity of the parent");
       parent_cpus_ = allowed;
+      parent_cpu_ = cpus->first;
     }
   }
   pid_ = fork();
   if (pid_ < 0) {
     const int err = errno;
-    if (parent_cpus_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
+    if (pinned_for_life_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
     throw std::system_error(err, std::generic_category(), "fork of the partner process");
   }
   if (pid_ == 0) run_child(round, cpus ? cpus->second : -1);
@@ -119,13 +142,16 @@ void Partner::run_child(const std::function<void(std::uint64_t)>& round, int cpu
   auto parent_alive = [parent] {
     if (getppid() != parent) _exit(0);
   };
+  std::uint64_t user_round = 0;  // the round callback's numbers: probes take none
   for (std::uint32_t n = 1;; ++n) {
     wait_change(c.round, n - 1, parent_alive);
     if (c.stop.load()) _exit(0);
+    const std::uint32_t trips = c.probe.load(std::memory_order_acquire);
     c.begun.store(n, std::memory_order_release);
     wake_all(c.begun);  // the parent may have stopped spinning (a loaded machine wakes us late)
     try {
-      round(n);
+      if (trips > 0) answer_pings(c.ping, trips, parent_alive);
+      else round(++user_round);
     } catch (const std::exception& e) {
       fail(e.what());
     } catch (...) {
@@ -135,6 +161,43 @@ void Partner::run_child(const std::function<void(std::uint64_t)>& round, int cpu
     wake_all(c.done);
     if (c.failed.load()) _exit(1);
   }
+}
+
+double Partner::round_trip_ns(int trips) {
+  Control& c = *control_;
+  // Placement::probe: on the first CPU for the probe only, back to the parent's set after it.
+  struct Unpin {
+    const cpu_set_t* cpus;
+    ~Unpin() {
+      if (cpus) sched_setaffinity(0, sizeof *cpus, cpus);
+    }
+  } unpin{nullptr};
+  if (parent_cpus_ && !pinned_for_life_) {
+    if (!pin_to(parent_cpu_)) throw std::system_error(errno, std::generic_category(), "sched_setaffinity of the parent");
+    unpin.cpus = &*parent_cpus_;
+  }
+  c.ping.store(0, std::memory_order_relaxed);
+  c.probe.store(static_cast<std::uint32_t>(trips), std::memory_order_release);
+  start();
+  c.probe.store(0, std::memory_order_relaxed);  // the partner read it before it said "begun"
+  std::vector<std::int64_t> trip_ns;
+  trip_ns.reserve(static_cast<std::size_t>(trips));
+  for (std::uint32_t i = 1; i <= static_cast<std::uint32_t>(trips); ++i) {
+    const std::int64_t t0 = now_ns();
+    c.ping.store(2 * i - 1, std::memory_order_release);
+    for (unsigned spins = 0; c.ping.load(std::memory_order_acquire) != 2 * i; ++spins) {
+      cpu_relax();
+      if (spins % 4096 == 0 && now_ns() - t0 > kPingPatienceNs) {
+        check_alive();
+        throw std::runtime_error("the partner did not answer a ping within a second");
+      }
+    }
+    trip_ns.push_back(now_ns() - t0);
+  }
+  finish();
+  const auto middle = trip_ns.begin() + static_cast<std::ptrdiff_t>(trip_ns.size() / 2);
+  std::nth_element(trip_ns.begin(), middle, trip_ns.end());
+  return static_cast<double>(*middle);
 }
 
 void Partner::check_alive() {
@@ -168,7 +231,7 @@ void Partner::finish() {
 }
 
 Partner::~Partner() {
-  if (parent_cpus_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
+  if (pinned_for_life_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
   if (exit_status_ < 0) {
     control_->stop.store(1);
     control_->round.fetch_add(1);

@@ -83,13 +83,17 @@ class Partner {
   // processes that wake each other are now on one CPU, now on two, for seconds at a time,
   // and a pipe's or a contended lock's rate differs by up to 2x between the two (measured,
   // issue 17): a ratio then moves with the placement of the minute, not with what it compares.
-  enum class Placement { anywhere, apart };
+  // `probe`: only the partner is pinned (to the second CPU), the parent only for the time of a
+  // round_trip_ns(), so that processes the parent starts run where the scheduler puts them:
+  // for a Partner that does no rounds and only measures where the two CPUs are.
+  enum class Placement { anywhere, apart, probe };
   explicit Partner(std::function<void(std::uint64_t round)> round, Placement placement = Placement::anywhere);
   Partner(const Partner&) = delete;
   Partner& operator=(const Partner&) = delete;
   ~Partner();
 
-  // Whether the two run on two CPUs of their own (Placement::apart with two CPUs allowed).
+  // Whether the two run on two CPUs of their own (Placement::apart or probe with two CPUs
+  // allowed): round_trip_ns() then measures the way between the two.
   bool apart() const noexcept { return parent_cpus_.has_value(); }
 
   // Starts the next round and returns once the partner has begun it, so that both
@@ -98,6 +102,16 @@ class Partner {
   // Waits until the partner's round is done; throws if it failed or died.
   void finish();
 
+  // The round trip between this process and the partner now, in nanoseconds: the median of
+  // `trips` cache-line ping-pongs, between rounds (never during one). Not a round: the
+  // partner's round numbers go on as if it had not happened.
+  double round_trip_ns(int trips = 33);
+  // round_trip_ns() as paired()'s probe of where the CPUs are; none when not apart().
+  std::function<double()> round_trip_probe() {
+    if (!apart()) return {};
+    return [this] { return round_trip_ns(); };
+  }
+
  private:
   struct Control {
     std::atomic<std::uint32_t> round{0};  // the parent's: the round to run
@@ -105,6 +119,8 @@ class Partner {
     std::atomic<std::uint32_t> done{0};   // the partner's: the round it has finished
     std::atomic<std::uint32_t> stop{0};
     std::atomic<std::uint32_t> failed{0};
+    std::atomic<std::uint32_t> probe{0};  // the parent's: the next start() is a ping-pong of this many trips
+    alignas(64) std::atomic<std::uint32_t> ping{0};
     char why[256] = {};
   };
   void check_alive();
@@ -113,6 +129,8 @@ class Partner {
   [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round, int cpu);
   InShared<Control> control_;
   std::optional<cpu_set_t> parent_cpus_;  // the parent's CPU set before `apart`, restored by ~Partner
+  int parent_cpu_ = -1;                   // the CPU the parent pins itself to (for good or to probe)
+  bool pinned_for_life_ = false;          // Placement::apart
   pid_t pid_ = -1;
   int exit_status_ = -1;  // once reaped
 };

@@ -162,11 +162,14 @@ def _paired_key(name):
     return key, [a for a in rest[len(key):].split("/") if a]
 
 
-def paired_ratios(files):
+def paired_ratios(files, missing=None):
     """The paired ratio rows of every file: median over repetitions (of one benchmark in any
     number of files: ci/bench's extra batches), with min and max. A benchmark with an error
-    in any repetition of any file is left out: summarize() reports the error."""
+    in any repetition of any file is left out: summarize() reports the error. A two-process
+    one none of whose repetitions had a pair measured with its CPUs near each other is left
+    out too, and its name appended to `missing` (a list) when given."""
     per_name, errors, order, not_apart = {}, set(), [], set()
+    placement = {}  # name -> the near/far counters of its repetitions (two-process pairs)
     for data in files:
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
         for entry in entries:
@@ -175,10 +178,16 @@ def paired_ratios(files):
                 continue
             if entry.get("error_occurred"):
                 errors.add(name)
-            elif entry.get("run_type") != "aggregate" and isinstance(entry.get("ratio"), (int, float)):
+            elif entry.get("run_type") == "aggregate":
+                continue
+            elif isinstance(entry.get("near_pairs"), (int, float)) or isinstance(entry.get("ratio"), (int, float)):
                 if name not in per_name:
                     order.append(name)
-                per_name.setdefault(name, []).append(float(entry["ratio"]))
+                    per_name[name] = []
+                if isinstance(entry.get("ratio"), (int, float)):
+                    per_name[name].append(float(entry["ratio"]))
+                if isinstance(entry.get("near_pairs"), (int, float)):
+                    placement.setdefault(name, []).append(entry)
                 if entry.get("cpus_apart") == 0:  # a 2-process benchmark that could not pin (bench/support.hpp)
                     not_apart.add(name)
     rows = []
@@ -188,9 +197,19 @@ def paired_ratios(files):
         values = per_name[name]
         key, args = _paired_key(name)
         title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
+        if not values:  # every repetition ran with the two CPUs far apart: no near ratio to give
+            if missing is not None:
+                missing.append((f"{title}, {_args_text(args)}" if args else title) + " (its CPUs were never near each other)")
+            continue
         row = {"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
                "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
                "numerator": name, "denominator": name}
+        if name in placement:
+            row.update(_placement(placement[name]))
+            row["note"] += (f"; pairs measured with the two CPUs near each other (a round trip of at most "
+                            f"{_NEAR_FACTOR:g}x the shortest, median {row['near_round_trip_ns']:.0f} ns): "
+                            f"{100 * row['far_share']:.0f} % of pairs, measured farther apart, are left out; "
+                            f"over all pairs {row['ratio_all_pairs']:.2f}")
         if name in not_apart:
             row["note"] += "; measured with both processes where the scheduler put them (fewer than two CPUs allowed)"
         interval = median_interval(values)
@@ -199,6 +218,27 @@ def paired_ratios(files):
         row["settled"] = settled(row)
         rows.append(row)
     return rows
+
+
+# bench/paired.hpp's kNearFactor: a pair is near when its round trip is at most this many
+# times the shortest the benchmark program saw.
+_NEAR_FACTOR = 2.0
+
+
+def _placement(entries):
+    """What the repetitions of a two-process paired ratio say about where its CPUs were: the
+    share of pairs measured far apart (over all repetitions), the median of the near pairs'
+    round trips and of the ratio over every pair, near or far."""
+    pairs = sum(float(e.get("pairs", 0)) for e in entries)
+    near = sum(float(e["near_pairs"]) for e in entries)
+    near_trips = [float(e["near_round_trip_ns"]) for e in entries if isinstance(e.get("near_round_trip_ns"), (int, float))]
+    all_pairs = [float(e["ratio_all_pairs"]) for e in entries if isinstance(e.get("ratio_all_pairs"), (int, float))]
+    out = {"far_share": 1 - near / pairs if pairs else 1.0}
+    if near_trips:
+        out["near_round_trip_ns"] = statistics.median(near_trips)
+    if all_pairs:
+        out["ratio_all_pairs"] = statistics.median(all_pairs)
+    return out
 
 
 def unsettled(paths, within=SETTLED_WITHIN):
@@ -348,11 +388,12 @@ def document(paths, command="ci/bench", duration=None):
     """The version-1 document of the benchmark files `paths`, and the ratios it could not compute."""
     files = [read_file(p) for p in paths]
     rows, errors = summarize(files)
-    paired = paired_ratios(files)
+    never_near = []
+    paired = paired_ratios(files, never_near)
     found, missing = ratios(rows)
     replaced = superseded(paired)
     found = paired + [r for r in found if r["name"] not in replaced]
-    missing = [name for name in missing if name not in replaced]
+    missing = [name for name in missing if name not in replaced] + never_near
     started, known = _started(files)
     if duration is None and known:
         # Until now: the loader runs right after the benchmarks (ci/bench).

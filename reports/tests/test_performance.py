@@ -200,7 +200,7 @@ class SettledRatios(helpers.TempDirTest):
         self.assertEqual(helpers.run_cli("unsettled", self.tmp / "missing.json").returncode, 2)
 
 
-class WhereMeasured(unittest.TestCase):
+class WhereMeasured(helpers.TempDirTest):
     def test_a_ratio_measured_on_one_cpu_says_so_in_its_note(self):
         rows = paired("Ratio/lock-ref-vs-pthread/procs:2", [1.5, 1.6])
         rows[0]["cpus_apart"], rows[1]["cpus_apart"] = 1, 0
@@ -209,6 +209,47 @@ class WhereMeasured(unittest.TestCase):
         notes = {r["numerator"]: r["note"] for r in performance.paired_ratios([bench_file(rows + pinned)])}
         self.assertIn("fewer than two CPUs allowed", notes["Ratio/lock-ref-vs-pthread/procs:2"])
         self.assertNotIn("fewer than two CPUs", notes["Ratio/array-vs-pipe/bytes:65536"])
+
+
+    @staticmethod
+    def _placed(name, reps):
+        """A two-process paired benchmark whose repetitions carry bench/paired.hpp's placement
+        counters: reps = [(near ratio or None, ratio over all pairs, pairs, near pairs, near ns)]."""
+        rows = []
+        for near_ratio, all_ratio, pairs, near, ns in reps:
+            extra = {"pairs": pairs, "near_pairs": near, "far_share": 1 - near / pairs, "ratio_all_pairs": all_ratio,
+                     "round_trip_ns": ns, "shortest_round_trip_ns": 100}
+            row = entry(name, near_ratio, "ratio", **extra)
+            if near_ratio is None:
+                del row["ratio"]
+            else:
+                row["near_round_trip_ns"] = ns
+            rows.append(row)
+        return rows
+
+    def test_a_two_process_ratio_is_the_near_pairs_and_says_how_many_were_far(self):
+        name = "Ratio/array-vs-pipe-into/bytes:65536"
+        # The third repetition ran while the CPUs were far apart: it has no near ratio and
+        # must not pull the median down to the far pairs' 1.9.
+        rows = self._placed(name, [(3.5, 3.4, 1000, 900, 120), (3.4, 2.0, 1000, 400, 130), (None, 1.9, 1000, 0, 0)])
+        doc = performance.document([helpers.write_json(self.tmp, "m.json", bench_file(rows))])
+        self.assertEqual(load.errors(doc), [])
+        [r] = doc["performance"]["ratios"]
+        self.assertEqual((r["value"], r["repetitions"], r["min"], r["max"]), (3.45, 2, 3.4, 3.5))
+        self.assertAlmostEqual(r["far_share"], 1 - 1300 / 3000)
+        self.assertEqual((r["near_round_trip_ns"], r["ratio_all_pairs"]), (125, 2.0))
+        self.assertIn("57 % of pairs, measured farther apart, are left out; over all pairs 2.00", r["note"])
+        self.assertIn("median 125 ns", r["note"])
+
+    def test_a_ratio_never_measured_near_is_missing_with_the_reason_not_a_far_value(self):
+        rows = self._placed("Ratio/lock-ref-vs-pthread/procs:2", [(None, 1.2, 500, 0, 0)] * 3)
+        rows += paired("Ratio/lock-ref-vs-pthread/procs:1", [0.8])
+        doc = performance.document([helpers.write_json(self.tmp, "l.json", bench_file(rows))])
+        self.assertEqual([r["name"] for r in doc["performance"]["ratios"]], ["reference lock / pthread mutex, 1 process"])
+        self.assertIn("reference lock / pthread mutex, 2 processes (its CPUs were never near each other)",
+                      doc["performance"]["missing_ratios"])
+        self.assertIn("never near each other)  not measured", performance.text_table(doc))
+        self.assertEqual(load.errors(doc), [])
 
 
 class Document(helpers.TempDirTest):
@@ -340,6 +381,14 @@ class RealBenchmarkOutput(helpers.TempDirTest):
             benchmarks += json.loads(pathlib.Path(self.run_bench("shmcheck_bench_memory", pattern, cpus)).read_text())["benchmarks"]
             runs = [b for b in benchmarks if b.get("run_type") == "iteration"]
             self.assertEqual(len(runs), 4)  # two of each, every one measured
+            for b in runs:  # where the two CPUs were (bench/paired.hpp): probed only when there are two
+                probed = "near_pairs" in b
+                self.assertEqual(probed, b["cpus_apart"] == 1, b)
+                if probed:
+                    self.assertTrue(0 < b["shortest_round_trip_ns"] <= b["round_trip_ns"] < 1e9, b)
+                    self.assertTrue(0 <= b["near_pairs"] <= b["pairs"] and 0 <= b["far_share"] <= 1, b)
+                    self.assertEqual("ratio" in b, b["near_pairs"] > 0, b)
+                    self.assertGreater(b["ratio_all_pairs"], 0, b)
             return {b["cpus_apart"] for b in runs}
         self.assertEqual(apart({allowed[0]}), {0})  # one CPU allowed: measured where the scheduler puts them
         if len(allowed) < 2:
