@@ -27,7 +27,7 @@
 //   ratio_all_pairs           median over every pair, near or far
 //   near_pairs, far_share     how many pairs were near, and the share that was not
 //   round_trip_ns             median round trip around the pairs; near_round_trip_ns: the near ones'
-//   shortest_round_trip_ns    the shortest this program has seen: what "near" is relative to
+//   shortest_round_trip_ns    the shortest this program has seen; near_limit_ns: kNearFactor times it
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -81,26 +81,63 @@ inline double median_of(std::vector<double>& values) {
 // the CPUs apart during the run: a likely cause of two ci/bench runs on one commit that
 // disagreed by 12-22 % (issue 17). So a two-process ratio is taken over the pairs measured
 // with the CPUs near each other: a round trip, the larger of the ones just before and just
-// after the pair, of at most kNearFactor times the shortest this program has seen (2x: the
-// 80 and 110-140 ns bands count as near, 350 ns does not). The median over every pair is kept
-// beside it (ratio_all_pairs), with the share of pairs left out (far_share). A pair that the
-// host moved and moved back while it ran is not caught: only its ends are probed.
-inline constexpr double kNearFactor = 2.0;
+// after the pair, of at most kNearFactor times the shortest this program has seen (3x: with
+// 70 ns seen the limit is 210 ns, with only 110 ns 330 ns; the far band starts at 350). The
+// median over every pair is kept beside it (ratio_all_pairs), with the share of pairs left
+// out (far_share). A pair that the host moved and moved back while it ran is not caught:
+// only its ends are probed.
+//
+// The shortest round trip only falls as the program runs, so a repetition that ran before
+// the program first saw the CPUs near (all of it far) has a far limit and calls far pairs
+// near. It says so with its shortest_round_trip_ns, and reports/performance.py, which sees
+// every repetition of the run, leaves out a repetition whose shortest is itself far.
+inline constexpr double kNearFactor = 3.0;
+// A repetition gives a near ratio only with at least this share of its pairs near: a few near
+// pairs in a far repetition would weigh as much in the median over repetitions as a whole one.
+inline constexpr double kLeastNearShare = 0.1;
 inline double& shortest_round_trip_ns() {
   static double shortest = 0;  // 0: none seen yet
   return shortest;
 }
 
+// The placement counters of one repetition (the convention above): `round_trips[i]` is the
+// round trip around the pair whose ratio is `ratios[i]`.
+inline void set_near_counters(benchmark::State& state, std::vector<double> ratios, std::vector<double> round_trips) {
+  double& shortest = shortest_round_trip_ns();
+  for (double ns : round_trips)
+    if (ns > 0 && (shortest == 0 || ns < shortest)) shortest = ns;
+  std::vector<double> near_ratios, near_round_trips;
+  for (std::size_t i = 0; i < ratios.size(); ++i)
+    if (round_trips[i] <= kNearFactor * shortest) {
+      near_ratios.push_back(ratios[i]);
+      near_round_trips.push_back(round_trips[i]);
+    }
+  const double pairs = static_cast<double>(ratios.size()), near = static_cast<double>(near_ratios.size());
+  state.counters["near_pairs"] = near;
+  state.counters["far_share"] = 1.0 - near / pairs;
+  state.counters["round_trip_ns"] = median_of(round_trips);
+  state.counters["shortest_round_trip_ns"] = shortest;
+  state.counters["near_limit_ns"] = kNearFactor * shortest;
+  state.counters["ratio_all_pairs"] = median_of(ratios);
+  // Too few near (the repetition ran while the CPUs were far apart): no near ratio to give,
+  // so it gives none; reports/performance.py leaves the repetition out and says so.
+  if (near > 0 && near >= kLeastNearShare * pairs) {
+    state.counters["ratio"] = median_of(near_ratios);
+    state.counters["near_round_trip_ns"] = median_of(near_round_trips);
+  }
+}
+
 // Runs `numerator()` and `denominator()` once per iteration each, alternating which goes
 // first, each returning the Measured round it did, and sets the counters. With a `round_trip`
-// probe (two processes), also measures where the CPUs are before and after each pair and
-// takes the ratio over the near pairs (above). Exceptions from either side become SkipWithError.
+// probe (two processes), also measures where the CPUs are between pairs and takes the ratio
+// over the near pairs (above). Exceptions from either side become SkipWithError.
 template <class Numerator, class Denominator>
 void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator&& denominator,
                      const std::function<double()>& round_trip = {}) {
   try {
     double num_seconds = 0, den_seconds = 0, num_units = 0, den_units = 0;
-    std::vector<double> pair_ratios, pair_round_trips;
+    std::vector<double> pair_ratios, probes;  // probes[i] just before iteration i, and one after the last
+    std::vector<std::size_t> pair_iteration;  // the iteration each of pair_ratios is from
     bool numerator_first = true;
     auto timed = [](auto& side, double& seconds, double& units) {
       const Measured m = side();
@@ -108,15 +145,14 @@ void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator
       seconds += m.seconds;
       return m;
     };
-    // Untimed, like the probes: Google Benchmark's own time is not what the ratio is made of.
-    auto probe = [&] {
-      state.PauseTiming();
-      const double ns = round_trip();
-      state.ResumeTiming();
-      return ns;
-    };
     for (auto _ : state) {
-      const double before = round_trip ? probe() : 0;
+      if (round_trip) {
+        // Untimed: Google Benchmark's time is not what the ratio is made of, but it decides
+        // when the repetition has run long enough.
+        state.PauseTiming();
+        probes.push_back(round_trip());
+        state.ResumeTiming();
+      }
       Measured num{}, den{};
       if (numerator_first) {
         num = timed(numerator, num_seconds, num_units);
@@ -126,10 +162,9 @@ void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator
         num = timed(numerator, num_seconds, num_units);
       }
       numerator_first = !numerator_first;
-      const double after = round_trip ? probe() : 0;
       if (num.seconds > 0 && den.seconds > 0 && den.units > 0) {
         pair_ratios.push_back((num.units / num.seconds) / (den.units / den.seconds));
-        pair_round_trips.push_back(std::max(before, after));
+        if (round_trip) pair_iteration.push_back(probes.size() - 1);
       }
     }
     if (num_seconds <= 0 || den_seconds <= 0 || den_units <= 0 || pair_ratios.empty())
@@ -143,26 +178,10 @@ void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator
       state.counters["ratio"] = median_of(pair_ratios);
       return;
     }
-    double& shortest = shortest_round_trip_ns();
-    for (double ns : pair_round_trips)
-      if (ns > 0 && (shortest == 0 || ns < shortest)) shortest = ns;
-    std::vector<double> near_ratios, near_round_trips;
-    for (std::size_t i = 0; i < pair_ratios.size(); ++i)
-      if (pair_round_trips[i] <= kNearFactor * shortest) {
-        near_ratios.push_back(pair_ratios[i]);
-        near_round_trips.push_back(pair_round_trips[i]);
-      }
-    // None near (this repetition ran while the CPUs were far apart): there is no near ratio
-    // to give, so it gives none; reports/performance.py leaves the repetition out.
-    state.counters["near_pairs"] = static_cast<double>(near_ratios.size());
-    state.counters["far_share"] = 1.0 - static_cast<double>(near_ratios.size()) / static_cast<double>(pair_ratios.size());
-    state.counters["round_trip_ns"] = median_of(pair_round_trips);
-    state.counters["shortest_round_trip_ns"] = shortest;
-    state.counters["ratio_all_pairs"] = median_of(pair_ratios);
-    if (!near_ratios.empty()) {
-      state.counters["ratio"] = median_of(near_ratios);
-      state.counters["near_round_trip_ns"] = median_of(near_round_trips);
-    }
+    probes.push_back(round_trip());  // after the last pair (the loop has stopped the clock)
+    std::vector<double> pair_round_trips;
+    for (std::size_t i : pair_iteration) pair_round_trips.push_back(std::max(probes[i], probes[i + 1]));
+    set_near_counters(state, std::move(pair_ratios), std::move(pair_round_trips));
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }

@@ -47,20 +47,24 @@ void cpu_relax() {
 #endif
 }
 
-// A ping not answered within this long means the partner is gone or never scheduled.
-constexpr std::int64_t kPingPatienceNs = 1'000'000'000;
+// Spins until `word` holds `value`, calling `alive` (which throws or exits when the other
+// process is gone) every 100 ms: a peer the host has descheduled is waited for, a dead one is not.
+void spin_until(const std::atomic<std::uint32_t>& word, std::uint32_t value, const std::function<void()>& alive) {
+  constexpr std::int64_t kAliveEveryNs = 100'000'000;
+  std::int64_t next_check = now_ns() + kAliveEveryNs;
+  for (unsigned spins = 1; word.load(std::memory_order_acquire) != value; ++spins) {
+    cpu_relax();
+    if (spins % 4096 == 0 && now_ns() > next_check) {
+      alive();
+      next_check = now_ns() + kAliveEveryNs;
+    }
+  }
+}
 
 // The partner's half of round_trip_ns: answers each odd ping with the next even number.
 void answer_pings(std::atomic<std::uint32_t>& ping, std::uint32_t trips, const std::function<void()>& parent_alive) {
   for (std::uint32_t i = 1; i <= trips; ++i) {
-    const std::int64_t t0 = now_ns();
-    for (unsigned spins = 0; ping.load(std::memory_order_acquire) != 2 * i - 1; ++spins) {
-      cpu_relax();
-      if (spins % 4096 == 0 && now_ns() - t0 > kPingPatienceNs) {
-        parent_alive();
-        throw std::runtime_error("the parent stopped pinging");
-      }
-    }
+    spin_until(ping, 2 * i - 1, parent_alive);
     ping.store(2 * i, std::memory_order_release);
   }
 }
@@ -164,6 +168,7 @@ void Partner::run_child(const std::function<void(std::uint64_t)>& round, int cpu
 }
 
 double Partner::round_trip_ns(int trips) {
+  if (trips < 1) throw std::invalid_argument("round_trip_ns needs at least one trip");
   Control& c = *control_;
   // Placement::probe: on the first CPU for the probe only, back to the parent's set after it.
   struct Unpin {
@@ -177,21 +182,15 @@ double Partner::round_trip_ns(int trips) {
     unpin.cpus = &*parent_cpus_;
   }
   c.ping.store(0, std::memory_order_relaxed);
-  c.probe.store(static_cast<std::uint32_t>(trips), std::memory_order_release);
-  start();
-  c.probe.store(0, std::memory_order_relaxed);  // the partner read it before it said "begun"
+  c.probe.store(static_cast<std::uint32_t>(trips), std::memory_order_relaxed);
+  start();  // its release of `round` publishes both stores; the partner reads `probe` before "begun"
+  c.probe.store(0, std::memory_order_relaxed);
   std::vector<std::int64_t> trip_ns;
   trip_ns.reserve(static_cast<std::size_t>(trips));
   for (std::uint32_t i = 1; i <= static_cast<std::uint32_t>(trips); ++i) {
     const std::int64_t t0 = now_ns();
     c.ping.store(2 * i - 1, std::memory_order_release);
-    for (unsigned spins = 0; c.ping.load(std::memory_order_acquire) != 2 * i; ++spins) {
-      cpu_relax();
-      if (spins % 4096 == 0 && now_ns() - t0 > kPingPatienceNs) {
-        check_alive();
-        throw std::runtime_error("the partner did not answer a ping within a second");
-      }
-    }
+    spin_until(c.ping, 2 * i, [this] { check_alive(); });
     trip_ns.push_back(now_ns() - t0);
   }
   finish();

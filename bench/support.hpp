@@ -92,8 +92,8 @@ class Partner {
   Partner& operator=(const Partner&) = delete;
   ~Partner();
 
-  // Whether the two run on two CPUs of their own (Placement::apart or probe with two CPUs
-  // allowed): round_trip_ns() then measures the way between the two.
+  // Whether the two are on two CPUs (Placement::apart, or probe with the parent there during
+  // a probe; two CPUs allowed): round_trip_ns() then measures the way between the two.
   bool apart() const noexcept { return parent_cpus_.has_value(); }
 
   // Starts the next round and returns once the partner has begun it, so that both
@@ -128,7 +128,7 @@ class Partner {
   // The partner's loop, pinned to `cpu` first unless it is -1.
   [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round, int cpu);
   InShared<Control> control_;
-  std::optional<cpu_set_t> parent_cpus_;  // the parent's CPU set before `apart`, restored by ~Partner
+  std::optional<cpu_set_t> parent_cpus_;  // the parent's CPU set (apart: restored by ~Partner; probe: after each probe)
   int parent_cpu_ = -1;                   // the CPU the parent pins itself to (for good or to probe)
   bool pinned_for_life_ = false;          // Placement::apart
   pid_t pid_ = -1;

@@ -166,10 +166,10 @@ def paired_ratios(files, missing=None):
     """The paired ratio rows of every file: median over repetitions (of one benchmark in any
     number of files: ci/bench's extra batches), with min and max. A benchmark with an error
     in any repetition of any file is left out: summarize() reports the error. A two-process
-    one none of whose repetitions had a pair measured with its CPUs near each other is left
-    out too, and its name appended to `missing` (a list) when given."""
-    per_name, errors, order, not_apart = {}, set(), [], set()
-    placement = {}  # name -> the near/far counters of its repetitions (two-process pairs)
+    one none of whose repetitions gave a ratio measured with its CPUs near each other
+    (bench/paired.hpp) is left out too, and its row (name and numerator only) appended to
+    `missing` (a list) when given."""
+    per_name, errors = {}, set()
     for data in files:
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
         for entry in entries:
@@ -178,51 +178,68 @@ def paired_ratios(files, missing=None):
                 continue
             if entry.get("error_occurred"):
                 errors.add(name)
-            elif entry.get("run_type") == "aggregate":
-                continue
-            elif isinstance(entry.get("near_pairs"), (int, float)) or isinstance(entry.get("ratio"), (int, float)):
-                if name not in per_name:
-                    order.append(name)
-                    per_name[name] = []
-                if isinstance(entry.get("ratio"), (int, float)):
-                    per_name[name].append(float(entry["ratio"]))
-                if isinstance(entry.get("near_pairs"), (int, float)):
-                    placement.setdefault(name, []).append(entry)
-                if entry.get("cpus_apart") == 0:  # a 2-process benchmark that could not pin (bench/support.hpp)
-                    not_apart.add(name)
+            elif entry.get("run_type") != "aggregate" and (_number(entry, "ratio") or _number(entry, "near_pairs")):
+                per_name.setdefault(name, []).append(entry)
+    near_limit = _near_limit(per_name.values())
     rows = []
-    for name in order:
+    for name, entries in per_name.items():
         if name in errors:
             continue
-        values = per_name[name]
-        key, args = _paired_key(name)
-        title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
-        if not values:  # every repetition ran with the two CPUs far apart: no near ratio to give
+        row = _paired_row(name, entries, near_limit)
+        if row["value"] is None:
             if missing is not None:
-                missing.append((f"{title}, {_args_text(args)}" if args else title) + " (its CPUs were never near each other)")
+                missing.append(row)
             continue
-        row = {"name": f"{title}, {_args_text(args)}" if args else title, "value": statistics.median(values),
-               "min": min(values), "max": max(values), "repetitions": len(values), "paired": True, "note": note,
-               "numerator": name, "denominator": name}
-        if name in placement:
-            row.update(_placement(placement[name]))
-            row["note"] += (f"; pairs measured with the two CPUs near each other (a round trip of at most "
-                            f"{_NEAR_FACTOR:g}x the shortest, median {row['near_round_trip_ns']:.0f} ns): "
-                            f"{100 * row['far_share']:.0f} % of pairs, measured farther apart, are left out; "
-                            f"over all pairs {row['ratio_all_pairs']:.2f}")
-        if name in not_apart:
-            row["note"] += "; measured with both processes where the scheduler put them (fewer than two CPUs allowed)"
-        interval = median_interval(values)
-        if interval:
-            row["interval_low"], row["interval_high"] = interval
-        row["settled"] = settled(row)
         rows.append(row)
     return rows
 
 
-# bench/paired.hpp's kNearFactor: a pair is near when its round trip is at most this many
-# times the shortest the benchmark program saw.
-_NEAR_FACTOR = 2.0
+def _number(entry, key):
+    return isinstance(entry.get(key), (int, float))
+
+
+def _near_limit(entry_lists):
+    """The round trip up to which two CPUs count as near over the whole run: kNearFactor (which
+    each repetition gives as near_limit_ns / shortest_round_trip_ns) times the shortest round
+    trip of any repetition of any file; None without two-process repetitions."""
+    probed = [e for entries in entry_lists for e in entries
+              if _number(e, "shortest_round_trip_ns") and e["shortest_round_trip_ns"] > 0 and _number(e, "near_limit_ns")]
+    if not probed:
+        return None
+    shortest = min(probed, key=lambda e: e["shortest_round_trip_ns"])
+    return shortest["near_limit_ns"]
+
+
+def _paired_row(name, entries, near_limit):
+    """One paired ratio's row from its repetitions; "value" None when none gave a ratio."""
+    key, args = _paired_key(name)
+    title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
+    title = f"{title}, {_args_text(args)}" if args else title
+    probed = [e for e in entries if _number(e, "near_pairs")]
+    # A repetition whose own shortest round trip is far by the whole run's measure judged its
+    # pairs against a far limit (it ran before its program first saw the CPUs near).
+    misjudged = [e for e in probed if near_limit is not None and _number(e, "shortest_round_trip_ns")
+                 and e["shortest_round_trip_ns"] > near_limit]
+    values = [float(e["ratio"]) for e in entries if _number(e, "ratio") and not any(e is m for m in misjudged)]
+    if not values:
+        return {"name": title, "value": None, "numerator": name}
+    row = {"name": title, "value": statistics.median(values), "min": min(values), "max": max(values),
+           "repetitions": len(values), "paired": True, "note": note, "numerator": name, "denominator": name}
+    if probed:
+        row.update(_placement(probed))
+        limit = f"at most {near_limit:.0f} ns" if near_limit is not None else "near the shortest"
+        row["note"] += (f"; over the pairs measured with the two CPUs near each other (a round trip {limit} around the pair"
+                        + (f", median {row['near_round_trip_ns']:.0f} ns" if "near_round_trip_ns" in row else "")
+                        + f"): {100 * row['far_share']:.0f} % of pairs were measured farther apart"
+                        + (f", and over all pairs the ratio is {row['ratio_all_pairs']:.2f}" if "ratio_all_pairs" in row else "")
+                        + (f"; {len(misjudged)} repetition(s) judged against a far limit left out" if misjudged else ""))
+    if any(e.get("cpus_apart") == 0 for e in entries):  # a 2-process benchmark that could not pin (bench/support.hpp)
+        row["note"] += "; measured with both processes where the scheduler put them (fewer than two CPUs allowed)"
+    interval = median_interval(values)
+    if interval:
+        row["interval_low"], row["interval_high"] = interval
+    row["settled"] = settled(row)
+    return row
 
 
 def _placement(entries):
@@ -231,8 +248,8 @@ def _placement(entries):
     round trips and of the ratio over every pair, near or far."""
     pairs = sum(float(e.get("pairs", 0)) for e in entries)
     near = sum(float(e["near_pairs"]) for e in entries)
-    near_trips = [float(e["near_round_trip_ns"]) for e in entries if isinstance(e.get("near_round_trip_ns"), (int, float))]
-    all_pairs = [float(e["ratio_all_pairs"]) for e in entries if isinstance(e.get("ratio_all_pairs"), (int, float))]
+    near_trips = [float(e["near_round_trip_ns"]) for e in entries if _number(e, "near_round_trip_ns")]
+    all_pairs = [float(e["ratio_all_pairs"]) for e in entries if _number(e, "ratio_all_pairs")]
     out = {"far_share": 1 - near / pairs if pairs else 1.0}
     if near_trips:
         out["near_round_trip_ns"] = statistics.median(near_trips)
@@ -243,8 +260,10 @@ def _placement(entries):
 
 def unsettled(paths, within=SETTLED_WITHIN):
     """The benchmark names of the paired ratios in `paths` whose median is not yet pinned
-    down to +-`within` (ci/bench repeats those)."""
-    return [r["numerator"] for r in paired_ratios([read_file(p) for p in paths]) if not settled(r, within)]
+    down to +-`within`, and of those with no near repetition yet (ci/bench repeats them)."""
+    never_near = []
+    rows = paired_ratios([read_file(p) for p in paths], never_near)
+    return [r["numerator"] for r in rows if not settled(r, within)] + [r["numerator"] for r in never_near]
 
 
 def superseded(paired_rows):
@@ -393,7 +412,8 @@ def document(paths, command="ci/bench", duration=None):
     found, missing = ratios(rows)
     replaced = superseded(paired)
     found = paired + [r for r in found if r["name"] not in replaced]
-    missing = [name for name in missing if name not in replaced] + never_near
+    missing = [name for name in missing if name not in replaced]
+    missing += [r["name"] + " (no repetition measured its two CPUs near each other)" for r in never_near]
     started, known = _started(files)
     if duration is None and known:
         # Until now: the loader runs right after the benchmarks (ci/bench).
