@@ -21,13 +21,11 @@
 //   numerator_per_second      units per second of the numerator side
 //   denominator_per_second    ... of the denominator side
 // A unit is whatever one side's round returns (pairs, increments, bytes).
-// A two-process pair measured with a round-trip probe (below: where its CPUs are) instead
-// takes `ratio` over the pairs measured with the two CPUs near each other, leaves it out when
-// there were none, and adds
-//   ratio_all_pairs           median over every pair, near or far
-//   near_pairs, far_share     how many pairs were near, and the share that was not
-//   round_trip_ns             median round trip around the pairs; near_round_trip_ns: the near ones'
-//   shortest_round_trip_ns    the shortest this program has seen; near_limit_ns: kNearFactor times it
+// A two-process pair measured with a round-trip probe (below: where its CPUs are) gives no
+// `ratio` but the pairs split by where the CPUs were, for reports/performance.py to choose:
+//   pairs_le_<L>ns, ratio_le_<L>ns   pairs with a round trip of at most L ns, their median ratio
+//   ratio_all_pairs                  median over every pair, near or far
+//   round_trip_ns                    median round trip around the pairs
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -35,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace shmcheck::bench {
@@ -73,64 +72,46 @@ inline double median_of(std::vector<double>& values) {
 //
 // Why: on a VM the host moves the guest's CPUs. On the 2-core KVM guest of issue 17 the
 // round trip between its two CPUs (Partner::round_trip_ns: the median of 33 ping-pongs of
-// one cache line) falls in three bands, switching every few seconds: about 80 ns, 110-140 ns
-// and 350-490 ns (another socket or core complex). In one run of
-// Ratio/array-vs-pipe-into/bytes:65536 (5 repetitions, 120,716 pairs) 27 % of the pairs were
-// in the far band, and the pairs split by the round trip around them gave 3.48 up to 200 ns
-// and 1.96 from 300 ns on. The median over all pairs then moves with how long the host kept
-// the CPUs apart during the run: a likely cause of two ci/bench runs on one commit that
-// disagreed by 12-22 % (issue 17). So a two-process ratio is taken over the pairs measured
-// with the CPUs near each other: a round trip, the larger of the ones just before and just
-// after the pair, of at most kNearFactor times the shortest this program has seen (3x: with
-// 70 ns seen the limit is 210 ns, with only 110 ns 330 ns; the far band starts at 350). The
-// median over every pair is kept beside it (ratio_all_pairs), with the share of pairs left
-// out (far_share). A pair that the host moved and moved back while it ran is not caught:
-// only its ends are probed.
+// one cache line) falls in bands, switching every few seconds: 60-140 ns, and 350-490 ns
+// (another socket or core complex). In one run of Ratio/array-vs-pipe-into/bytes:65536
+// (5 repetitions, 120,716 pairs) 27 % of the pairs were in the far band, and the pairs split
+// by the round trip around them gave 3.48 up to 200 ns and 1.96 from 300 ns on. The median
+// over all pairs then moves with how long the host kept the CPUs apart during the run: a
+// likely cause of two ci/bench runs on one commit that disagreed by 12-22 % (issue 17).
 //
-// The shortest round trip only falls as the program runs, so a repetition that ran before
-// the program first saw the CPUs near (all of it far) has a far limit and calls far pairs
-// near. It says so with its shortest_round_trip_ns, and reports/performance.py, which sees
-// every repetition of the run, leaves out a repetition whose shortest is itself far.
-inline constexpr double kNearFactor = 3.0;
-// A repetition gives a near ratio only with at least this share of its pairs near: a few near
-// pairs in a far repetition would weigh as much in the median over repetitions as a whole one.
-inline constexpr double kLeastNearShare = 0.1;
-inline double& shortest_round_trip_ns() {
-  static double shortest = 0;  // 0: none seen yet
-  return shortest;
-}
+// So a two-process ratio is to be taken over the pairs measured with the CPUs near each
+// other. Where "near" ends depends on the machine, and is best seen over the whole run: a
+// repetition cannot know it (its program may not have seen the CPUs near yet, or far). So
+// each repetition gives its pairs split at fixed round trips (kRoundTripGrid: 50 ns times
+// powers of sqrt 2, up to 1.6 us), as counters
+//   pairs_le_<L>ns            how many pairs had a round trip of at most L ns around them
+//   ratio_le_<L>ns            the median ratio over those pairs (when there are any)
+// and reports/performance.py, which sees every repetition of the run, picks L: the first gap
+// above the fastest band. The round trip around a pair is the larger of the one just before
+// it and the one just after it; a pair that the host moved and moved back while it ran is
+// not caught.
+inline constexpr int kRoundTripGrid[] = {50, 71, 100, 141, 200, 283, 400, 566, 800, 1131, 1600};
 
-// The placement counters of one repetition (the convention above): `round_trips[i]` is the
-// round trip around the pair whose ratio is `ratios[i]`.
-inline void set_near_counters(benchmark::State& state, std::vector<double> ratios, std::vector<double> round_trips) {
-  double& shortest = shortest_round_trip_ns();
-  for (double ns : round_trips)
-    if (ns > 0 && (shortest == 0 || ns < shortest)) shortest = ns;
-  std::vector<double> near_ratios, near_round_trips;
-  for (std::size_t i = 0; i < ratios.size(); ++i)
-    if (round_trips[i] <= kNearFactor * shortest) {
-      near_ratios.push_back(ratios[i]);
-      near_round_trips.push_back(round_trips[i]);
-    }
-  const double pairs = static_cast<double>(ratios.size()), near = static_cast<double>(near_ratios.size());
-  state.counters["near_pairs"] = near;
-  state.counters["far_share"] = 1.0 - near / pairs;
-  state.counters["round_trip_ns"] = median_of(round_trips);
-  state.counters["shortest_round_trip_ns"] = shortest;
-  state.counters["near_limit_ns"] = kNearFactor * shortest;
-  state.counters["ratio_all_pairs"] = median_of(ratios);
-  // Too few near (the repetition ran while the CPUs were far apart): no near ratio to give,
-  // so it gives none; reports/performance.py leaves the repetition out and says so.
-  if (near > 0 && near >= kLeastNearShare * pairs) {
-    state.counters["ratio"] = median_of(near_ratios);
-    state.counters["near_round_trip_ns"] = median_of(near_round_trips);
+// The placement counters of one repetition: `round_trips[i]` is the round trip around the
+// pair whose ratio is `ratios[i]`.
+inline void set_placement_counters(benchmark::State& state, std::vector<double> ratios, const std::vector<double>& round_trips) {
+  for (int limit : kRoundTripGrid) {
+    std::vector<double> within;
+    for (std::size_t i = 0; i < ratios.size(); ++i)
+      if (round_trips[i] <= limit) within.push_back(ratios[i]);
+    const std::string at = std::to_string(limit) + "ns";
+    state.counters["pairs_le_" + at] = static_cast<double>(within.size());
+    if (!within.empty()) state.counters["ratio_le_" + at] = median_of(within);
   }
+  std::vector<double> trips = round_trips;
+  state.counters["round_trip_ns"] = median_of(trips);
+  state.counters["ratio_all_pairs"] = median_of(ratios);
 }
 
 // Runs `numerator()` and `denominator()` once per iteration each, alternating which goes
 // first, each returning the Measured round it did, and sets the counters. With a `round_trip`
-// probe (two processes), also measures where the CPUs are between pairs and takes the ratio
-// over the near pairs (above). Exceptions from either side become SkipWithError.
+// probe (two processes), also measures where the CPUs are between pairs and splits the pairs
+// by it (above) instead of giving a `ratio`. Exceptions from either side become SkipWithError.
 template <class Numerator, class Denominator>
 void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator&& denominator,
                      const std::function<double()>& round_trip = {}) {
@@ -181,7 +162,7 @@ void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator
     probes.push_back(round_trip());  // after the last pair (the loop has stopped the clock)
     std::vector<double> pair_round_trips;
     for (std::size_t i : pair_iteration) pair_round_trips.push_back(std::max(probes[i], probes[i + 1]));
-    set_near_counters(state, std::move(pair_ratios), std::move(pair_round_trips));
+    set_placement_counters(state, std::move(pair_ratios), pair_round_trips);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }

@@ -166,9 +166,10 @@ def paired_ratios(files, missing=None):
     """The paired ratio rows of every file: median over repetitions (of one benchmark in any
     number of files: ci/bench's extra batches), with min and max. A benchmark with an error
     in any repetition of any file is left out: summarize() reports the error. A two-process
-    one none of whose repetitions gave a ratio measured with its CPUs near each other
-    (bench/paired.hpp) is left out too, and its row (name and numerator only) appended to
-    `missing` (a list) when given."""
+    one (bench/paired.hpp: its pairs split by the round trip between its CPUs) gives the
+    ratio over the pairs measured with the CPUs near each other, `near_limit` below; one
+    none of whose repetitions had enough of those is left out too, and its row (name and
+    numerator only) appended to `missing` (a list) when given."""
     per_name, errors = {}, set()
     for data in files:
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
@@ -178,14 +179,14 @@ def paired_ratios(files, missing=None):
                 continue
             if entry.get("error_occurred"):
                 errors.add(name)
-            elif entry.get("run_type") != "aggregate" and (_number(entry, "ratio") or _number(entry, "near_pairs")):
+            elif entry.get("run_type") != "aggregate" and (_number(entry, "ratio") or _probed(entry)):
                 per_name.setdefault(name, []).append(entry)
-    near_limit = _near_limit(per_name.values())
+    limit = near_limit([e for entries in per_name.values() for e in entries])
     rows = []
     for name, entries in per_name.items():
         if name in errors:
             continue
-        row = _paired_row(name, entries, near_limit)
+        row = _paired_row(name, entries, limit)
         if row["value"] is None:
             if missing is not None:
                 missing.append(row)
@@ -198,41 +199,86 @@ def _number(entry, key):
     return isinstance(entry.get(key), (int, float))
 
 
-def _near_limit(entry_lists):
-    """The round trip up to which two CPUs count as near over the whole run: kNearFactor (which
-    each repetition gives as near_limit_ns / shortest_round_trip_ns) times the shortest round
-    trip of any repetition of any file; None without two-process repetitions."""
-    probed = [e for entries in entry_lists for e in entries
-              if _number(e, "shortest_round_trip_ns") and e["shortest_round_trip_ns"] > 0 and _number(e, "near_limit_ns")]
-    if not probed:
-        return None
-    shortest = min(probed, key=lambda e: e["shortest_round_trip_ns"])
-    return shortest["near_limit_ns"]
+_PAIRS_LE = re.compile(r"^pairs_le_(\d+)ns$")
+# A repetition gives a near ratio only with at least this share of its pairs near: a few near
+# pairs in a far repetition would weigh as much in the median over repetitions as a whole one.
+_LEAST_NEAR_SHARE = 0.1
+# near_limit(): the limit holds at least this share of all pairs (the band the median pair is
+# in, and every faster one), and a gap above it is a step of the grid holding at most _GAP.
+_BAND_BEGUN, _GAP = 0.5, 0.01
 
 
-def _paired_row(name, entries, near_limit):
+def _grid(entry):
+    """{limit in ns: pairs with a round trip of at most it} of one probed repetition."""
+    return {int(m.group(1)): float(v) for k, v in entry.items() if (m := _PAIRS_LE.match(k)) and isinstance(v, (int, float))}
+
+
+def _probed(entry):
+    return bool(_grid(entry))
+
+
+def near_limit(entries):
+    """The round trip up to which two CPUs count as near each other in this run, from every
+    probed repetition of `entries` (any ratio, any file: the machine's CPUs are the same ones):
+    the first limit of the grid within which at least half of all pairs fall and above which
+    the next step of the grid holds at most 1 % of them, i.e. the top of the band most pairs
+    were measured in, where a gap follows it. Why the median's band and not the fastest: on
+    the machine of issue 17 a band at 80 ns (a few % of pairs) lies below the 110-140 ns one,
+    and a ratio that followed the rarest placement would move with it. None when no repetition
+    was probed, or when the round trips show no such gap (then every pair counts)."""
+    totals = {}
+    pairs = 0.0
+    for e in entries:
+        grid = _grid(e)
+        if grid:
+            pairs += float(e.get("pairs", 0))
+            for limit, n in grid.items():
+                totals[limit] = totals.get(limit, 0.0) + n
+    limits = sorted(totals)
+    for limit, step in zip(limits, limits[1:]):  # the last limit has no step above it to be a gap
+        if totals[limit] >= _BAND_BEGUN * pairs and totals[step] - totals[limit] <= _GAP * pairs:
+            return limit
+    return None
+
+
+def _near_ratio(entry, limit):
+    """The ratio of one repetition: of its near pairs when it was probed (None when too few
+    were near), else its `ratio`."""
+    if not _probed(entry):
+        return float(entry["ratio"]) if _number(entry, "ratio") else None
+    if limit is None:
+        return float(entry["ratio_all_pairs"]) if _number(entry, "ratio_all_pairs") else None
+    near = float(entry.get(f"pairs_le_{limit}ns", 0))
+    enough = near > 0 and near >= _LEAST_NEAR_SHARE * float(entry.get("pairs", 0))
+    return float(entry[f"ratio_le_{limit}ns"]) if enough and _number(entry, f"ratio_le_{limit}ns") else None
+
+
+def _paired_row(name, entries, limit):
     """One paired ratio's row from its repetitions; "value" None when none gave a ratio."""
     key, args = _paired_key(name)
     title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
     title = f"{title}, {_args_text(args)}" if args else title
-    probed = [e for e in entries if _number(e, "near_pairs")]
-    # A repetition whose own shortest round trip is far by the whole run's measure judged its
-    # pairs against a far limit (it ran before its program first saw the CPUs near).
-    misjudged = [e for e in probed if near_limit is not None and _number(e, "shortest_round_trip_ns")
-                 and e["shortest_round_trip_ns"] > near_limit]
-    values = [float(e["ratio"]) for e in entries if _number(e, "ratio") and not any(e is m for m in misjudged)]
+    values = [v for v in (_near_ratio(e, limit) for e in entries) if v is not None]
     if not values:
         return {"name": title, "value": None, "numerator": name}
     row = {"name": title, "value": statistics.median(values), "min": min(values), "max": max(values),
            "repetitions": len(values), "paired": True, "note": note, "numerator": name, "denominator": name}
+    probed = [e for e in entries if _probed(e)]
     if probed:
-        row.update(_placement(probed))
-        limit = f"at most {near_limit:.0f} ns" if near_limit is not None else "near the shortest"
-        row["note"] += (f"; over the pairs measured with the two CPUs near each other (a round trip {limit} around the pair"
-                        + (f", median {row['near_round_trip_ns']:.0f} ns" if "near_round_trip_ns" in row else "")
-                        + f"): {100 * row['far_share']:.0f} % of pairs were measured farther apart"
-                        + (f", and over all pairs the ratio is {row['ratio_all_pairs']:.2f}" if "ratio_all_pairs" in row else "")
-                        + (f"; {len(misjudged)} repetition(s) judged against a far limit left out" if misjudged else ""))
+        pairs = sum(float(e.get("pairs", 0)) for e in probed)
+        near = sum(float(e.get(f"pairs_le_{limit}ns", 0)) for e in probed) if limit is not None else pairs
+        all_pairs = [float(e["ratio_all_pairs"]) for e in probed if _number(e, "ratio_all_pairs")]
+        few = sum(1 for e in probed if _near_ratio(e, limit) is None)
+        row["far_share"] = 1 - near / pairs if pairs else 0.0
+        row["near_limit_ns"] = limit
+        if all_pairs:
+            row["ratio_all_pairs"] = statistics.median(all_pairs)
+        where = (f"a round trip of at most {limit} ns between its CPUs around the pair" if limit is not None
+                 else "the round trips between its CPUs showed no gap: every pair")
+        row["note"] += (f"; over the pairs measured with the two CPUs near each other ({where}): "
+                        f"{100 * row['far_share']:.0f} % of pairs were measured farther apart"
+                        + (f", and over all pairs the ratio is {row['ratio_all_pairs']:.2f}" if all_pairs else "")
+                        + (f"; {few} of {len(probed)} repetitions had too few near pairs and are left out" if few else ""))
     if any(e.get("cpus_apart") == 0 for e in entries):  # a 2-process benchmark that could not pin (bench/support.hpp)
         row["note"] += "; measured with both processes where the scheduler put them (fewer than two CPUs allowed)"
     interval = median_interval(values)
@@ -240,22 +286,6 @@ def _paired_row(name, entries, near_limit):
         row["interval_low"], row["interval_high"] = interval
     row["settled"] = settled(row)
     return row
-
-
-def _placement(entries):
-    """What the repetitions of a two-process paired ratio say about where its CPUs were: the
-    share of pairs measured far apart (over all repetitions), the median of the near pairs'
-    round trips and of the ratio over every pair, near or far."""
-    pairs = sum(float(e.get("pairs", 0)) for e in entries)
-    near = sum(float(e["near_pairs"]) for e in entries)
-    near_trips = [float(e["near_round_trip_ns"]) for e in entries if _number(e, "near_round_trip_ns")]
-    all_pairs = [float(e["ratio_all_pairs"]) for e in entries if _number(e, "ratio_all_pairs")]
-    out = {"far_share": 1 - near / pairs if pairs else 1.0}
-    if near_trips:
-        out["near_round_trip_ns"] = statistics.median(near_trips)
-    if all_pairs:
-        out["ratio_all_pairs"] = statistics.median(all_pairs)
-    return out
 
 
 def unsettled(paths, within=SETTLED_WITHIN):

@@ -211,72 +211,77 @@ class WhereMeasured(helpers.TempDirTest):
         self.assertNotIn("fewer than two CPUs", notes["Ratio/array-vs-pipe/bytes:65536"])
 
 
-    @staticmethod
-    def _placed(name, reps, shortest=100):
-        """A two-process paired benchmark whose repetitions carry bench/paired.hpp's placement
-        counters: reps = [(near ratio or None, ratio over all pairs, pairs, near pairs, near ns)],
-        each judged against `shortest` (its program's shortest round trip so far)."""
+    GRID = (50, 71, 100, 141, 200, 283, 400, 566, 800, 1131, 1600)  # bench/paired.hpp's kRoundTripGrid
+
+    @classmethod
+    def _placed(cls, name, reps):
+        """A two-process paired benchmark as bench/paired.hpp writes it with a round-trip probe:
+        one repetition per [(round trip ns, pair ratio), ...] of its pairs."""
+        import statistics
         rows = []
-        for near_ratio, all_ratio, pairs, near, ns in reps:
-            extra = {"pairs": pairs, "near_pairs": near, "far_share": 1 - near / pairs, "ratio_all_pairs": all_ratio,
-                     "round_trip_ns": ns, "shortest_round_trip_ns": shortest, "near_limit_ns": 2.5 * shortest}
-            row = entry(name, near_ratio, "ratio", **extra)
-            if near_ratio is None:
-                del row["ratio"]
-            else:
-                row["near_round_trip_ns"] = ns
+        for pairs in reps:
+            extra = {"pairs": len(pairs), "ratio_all_pairs": statistics.median(r for _, r in pairs),
+                     "round_trip_ns": statistics.median(t for t, _ in pairs)}
+            for limit in cls.GRID:
+                within = [r for t, r in pairs if t <= limit]
+                extra[f"pairs_le_{limit}ns"] = len(within)
+                if within:
+                    extra[f"ratio_le_{limit}ns"] = statistics.median(within)
+            row = entry(name, 0, "pairs_le_50ns", **extra)
             rows.append(row)
         return rows
 
     def test_a_two_process_ratio_is_the_near_pairs_and_says_how_many_were_far(self):
         name = "Ratio/array-vs-pipe-into/bytes:65536"
-        # The third repetition ran while the CPUs were far apart: it has no near ratio and
-        # must not pull the median down to the far pairs' 1.9.
-        rows = self._placed(name, [(3.5, 3.4, 1000, 900, 120), (3.4, 2.0, 1000, 400, 130), (None, 1.9, 1000, 0, 0)])
+        # Near pairs at 80-140 ns give 3.4-3.5, far ones at 350-450 ns 1.9-2.0. The third
+        # repetition ran while the CPUs were far apart: it must not pull the median down.
+        near, far = [(120, 3.5)] * 18 + [(80, 3.4)], [(400, 1.9), (350, 2.0)]
+        rows = self._placed(name, [near + far[:1], [(130, 3.4)] * 10 + far * 5, far * 5])
         doc = performance.document([helpers.write_json(self.tmp, "m.json", bench_file(rows))])
         self.assertEqual(load.errors(doc), [])
         [r] = doc["performance"]["ratios"]
-        self.assertEqual((r["value"], r["repetitions"], r["min"], r["max"]), (3.45, 2, 3.4, 3.5))
-        self.assertAlmostEqual(r["far_share"], 1 - 1300 / 3000)
-        self.assertEqual((r["near_round_trip_ns"], r["ratio_all_pairs"]), (125, 2.0))
-        self.assertIn("a round trip at most 250 ns around the pair, median 125 ns): 57 % of pairs were measured farther "
-                      "apart, and over all pairs the ratio is 2.00", r["note"])
+        self.assertEqual((r["value"], r["repetitions"], r["min"], r["max"], r["near_limit_ns"]), (3.45, 2, 3.4, 3.5, 141))
+        self.assertAlmostEqual(r["far_share"], 21 / 50)
+        self.assertIn("a round trip of at most 141 ns between its CPUs around the pair): 42 % of pairs were measured "
+                      "farther apart", r["note"])
+        self.assertIn("1 of 3 repetitions had too few near pairs", r["note"])
 
-    def test_a_repetition_judged_against_a_far_shortest_round_trip_is_left_out(self):
-        name = "Ratio/lock-ref-vs-pthread/procs:2"
-        # The first program's repetition ran before it saw the CPUs near: its shortest round
-        # trip is 400 ns, so its "near" pairs (limit 1000 ns) are far by the run's 100 ns.
-        early = self._placed(name, [(1.2, 1.2, 100, 100, 400)], shortest=400)
-        later = self._placed(name, [(2.0, 2.0, 100, 100, 110), (2.2, 2.1, 100, 90, 120)], shortest=100)
-        first = helpers.write_json(self.tmp, "r.json", bench_file(early))
-        second = helpers.write_json(self.tmp, "r-2.json", bench_file(later))
-        [r] = performance.paired_ratios([load.read(first), load.read(second)])
-        self.assertEqual((r["value"], r["repetitions"], r["min"]), (2.1, 2, 2.0))
-        self.assertIn("1 repetition(s) judged against a far limit left out", r["note"])
-        # Alone, the early file has nothing to measure it against: its ratio stands.
-        [alone] = performance.paired_ratios([load.read(first)])
-        self.assertEqual(alone["value"], 1.2)
+    def test_the_limit_is_the_first_gap_above_the_fastest_band_whatever_ran_first(self):
+        def limit(*round_trips):
+            return performance.near_limit(self._placed("Ratio/x/procs:2", [[(t, 1.0) for t in round_trips]]))
+        self.assertEqual(limit(*[120] * 70, *[400] * 30), 141)
+        self.assertEqual(limit(*[400] * 30, *[120] * 70), 141)      # order does not matter
+        self.assertEqual(limit(*[60] * 20, *[130] * 60, *[450] * 20), 141)  # the median's band and every faster one
+        self.assertEqual(limit(*[130] * 60, *[150] * 10, *[400] * 30), 200)  # the band reaches past 141
+        self.assertEqual(limit(*[120] * 40, *[400] * 60), 400)      # mostly far: the far band is where most were
+        self.assertIsNone(limit(*range(60, 1600, 10)))              # no gap anywhere: every pair counts
+        self.assertIsNone(performance.near_limit(paired("Ratio/lock-ref-vs-pthread/procs:1", [1.0])))
 
     def test_a_ratio_never_measured_near_is_missing_and_measured_again(self):
-        rows = self._placed("Ratio/lock-ref-vs-pthread/procs:2", [(None, 1.2, 500, 0, 0)] * 3)
-        rows += paired("Ratio/lock-ref-vs-pthread/procs:1", [0.8] * 7)
+        near = self._placed("Ratio/array-vs-pipe/bytes:65536", [[(120, 3.0)] * 100])
+        never = self._placed("Ratio/lock-ref-vs-pthread/procs:2", [[(120, 1.0)] * 1 + [(400, 1.2)] * 20] * 3)
+        rows = near + never + paired("Ratio/lock-ref-vs-pthread/procs:1", [0.8] * 7)
         path = helpers.write_json(self.tmp, "l.json", bench_file(rows))
         doc = performance.document([path])
-        self.assertEqual([r["name"] for r in doc["performance"]["ratios"]], ["reference lock / pthread mutex, 1 process"])
+        self.assertEqual([r["name"] for r in doc["performance"]["ratios"]],
+                         ["shared Array / pipe (recv_bytes), 64 KiB", "reference lock / pthread mutex, 1 process"])
         self.assertIn("reference lock / pthread mutex, 2 processes (no repetition measured its two CPUs near each other)",
                       doc["performance"]["missing_ratios"])
         self.assertIn("near each other)  not measured", performance.text_table(doc))
         self.assertEqual(load.errors(doc), [])
-        # ci/bench runs it again (the settled 1-process one not).
-        self.assertEqual(performance.unsettled([path]), ["Ratio/lock-ref-vs-pthread/procs:2"])
+        # ci/bench runs it again (the settled 1-process one not; the 64 KiB one: too few repetitions).
+        self.assertEqual(performance.unsettled([path]), ["Ratio/array-vs-pipe/bytes:65536", "Ratio/lock-ref-vs-pthread/procs:2"])
 
     def test_files_from_before_the_probe_mix_with_files_from_after_it(self):
         name = "Ratio/array-vs-pipe/bytes:65536"
         old = helpers.write_json(self.tmp, "old.json", bench_file(paired(name, [3.0, 3.2])))
-        new = helpers.write_json(self.tmp, "new.json", bench_file(self._placed(name, [(None, 1.9, 100, 0, 0)])))
+        new = helpers.write_json(self.tmp, "new.json", bench_file(self._placed(name, [[(400, 1.9)] * 10])))
         [r] = performance.paired_ratios([load.read(old), load.read(new)])
-        self.assertEqual((r["value"], r["repetitions"], r["far_share"]), (3.1, 2, 1.0))
-        self.assertNotIn("median", r["note"])
+        self.assertEqual((r["value"], r["repetitions"], r["far_share"]), (3.0, 3, 0.0))  # one band only: all near
+        self.assertIn("at most 400 ns", r["note"])
+        [r] = performance.paired_ratios([load.read(helpers.write_json(self.tmp, "spread.json", bench_file(
+            self._placed(name, [[(t, 2.0) for t in range(60, 1600, 10)]]))))])
+        self.assertIn("showed no gap: every pair", r["note"])
 
 
 class Document(helpers.TempDirTest):
@@ -409,14 +414,16 @@ class RealBenchmarkOutput(helpers.TempDirTest):
             runs = [b for b in benchmarks if b.get("run_type") == "iteration"]
             self.assertEqual(len(runs), 4)  # two of each, every one measured
             for b in runs:  # where the two CPUs were (bench/paired.hpp): probed only when there are two
-                probed = "near_pairs" in b
+                probed = "round_trip_ns" in b
                 self.assertEqual(probed, b["cpus_apart"] == 1, b)
+                self.assertEqual("ratio" in b, not probed, b)  # a probed one leaves the choice to the report
                 if probed:
                     # One cache line's round trip between two CPUs: tens to hundreds of ns on any
                     # machine, not the microseconds of waking the partner for a round.
-                    self.assertTrue(10 < b["shortest_round_trip_ns"] < 20000, b)
-                    self.assertEqual(b["near_limit_ns"], 3 * b["shortest_round_trip_ns"], b)
-                    self.assertEqual("ratio" in b, 0 < b["near_pairs"] >= 0.1 * b["pairs"], b)
+                    self.assertTrue(10 < b["round_trip_ns"] < 20000, b)
+                    counts = [b[f"pairs_le_{limit}ns"] for limit in WhereMeasured.GRID]
+                    self.assertEqual(counts, sorted(counts), b)
+                    self.assertEqual(counts[-1], b["pairs"], b)  # every pair within 1.6 us
                     self.assertGreater(b["ratio_all_pairs"], 0, b)
             return {b["cpus_apart"] for b in runs}
         self.assertEqual(apart({allowed[0]}), {0})  # one CPU allowed: measured where the scheduler puts them
