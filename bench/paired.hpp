@@ -86,10 +86,10 @@ inline double median_of(std::vector<double>& values) {
 // powers of sqrt 2, up to 1.6 us), as counters
 //   pairs_le_<L>ns            how many pairs had a round trip of at most L ns around them
 //   ratio_le_<L>ns            the median ratio over those pairs (when there are any)
-// and reports/performance.py, which sees every repetition of the run, picks L: the first gap
-// above the fastest band. The round trip around a pair is the larger of the one just before
-// it and the one just after it; a pair that the host moved and moved back while it ran is
-// not caught.
+// and reports/performance.py, which sees every repetition of the program's run, picks L: the
+// top of the first band holding a fifth of the pairs, where a gap of a factor of 2 follows.
+// The round trip around a pair is the larger of the one just before it and the one just
+// after it; a pair that the host moved and moved back while it ran is not caught.
 inline constexpr int kRoundTripGrid[] = {50, 71, 100, 141, 200, 283, 400, 566, 800, 1131, 1600};
 
 // The placement counters of one repetition: `round_trips[i]` is the round trip around the

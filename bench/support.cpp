@@ -49,14 +49,20 @@ void cpu_relax() {
 
 // Spins until `word` holds `value`, calling `alive` (which throws or exits when the other
 // process is gone) every 100 ms: a peer the host has descheduled is waited for, a dead one is not.
+// The clock is first read after 4096 spins, never on the way of a trip that is answered at
+// once: round_trip_ns times each trip, and a clock read costs what a trip does.
 void spin_until(const std::atomic<std::uint32_t>& word, std::uint32_t value, const std::function<void()>& alive) {
   constexpr std::int64_t kAliveEveryNs = 100'000'000;
-  std::int64_t next_check = now_ns() + kAliveEveryNs;
+  std::int64_t next_check = 0;  // set at the first look at the clock
   for (unsigned spins = 1; word.load(std::memory_order_acquire) != value; ++spins) {
     cpu_relax();
-    if (spins % 4096 == 0 && now_ns() > next_check) {
+    if (spins % 4096 != 0) continue;
+    const std::int64_t now = now_ns();
+    if (next_check == 0) {
+      next_check = now + kAliveEveryNs;
+    } else if (now > next_check) {
       alive();
-      next_check = now_ns() + kAliveEveryNs;
+      next_check = now + kAliveEveryNs;
     }
   }
 }
@@ -128,15 +134,18 @@ Partner::Partner(std::function<void(std::uint64_t)> round, Placement placement) 
     if (pinned_for_life_) sched_setaffinity(0, sizeof *parent_cpus_, &*parent_cpus_);
     throw std::system_error(err, std::generic_category(), "fork of the partner process");
   }
-  if (pid_ == 0) run_child(round, cpus ? cpus->second : -1);
+  if (pid_ == 0) run_child(round, cpus ? cpus->second : -1, placement == Placement::probe);
 }
 
-void Partner::run_child(const std::function<void(std::uint64_t)>& round, int cpu) {
+void Partner::run_child(const std::function<void(std::uint64_t)>& round, int cpu, bool probe_only) {
   Control& c = *control_;
   auto fail = [&c](const char* why) {
     std::strncpy(c.why, why, sizeof(c.why) - 1);
     c.failed.store(1);
   };
+  // A probe's partner has no use for the parent's descriptors, and a driver's pipe it kept
+  // open would hide the end of the driver's input from it if the parent restarted that driver.
+  if (probe_only) close_range(3, ~0U, 0);
   if (cpu >= 0 && !pin_to(cpu)) {
     fail("sched_setaffinity of the partner process failed");
     _exit(1);  // the parent's start() or finish() then throws with the reason (check_alive)

@@ -125,8 +125,9 @@ class Partner {
   };
   void check_alive();
   [[noreturn]] void throw_failure() const;  // the partner's own reason (Control::why)
-  // The partner's loop, pinned to `cpu` first unless it is -1.
-  [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round, int cpu);
+  // The partner's loop, pinned to `cpu` first unless it is -1; a Placement::probe partner
+  // closes the descriptors it inherited.
+  [[noreturn]] void run_child(const std::function<void(std::uint64_t)>& round, int cpu, bool probe_only);
   InShared<Control> control_;
   std::optional<cpu_set_t> parent_cpus_;  // the parent's CPU set (apart: restored by ~Partner; probe: after each probe)
   int parent_cpu_ = -1;                   // the CPU the parent pins itself to (for good or to probe)

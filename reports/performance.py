@@ -81,7 +81,8 @@ RATIOS = (
     for v in ("3.8", "3.11", "3.13"))
 
 # Paired ratios (bench/paired.hpp): a benchmark "Ratio/NAME/ARGS" measured both sides
-# interleaved and reports each repetition's `ratio`. NAME -> (title, note, the unpaired
+# interleaved and reports each repetition's `ratio`, or with two processes its pairs split by
+# where the CPUs were (near_limit() picks the split). NAME -> (title, note, the unpaired
 # RATIOS it replaces when it is there: they measured the same sides minutes apart).
 PAIRED = {
     "lock-ref-vs-pthread-robust-recursive": (
@@ -170,9 +171,13 @@ def paired_ratios(files, missing=None):
     ratio over the pairs measured with the CPUs near each other, `near_limit` below; one
     none of whose repetitions had enough of those is left out too, and its row (name and
     numerator only) appended to `missing` (a list) when given."""
-    per_name, errors = {}, set()
+    per_name, errors, program_of, per_program = {}, set(), {}, {}
     for data in files:
         entries = sorted(data["benchmarks"], key=lambda e: (e.get("family_index", 0), e.get("per_family_instance_index", 0)))
+        # The limit is each program's own (its batches together): the programs probe their CPUs
+        # in different ways (bench/support.hpp: Placement), and ci/bench decides what to run
+        # again one program at a time (`unsettled`), which must agree with the final document.
+        program = str(data["context"].get("executable", ""))
         for entry in entries:
             name = base_name(entry.get("run_name", entry["name"]))
             if not name.startswith(_RATIO_PREFIX):
@@ -181,12 +186,14 @@ def paired_ratios(files, missing=None):
                 errors.add(name)
             elif entry.get("run_type") != "aggregate" and (_number(entry, "ratio") or _probed(entry)):
                 per_name.setdefault(name, []).append(entry)
-    limit = near_limit([e for entries in per_name.values() for e in entries])
+                program_of[name] = program
+                per_program.setdefault(program, []).append(entry)
+    limits = {program: near_limit(entries) for program, entries in per_program.items()}
     rows = []
     for name, entries in per_name.items():
         if name in errors:
             continue
-        row = _paired_row(name, entries, limit)
+        row = _paired_row(name, entries, limits[program_of[name]])
         if row["value"] is None:
             if missing is not None:
                 missing.append(row)
@@ -203,9 +210,9 @@ _PAIRS_LE = re.compile(r"^pairs_le_(\d+)ns$")
 # A repetition gives a near ratio only with at least this share of its pairs near: a few near
 # pairs in a far repetition would weigh as much in the median over repetitions as a whole one.
 _LEAST_NEAR_SHARE = 0.1
-# near_limit(): the limit holds at least this share of all pairs (the band the median pair is
-# in, and every faster one), and a gap above it is a step of the grid holding at most _GAP.
-_BAND_BEGUN, _GAP = 0.5, 0.01
+# near_limit(): the limit holds at least _BAND of the run's pairs, and the two steps of the
+# grid above it (a factor of 2) hold at most _GAP of them.
+_BAND, _GAP = 0.2, 0.01
 
 
 def _grid(entry):
@@ -218,25 +225,25 @@ def _probed(entry):
 
 
 def near_limit(entries):
-    """The round trip up to which two CPUs count as near each other in this run, from every
-    probed repetition of `entries` (any ratio, any file: the machine's CPUs are the same ones):
-    the first limit of the grid within which at least half of all pairs fall and above which
-    the next step of the grid holds at most 1 % of them, i.e. the top of the band most pairs
-    were measured in, where a gap follows it. Why the median's band and not the fastest: on
-    the machine of issue 17 a band at 80 ns (a few % of pairs) lies below the 110-140 ns one,
-    and a ratio that followed the rarest placement would move with it. None when no repetition
-    was probed, or when the round trips show no such gap (then every pair counts)."""
-    totals = {}
-    pairs = 0.0
+    """The round trip up to which two CPUs count as near each other, from every probed
+    repetition of `entries` (one program's): the first limit of the grid within which at least
+    a fifth of the pairs fall and above which the next two steps of the grid (a factor of 2)
+    hold at most 1 % of them: the top of the first band that is not a rarity, where a clear
+    gap follows it. On the machine of issue 17 that is 141 ns: a band at 80 ns and one at
+    110-140 ns are one (no gap between them), 350-490 ns is the far one. Each repetition
+    weighs the same (its pairs as shares), whatever its number of pairs: a repetition is about
+    a second of the run. None when no repetition was probed, or when the round trips show no
+    such gap (then every pair counts)."""
+    shares, repetitions = {}, 0
     for e in entries:
-        grid = _grid(e)
-        if grid:
-            pairs += float(e.get("pairs", 0))
+        grid, pairs = _grid(e), float(e.get("pairs", 0) or 0)
+        if grid and pairs > 0:
+            repetitions += 1
             for limit, n in grid.items():
-                totals[limit] = totals.get(limit, 0.0) + n
-    limits = sorted(totals)
-    for limit, step in zip(limits, limits[1:]):  # the last limit has no step above it to be a gap
-        if totals[limit] >= _BAND_BEGUN * pairs and totals[step] - totals[limit] <= _GAP * pairs:
+                shares[limit] = shares.get(limit, 0.0) + n / pairs
+    limits = sorted(shares)
+    for i, limit in enumerate(limits[:-2]):  # the gap is the two steps above: none above the last two
+        if shares[limit] >= _BAND * repetitions and shares[limits[i + 2]] - shares[limit] <= _GAP * repetitions:
             return limit
     return None
 
@@ -244,7 +251,7 @@ def near_limit(entries):
 def _near_ratio(entry, limit):
     """The ratio of one repetition: of its near pairs when it was probed (None when too few
     were near), else its `ratio`."""
-    if not _probed(entry):
+    if not _probed(entry) or not entry.get("pairs"):
         return float(entry["ratio"]) if _number(entry, "ratio") else None
     if limit is None:
         return float(entry["ratio_all_pairs"]) if _number(entry, "ratio_all_pairs") else None
@@ -440,7 +447,7 @@ def document(paths, command="ci/bench", duration=None):
     never_near = []
     paired = paired_ratios(files, never_near)
     found, missing = ratios(rows)
-    replaced = superseded(paired)
+    replaced = superseded(paired + never_near)  # never near: still not the unpaired ratio's business
     found = paired + [r for r in found if r["name"] not in replaced]
     missing = [name for name in missing if name not in replaced]
     missing += [r["name"] + " (no repetition measured its two CPUs near each other)" for r in never_near]
