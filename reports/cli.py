@@ -1,4 +1,4 @@
-"""python3 -m reports {html,junit,merge,validate,all,performance,unsettled}: the command line.
+"""python3 -m reports {html,junit,merge,validate,all,performance,unsettled,compare}: the command line.
 
 Exit status: 0 done (or valid), 1 a document is invalid (validate, all) or a benchmark
 reported an error (performance), 2 bad usage or a file that is not a results document at all.
@@ -165,6 +165,14 @@ def cmd_performance(args):
     return EXIT_INVALID if doc["performance"]["errors"] else 0
 
 
+def cmd_compare(args):
+    from . import compare
+    within = compare.DEFAULT_WITHIN if args.within is None else args.within / 100
+    result = compare.compare(compare.section(args.old), compare.section(args.new), within)
+    print(compare.text(result, within))
+    return EXIT_FAIL if any(r["beyond"] for r in result["ratios"]) else 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python3 -m reports", description="Reports from shmcheck results.json files.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -204,6 +212,12 @@ def parser():
     u.add_argument("--within", type=float, default=None, metavar="PERCENT",
                    help="settled when the median's 95 %% interval lies within +-PERCENT of it (default 3)")
     u.set_defaults(run=cmd_unsettled)
+    c = sub.add_parser("compare", help="two runs' paired ratios side by side, and how far the machine itself moved "
+                                       "between them; exit 1 if a ratio moved beyond --within")
+    c.add_argument("old", help="report/performance.json of one ci/bench run (or a results.json with a performance section)")
+    c.add_argument("new", help="... of the other")
+    c.add_argument("--within", type=float, default=None, metavar="PERCENT", help="how far a ratio may move (default 10)")
+    c.set_defaults(run=cmd_compare)
     return p
 
 
