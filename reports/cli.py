@@ -1,11 +1,13 @@
 """python3 -m reports {html,junit,merge,validate,all,performance,unsettled,compare}: the command line.
 
-Exit status: 0 done (or valid), 1 a document is invalid (validate, all) or a benchmark
-reported an error (performance), 2 bad usage or a file that is not a results document at all.
+Exit status: 0 done (or valid), 1 a document is invalid (validate, all), a benchmark
+reported an error (performance) or a paired ratio moved or is in one run only (compare), 2 bad
+usage or a file that is not a results document at all.
 """
 
 import argparse
 import json
+import math
 import os
 import sys
 
@@ -167,10 +169,13 @@ def cmd_performance(args):
 
 def cmd_compare(args):
     from . import compare
+    if args.within is not None and not (math.isfinite(args.within) and args.within >= 0):
+        print(f"python3 -m reports compare: --within {args.within}: a percentage of 0 or more", file=sys.stderr)
+        return EXIT_INPUT
     within = compare.DEFAULT_WITHIN if args.within is None else args.within / 100
     result = compare.compare(compare.section(args.old), compare.section(args.new), within)
     print(compare.text(result, within))
-    return EXIT_FAIL if any(r["beyond"] for r in result["ratios"]) else 0
+    return EXIT_FAIL if compare.failed(result) else 0
 
 
 def parser():
@@ -213,8 +218,8 @@ def parser():
                    help="settled when the median's 95 %% interval lies within +-PERCENT of it (default 3)")
     u.set_defaults(run=cmd_unsettled)
     c = sub.add_parser("compare", help="two runs' paired ratios side by side, and how far the machine itself moved "
-                                       "between them; exit 1 if a ratio moved beyond --within")
-    c.add_argument("old", help="report/performance.json of one ci/bench run (or a results.json with a performance section)")
+                                       "between them; exit 1 if a paired ratio moved beyond --within or is in one run only")
+    c.add_argument("old", help="report/performance.json of one ci/bench run")
     c.add_argument("new", help="... of the other")
     c.add_argument("--within", type=float, default=None, metavar="PERCENT", help="how far a ratio may move (default 10)")
     c.set_defaults(run=cmd_compare)

@@ -211,8 +211,9 @@ _PAIRS_LE = re.compile(r"^pairs_le_(\d+)ns$")
 # pairs in a far repetition would weigh as much in the median over repetitions as a whole one.
 _LEAST_NEAR_SHARE = 0.1
 # near_limit(): the limit holds at least _BAND of the run's pairs, and the two steps of the
-# grid above it (a factor of 2) hold at most _GAP times as many as it.
-_BAND, _GAP = 0.2, 0.05
+# grid above it (a factor of 2) hold at most _GAP times as many as the limit does, or
+# _GAP_FLOOR of all pairs: a near band of a quarter of the time still has 1-2 % between.
+_BAND, _GAP, _GAP_FLOOR = 0.2, 0.05, 0.025
 
 
 def _grid(entry):
@@ -228,7 +229,7 @@ def near_limit(entries):
     """The round trip up to which two CPUs count as near each other, from every probed
     repetition of `entries` (one program's): the first limit of the grid within which at least
     a fifth of the pairs fall and above which the next two steps of the grid (a factor of 2)
-    hold at most a twentieth as many: the top of the first band that is not a rarity, where a
+    hold at most a twentieth as many, or 2.5 % of all: the top of the first band that is not a rarity, where a
     clear gap follows it. On the machine of issue 17 that is 141 ns: a band at 80 ns and one
     at 110-140 ns are one (no gap between them), 350-490 ns is the far one, and 1-2 % of the
     pairs fall between (a pair whose probes straddle a move: the gap is not empty, only
@@ -245,7 +246,8 @@ def near_limit(entries):
                 shares[limit] = shares.get(limit, 0.0) + n / pairs
     limits = sorted(shares)
     for i, limit in enumerate(limits[:-2]):  # the gap is the two steps above: none above the last two
-        if shares[limit] >= _BAND * repetitions and shares[limits[i + 2]] - shares[limit] <= _GAP * shares[limit]:
+        gap = shares[limits[i + 2]] - shares[limit]
+        if shares[limit] >= _BAND * repetitions and gap <= max(_GAP * shares[limit], _GAP_FLOOR * repetitions):
             return limit
     return None
 
@@ -272,6 +274,9 @@ def _paired_row(name, entries, limit):
         return {"name": title, "value": None, "numerator": name}
     row = {"name": title, "value": statistics.median(values), "min": min(values), "max": max(values),
            "repetitions": len(values), "paired": True, "note": note, "numerator": name, "denominator": name}
+    rates = [float(e["denominator_per_second"]) for e in entries if _number(e, "denominator_per_second")]
+    if rates:  # the other side's own rate, measured interleaved: how fast the machine was (reports compare)
+        row["denominator_rate"] = statistics.median(rates)
     probed = [e for e in entries if _probed(e)]
     if probed:
         pairs = sum(float(e.get("pairs", 0)) for e in probed)

@@ -257,6 +257,7 @@ class WhereMeasured(helpers.TempDirTest):
         self.assertEqual(limit(*[60] * 20, *[130] * 60, *[450] * 20), 141)  # two near bands, no factor-2 gap between
         self.assertEqual(limit(*[130] * 60, *[150] * 10, *[450] * 30), 200)  # the band reaches past 141
         self.assertEqual(limit(*[120] * 85, *[160] * 2, *[400] * 13), 141)  # a gap need not be empty: 2 % between
+        self.assertEqual(limit(*[120] * 25, *[160] * 2, *[400] * 73), 141)  # ... also when near only a quarter of the time
         self.assertEqual(limit(*[120] * 40, *[400] * 60), 141)      # near for 40 % of the time is still near
         self.assertEqual(limit(*[120] * 10, *[400] * 90), 400)      # a tenth is a rarity: the far band is the run's
         self.assertIsNone(limit(*range(60, 1600, 10)))              # no gap anywhere: every pair counts
