@@ -456,8 +456,7 @@ void ArrayVsPipe(benchmark::State& state, bool fresh_inbox) {
     };
     through_array();  // warm-up: every page of every buffer touched by the process that uses it
     through_pipe();
-    shmcheck::bench::paired(state, shmcheck::bench::PairClock::real, through_array, through_pipe,
-                            consumer.round_trip_probe());  // where the two CPUs are around each pair
+    shmcheck::bench::paired(state, shmcheck::bench::PairClock::real, through_array, through_pipe, consumer.round_trip_probe());
     state.counters["cpus_apart"] = consumer.apart();  // the JSON says where it was measured
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());

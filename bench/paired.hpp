@@ -26,6 +26,8 @@
 //   pairs_le_<L>ns, ratio_le_<L>ns   pairs with a round trip of at most L ns, their median ratio
 //   ratio_all_pairs                  median over every pair, near or far
 //   round_trip_ns                    median round trip around the pairs
+#include "support.hpp"
+
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -59,15 +61,6 @@ struct Measured {
   double seconds;
 };
 
-// The median of `values` (not empty); reorders them.
-inline double median_of(std::vector<double>& values) {
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  double median = *middle;
-  if (values.size() % 2 == 0) median = (median + *std::max_element(values.begin(), middle)) / 2;
-  return median;
-}
-
 // Where the two CPUs of a two-process pair are, as the round trip between them shows.
 //
 // Why: on a VM the host moves the guest's CPUs. On the 2-core KVM guest of issue 17 the
@@ -94,7 +87,7 @@ inline constexpr int kRoundTripGrid[] = {50, 71, 100, 141, 200, 283, 400, 566, 8
 
 // The placement counters of one repetition: `round_trips[i]` is the round trip around the
 // pair whose ratio is `ratios[i]`.
-inline void set_placement_counters(benchmark::State& state, std::vector<double> ratios, const std::vector<double>& round_trips) {
+inline void set_placement_counters(benchmark::State& state, std::vector<double> ratios, std::vector<double> round_trips) {
   for (int limit : kRoundTripGrid) {
     std::vector<double> within;
     for (std::size_t i = 0; i < ratios.size(); ++i)
@@ -103,8 +96,7 @@ inline void set_placement_counters(benchmark::State& state, std::vector<double> 
     state.counters["pairs_le_" + at] = static_cast<double>(within.size());
     if (!within.empty()) state.counters["ratio_le_" + at] = median_of(within);
   }
-  std::vector<double> trips = round_trips;
-  state.counters["round_trip_ns"] = median_of(trips);
+  state.counters["round_trip_ns"] = median_of(round_trips);
   state.counters["ratio_all_pairs"] = median_of(ratios);
 }
 
@@ -162,7 +154,7 @@ void paired_measured(benchmark::State& state, Numerator&& numerator, Denominator
     probes.push_back(round_trip());  // after the last pair (the loop has stopped the clock)
     std::vector<double> pair_round_trips;
     for (std::size_t i : pair_iteration) pair_round_trips.push_back(std::max(probes[i], probes[i + 1]));
-    set_placement_counters(state, std::move(pair_ratios), pair_round_trips);
+    set_placement_counters(state, std::move(pair_ratios), std::move(pair_round_trips));
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }

@@ -26,6 +26,14 @@ SharedMemory::SharedMemory(std::size_t bytes) : bytes_(bytes) {
 
 SharedMemory::~SharedMemory() { munmap(data_, bytes_ == 0 ? 1 : bytes_); }
 
+double median_of(std::vector<double>& values) {
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  double median = *middle;
+  if (values.size() % 2 == 0) median = (median + *std::max_element(values.begin(), middle)) / 2;
+  return median;
+}
+
 std::int64_t now_ns() {
   timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -194,18 +202,16 @@ double Partner::round_trip_ns(int trips) {
   c.probe.store(static_cast<std::uint32_t>(trips), std::memory_order_relaxed);
   start();  // its release of `round` publishes both stores; the partner reads `probe` before "begun"
   c.probe.store(0, std::memory_order_relaxed);
-  std::vector<std::int64_t> trip_ns;
+  std::vector<double> trip_ns;
   trip_ns.reserve(static_cast<std::size_t>(trips));
   for (std::uint32_t i = 1; i <= static_cast<std::uint32_t>(trips); ++i) {
     const std::int64_t t0 = now_ns();
     c.ping.store(2 * i - 1, std::memory_order_release);
     spin_until(c.ping, 2 * i, [this] { check_alive(); });
-    trip_ns.push_back(now_ns() - t0);
+    trip_ns.push_back(static_cast<double>(now_ns() - t0));
   }
   finish();
-  const auto middle = trip_ns.begin() + static_cast<std::ptrdiff_t>(trip_ns.size() / 2);
-  std::nth_element(trip_ns.begin(), middle, trip_ns.end());
-  return static_cast<double>(*middle);
+  return median_of(trip_ns);
 }
 
 void Partner::check_alive() {

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace shmcheck::bench {
 
@@ -53,6 +54,9 @@ class InShared {
   SharedMemory mem_;
   T* ptr_;
 };
+
+// The median of `values` (not empty); reorders them.
+double median_of(std::vector<double>& values);
 
 // CLOCK_MONOTONIC in nanoseconds: one clock for every process of the machine, so a time
 // taken by the partner can end an interval the parent started.

@@ -22,7 +22,7 @@ import platform
 import re
 import statistics
 
-from . import load, output
+from . import load, output, placement
 
 # The counter that is each benchmark's number, in order of preference, and its unit.
 METRICS = (("pairs_per_second", "pairs/s"), ("increments_per_second", "increments/s"),
@@ -82,7 +82,7 @@ RATIOS = (
 
 # Paired ratios (bench/paired.hpp): a benchmark "Ratio/NAME/ARGS" measured both sides
 # interleaved and reports each repetition's `ratio`, or with two processes its pairs split by
-# where the CPUs were (near_limit() picks the split). NAME -> (title, note, the unpaired
+# where the CPUs were (placement.near_limit() picks the split). NAME -> (title, note, the unpaired
 # RATIOS it replaces when it is there: they measured the same sides minutes apart).
 PAIRED = {
     "lock-ref-vs-pthread-robust-recursive": (
@@ -168,7 +168,7 @@ def paired_ratios(files, missing=None):
     number of files: ci/bench's extra batches), with min and max. A benchmark with an error
     in any repetition of any file is left out: summarize() reports the error. A two-process
     one (bench/paired.hpp: its pairs split by the round trip between its CPUs) gives the
-    ratio over the pairs measured with the CPUs near each other, `near_limit` below; one
+    ratio over the pairs measured with the CPUs near each other (reports/placement.py); one
     none of whose repetitions had enough of those is left out too, and its row (name and
     numerator only) appended to `missing` (a list) when given."""
     per_name, errors, program_of, per_program = {}, set(), {}, {}
@@ -184,11 +184,11 @@ def paired_ratios(files, missing=None):
                 continue
             if entry.get("error_occurred"):
                 errors.add(name)
-            elif entry.get("run_type") != "aggregate" and (_number(entry, "ratio") or _probed(entry)):
+            elif entry.get("run_type") != "aggregate" and (placement.number(entry, "ratio") or placement.probed(entry)):
                 per_name.setdefault(name, []).append(entry)
                 program_of[name] = program
                 per_program.setdefault(program, []).append(entry)
-    limits = {program: near_limit(entries) for program, entries in per_program.items()}
+    limits = {program: placement.near_limit(entries) for program, entries in per_program.items()}
     rows = []
     for name, entries in per_name.items():
         if name in errors:
@@ -202,87 +202,26 @@ def paired_ratios(files, missing=None):
     return rows
 
 
-def _number(entry, key):
-    return isinstance(entry.get(key), (int, float))
-
-
-_PAIRS_LE = re.compile(r"^pairs_le_(\d+)ns$")
-# A repetition gives a near ratio only with at least this share of its pairs near: a few near
-# pairs in a far repetition would weigh as much in the median over repetitions as a whole one.
-_LEAST_NEAR_SHARE = 0.1
-# near_limit(): the limit holds at least _BAND of the run's pairs, and the two steps of the
-# grid above it (a factor of 2) hold at most _GAP times as many as the limit does, or
-# _GAP_FLOOR of all pairs: a near band of a quarter of the time still has 1-2 % between.
-_BAND, _GAP, _GAP_FLOOR = 0.2, 0.05, 0.025
-
-
-def _grid(entry):
-    """{limit in ns: pairs with a round trip of at most it} of one probed repetition."""
-    return {int(m.group(1)): float(v) for k, v in entry.items() if (m := _PAIRS_LE.match(k)) and isinstance(v, (int, float))}
-
-
-def _probed(entry):
-    return bool(_grid(entry))
-
-
-def near_limit(entries):
-    """The round trip up to which two CPUs count as near each other, from every probed
-    repetition of `entries` (one program's): the first limit of the grid within which at least
-    a fifth of the pairs fall and above which the next two steps of the grid (a factor of 2)
-    hold at most a twentieth as many, or 2.5 % of all: the top of the first band that is not a rarity, where a
-    clear gap follows it. On the machine of issue 17 that is 141 ns: a band at 80 ns and one
-    at 110-140 ns are one (no gap between them), 350-490 ns is the far one, and 1-2 % of the
-    pairs fall between (a pair whose probes straddle a move: the gap is not empty, only
-    nearly, so a limit of 1 % of the pairs put it at 566 ns in one of two runs). Each repetition
-    weighs the same (its pairs as shares), whatever its number of pairs: a repetition is about
-    a second of the run. None when no repetition was probed, or when the round trips show no
-    such gap (then every pair counts)."""
-    shares, repetitions = {}, 0
-    for e in entries:
-        grid, pairs = _grid(e), float(e.get("pairs", 0) or 0)
-        if grid and pairs > 0:
-            repetitions += 1
-            for limit, n in grid.items():
-                shares[limit] = shares.get(limit, 0.0) + n / pairs
-    limits = sorted(shares)
-    for i, limit in enumerate(limits[:-2]):  # the gap is the two steps above: none above the last two
-        gap = shares[limits[i + 2]] - shares[limit]
-        if shares[limit] >= _BAND * repetitions and gap <= max(_GAP * shares[limit], _GAP_FLOOR * repetitions):
-            return limit
-    return None
-
-
-def _near_ratio(entry, limit):
-    """The ratio of one repetition: of its near pairs when it was probed (None when too few
-    were near), else its `ratio`."""
-    if not _probed(entry) or not entry.get("pairs"):
-        return float(entry["ratio"]) if _number(entry, "ratio") else None
-    if limit is None:
-        return float(entry["ratio_all_pairs"]) if _number(entry, "ratio_all_pairs") else None
-    near = float(entry.get(f"pairs_le_{limit}ns", 0))
-    enough = near > 0 and near >= _LEAST_NEAR_SHARE * float(entry.get("pairs", 0))
-    return float(entry[f"ratio_le_{limit}ns"]) if enough and _number(entry, f"ratio_le_{limit}ns") else None
-
-
 def _paired_row(name, entries, limit):
     """One paired ratio's row from its repetitions; "value" None when none gave a ratio."""
     key, args = _paired_key(name)
     title, note, _ = PAIRED.get(key, (key, "interleaved", ()))
     title = f"{title}, {_args_text(args)}" if args else title
-    values = [v for v in (_near_ratio(e, limit) for e in entries) if v is not None]
+    ratios = [placement.near_ratio(e, limit) for e in entries]
+    values = [v for v in ratios if v is not None]
     if not values:
         return {"name": title, "value": None, "numerator": name}
     row = {"name": title, "value": statistics.median(values), "min": min(values), "max": max(values),
            "repetitions": len(values), "paired": True, "note": note, "numerator": name, "denominator": name}
-    rates = [float(e["denominator_per_second"]) for e in entries if _number(e, "denominator_per_second")]
+    rates = [float(e["denominator_per_second"]) for e in entries if placement.number(e, "denominator_per_second")]
     if rates:  # the other side's own rate, measured interleaved: how fast the machine was (reports compare)
         row["denominator_rate"] = statistics.median(rates)
-    probed = [e for e in entries if _probed(e)]
+    probed = [e for e in entries if placement.probed(e)]
     if probed:
         pairs = sum(float(e.get("pairs", 0)) for e in probed)
         near = sum(float(e.get(f"pairs_le_{limit}ns", 0)) for e in probed) if limit is not None else pairs
-        all_pairs = [float(e["ratio_all_pairs"]) for e in probed if _number(e, "ratio_all_pairs")]
-        few = sum(1 for e in probed if _near_ratio(e, limit) is None)
+        all_pairs = [float(e["ratio_all_pairs"]) for e in probed if placement.number(e, "ratio_all_pairs")]
+        few = sum(1 for e, v in zip(entries, ratios) if v is None and placement.probed(e))
         row["far_share"] = 1 - near / pairs if pairs else 0.0
         row["near_limit_ns"] = limit
         if all_pairs:

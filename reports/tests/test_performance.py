@@ -13,7 +13,7 @@ import subprocess
 import unittest
 import xml.etree.ElementTree as ET
 
-from reports import html, load, merge, model, performance
+from reports import html, load, merge, model, performance, placement
 from reports.tests import helpers
 
 MIB64 = 64 * 1024 * 1024
@@ -251,7 +251,7 @@ class WhereMeasured(helpers.TempDirTest):
 
     def test_the_limit_is_the_top_of_the_first_band_that_a_factor_2_gap_follows(self):
         def limit(*round_trips):
-            return performance.near_limit(self._placed("Ratio/x/procs:2", [[(t, 1.0) for t in round_trips]]))
+            return placement.near_limit(self._placed("Ratio/x/procs:2", [[(t, 1.0) for t in round_trips]]))
         self.assertEqual(self.GRID[:5], (50, 71, 100, 141, 200))
         self.assertEqual(limit(*[120] * 70, *[400] * 30), 141)
         self.assertEqual(limit(*[60] * 20, *[130] * 60, *[450] * 20), 141)  # two near bands, no factor-2 gap between
@@ -261,12 +261,12 @@ class WhereMeasured(helpers.TempDirTest):
         self.assertEqual(limit(*[120] * 40, *[400] * 60), 141)      # near for 40 % of the time is still near
         self.assertEqual(limit(*[120] * 10, *[400] * 90), 400)      # a tenth is a rarity: the far band is the run's
         self.assertIsNone(limit(*range(60, 1600, 10)))              # no gap anywhere: every pair counts
-        self.assertIsNone(performance.near_limit(paired("Ratio/lock-ref-vs-pthread/procs:1", [1.0])))
+        self.assertIsNone(placement.near_limit(paired("Ratio/lock-ref-vs-pthread/procs:1", [1.0])))
 
     def test_each_repetition_weighs_the_same_and_each_program_has_its_own_limit(self):
         # 1000 pairs far in one repetition, 10 near in each of four: near for 80 % of the time.
         reps = [[(400, 2.0)] * 1000] + [[(120, 3.0)] * 10] * 4
-        self.assertEqual(performance.near_limit(self._placed("Ratio/x/procs:2", reps)), 141)
+        self.assertEqual(placement.near_limit(self._placed("Ratio/x/procs:2", reps)), 141)
         # Another program's far repetitions do not move this program's limit.
         mine = bench_file(self._placed("Ratio/lock-ref-vs-pthread/procs:2", [[(120, 2.0)] * 50] * 7))
         other = bench_file(self._placed(f"Ratio/array-vs-pipe/bytes:{MIB64}", [[(400, 9.0)] * 5000] * 7))
