@@ -18,21 +18,22 @@
 // stays held stays linked into its owner's robust list through its own memory, which the
 // allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 //
-// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp: median and min-max of 7
-// repetitions, two `ci/bench` runs in a row, on a 2-core AMD EPYC VM with glibc 2.36;
-// report/performance.json): uncontended acquire+release pairs 1.51x (1.45-1.55) and 1.45x
-// (1.31-1.54) glibc's process-shared robust recursive mutex, 0.87x (0.85-0.90) and 0.88x
-// (0.86-0.90) a plain process-shared pthread mutex; two processes contending 2.46x (1.50-2.74)
-// and 2.68x (2.60-2.85) the robust recursive one, 1.37x (0.89-1.57) and 1.60x (1.48-1.66) the
-// plain one. On this machine glibc's robust path costs about 1.8
-// times a plain mutex uncontended: it is a large out-of-line function
+// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp, on a 2-core AMD EPYC VM with
+// glibc 2.36; report/performance.json): uncontended acquire+release pairs 1.07x glibc's
+// process-shared robust recursive mutex and 0.84x a plain process-shared pthread mutex (two
+// ci/bench runs in a row, both the same to 1 %). On this machine glibc's robust path costs
+// about 1.3 times a plain mutex uncontended: it is a large out-of-line function
 // (__pthread_mutex_lock_full). On Linux with glibc the uncontended lock and unlock take the
 // same steps on the same mutex inline (src/posix/native_mutex.hpp) and leave everything else
 // to glibc; the owner and the depth are the mutex's own (the futex word, glibc's count), not
 // copies; the one counter the lock adds (first-level acquisitions) shares the mutex's cache
-// line. Contended, the blocking wait is ours too, by glibc's futex protocol, with a back-off
-// when the futex wait returns at once (src/posix/native_mutex.cpp says why): glibc's own wait
-// made two contending processes 0.65x a plain mutex.
+// line. Contended, the blocking wait is ours too, by glibc's futex protocol, and a waiter
+// whose futex wait returns at once (the holder released and retook the lock meanwhile)
+// sleeps instead of trying again on the CPU (src/posix/native_mutex.cpp says why, with the
+// alternatives measured): two contending processes then do 76-80M pairs per second, the rate
+// of one process alone, 1.5-2.0x a plain mutex and 2.6-2.9x the robust recursive one
+// (bench_locks --benchmark_filter='^Ratio/lock.*procs:2', 5 repetitions), where waiting on the
+// CPU had given 15M in some runs and 59M in others.
 
 #include <shmcheck/block.hpp>
 

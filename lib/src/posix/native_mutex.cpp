@@ -44,29 +44,32 @@ Waited wait_while(int& word, int value) {
   if (errno == EAGAIN) return Waited::changed;
   return errno == EINTR ? Waited::slept : Waited::failed;
 }
-void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#else
-  compiler_barrier();
-#endif
-}
-
 // A waiter whose futex wait returned at once (the word had changed: the holder released and
-// took it again meanwhile) waits this many CPU pauses before it looks again, twice as many
-// each time up to kMaxSpins (microseconds), and none after a real sleep.
-// Why: a holder that releases and retakes the lock in a loop changes the word faster than a
-// waiter can fall asleep, so the waiter's futex wait almost always returns at once; a waiter
-// that tried again at once would set kWaiters every microsecond, and every kWaiters costs
-// the holder a wake-up system call at its next unlock and the cache line: with two processes
-// the pairs per second of both were 0.65-0.70x a plain mutex's (ci/bench) with glibc's own
-// wait, which also tries a compare-and-swap to take the lock at every turn. Backing off: 1.37x
-// and 1.60x in two ci/bench runs (the plain mutex's own rate moves between 32M and 52M pairs
-// per second there). A lock that is really free is seen after at most one back-off.
-constexpr int kFirstSpins = 16;
-constexpr int kMaxSpins = 256;
+// took it again meanwhile) sleeps, off the CPU, before it looks again; a real futex sleep
+// (woken by an unlock) needs no such pause.
+// Why a sleep: a holder that releases and retakes the lock in a loop changes the word faster
+// than a waiter can fall asleep, so the waiter's futex wait almost always returns at once.
+// Whatever the waiter then does while still on a CPU costs the holder: every kWaiters it sets
+// is a wake-up system call at the holder's next unlock, and every look takes the cache line.
+// Measured with two processes (bench_locks, Ratio/lock-ref-vs-*/procs:2, pairs per second of
+// both; a 2-vCPU AMD EPYC guest, glibc's plain mutex 27-45M there):
+//   - trying again at once (glibc's own wait, or its protocol inline): 21-37M, about glibc's
+//     robust mutex;
+//   - pausing 16 to 256 CPU pauses (0.3-5.5 us) first, the earlier design: 57-59M in some
+//     runs, 14-19M in others on the same CPUs at the same round trip (two ci/bench runs had
+//     every near repetition at 15M): bimodal, so no ratio held still between two runs;
+//   - watching the word with plain loads for a while instead: 18-21M;
+//   - sched_yield: 47-51M; 1024 or 4096 pauses: 46-65M;
+//   - this sleep: 76-80M near and far alike, the rate of one process alone (the waiter
+//     sleeps while the holder runs undisturbed, then takes the lock when it is let go).
+// The nanosleep asks for kNapNs; the kernel's timer slack (50 us for an ordinary thread)
+// decides the real length (66-70 us measured on that VM). A waiter that finds the lock free
+// takes it at once, without one.
+constexpr long kNapNs = 1000;
+void nap() {
+  timespec t{0, kNapNs};
+  nanosleep(&t, nullptr);  // EINTR: looking again sooner is harmless
+}
 }  // namespace
 
 LockResult wait_then_lock(pthread_mutex_t& m, const ThisThread& t) {
@@ -86,7 +89,6 @@ LockResult wait_then_lock(pthread_mutex_t& m, const ThisThread& t) {
   };
   int seen = load(d.__lock);
   int waiters = 0;
-  int spins = kFirstSpins;
   for (;;) {
     if (seen & kOwnerDied) return decline();
     const int holder = seen & kTidMask;
@@ -110,11 +112,11 @@ LockResult wait_then_lock(pthread_mutex_t& m, const ThisThread& t) {
     waiters = kWaiters;
     switch (wait_while(d.__lock, seen)) {
       case Waited::slept:
-        spins = kFirstSpins;
         break;
       case Waited::changed:
-        for (int i = 0; i < spins; ++i) cpu_relax();
-        spins = std::min(2 * spins, kMaxSpins);
+        // Taken again by now (or another holder): sleep first. Free: take it at once.
+        if (seen = load(d.__lock); (seen & kTidMask) == 0 || (seen & kOwnerDied)) continue;
+        nap();
         break;
       case Waited::failed:
         return decline();

@@ -9,11 +9,12 @@
 // mutex linked into (and out of) this thread's robust list, whose head the kernel gave us
 // (get_robust_list), with list_op_pending set around each step so that a death at any point
 // is still seen by the kernel. glibc's robust path (__pthread_mutex_lock_full, out of line)
-// costs about 1.8 times a plain mutex (ci/bench on a 2-core AMD EPYC); the same steps inline
+// costs 1.3-1.8 times a plain mutex (ci/bench on 2-core AMD EPYC VMs); the same steps inline
 // cost less than a plain mutex's own call. The blocking wait for a mutex another holds is done
-// here too, by glibc's protocol with a back-off (native_mutex.cpp says why). Everything else
-// (a dead owner, a timeout, a try, an unrecoverable mutex, an error) goes to pthread_mutex_*,
-// which finds the mutex exactly as it would have left it. Where the kernel gives no robust
+// here too, by glibc's protocol, sleeping while the holder retakes it in a loop
+// (native_mutex.cpp says why). Everything else (a dead owner, a timeout, a try, an
+// unrecoverable mutex, an error) goes to pthread_mutex_*, which finds the mutex exactly as it
+// would have left it. Where the kernel gives no robust
 // list (qemu-user) or its head is not glibc's, every call is glibc's.
 
 #include <pthread.h>
