@@ -1,7 +1,8 @@
 // Lock: the wait of a blocking acquire while another process holds the lock (on glibc the
 // reference's own futex wait, detail::glibc::wait_then_lock): many sleepers are all woken in
 // turn, beside glibc's timed and non-blocking acquires too; sleepers whose holder is killed
-// recover the lock once between them; a sleeper killed after its wake-up passes it on.
+// recover the lock once between them; a sleeper killed after its wake-up passes it on; a
+// waiter napping beside a looping holder finds the lock soon after the loop stops.
 #include "support/child.hpp"
 #include "support/emulator.hpp"
 
@@ -193,4 +194,56 @@ TEST(LockWait, ASleeperKilledAfterItsWakeUpPassesItOn) {
   EXPECT_TRUE(end.ok()) << end.describe() << ": the wake-up died with the sleeper it was meant for";
   EXPECT_EQ(got.value(), 1);
   EXPECT_EQ(l.owner_deaths(), 0u);
+}
+
+// A waiter turned away by a holder that releases and retakes the lock in a loop naps
+// (native_mutex.cpp), and a release does not wake a napping waiter: it must still find the
+// lock free soon, at the end of its nap (the timer slack, about 50-70 us). Both processes
+// take and release the lock in a loop; this one, holding it, looks at the other's system call
+// (/proc/PID/syscall) until it is caught in the nap (clock_nanosleep), then notes the time,
+// lets go and leaves the lock alone. The bound is a thousand naps: wide for a loaded machine,
+// far below a waiter that waits for a wake-up that never comes (a nap of 400 ms fails here).
+TEST(LockWait, AWaiterNappingBesideALoopingHolderFindsTheLockSoonAfterItsRelease) {
+  // Where glibc's own wait runs instead (no robust list under qemu-user, ThreadSanitizer) no
+  // waiter naps.
+  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << *why;
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "ThreadSanitizer build: every lock operation is glibc's, whose wait never naps";
+#endif
+  Lock l = Lock::create();
+  RawValue<long long> released_at(0);  // ns, CLOCK_MONOTONIC (steady_clock): one clock for both
+  RawValue<long long> taken_after(0);
+  const auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
+  test::Child other([&]() -> int {
+    for (;;) {
+      l.acquire();
+      const long long t = now_ns();
+      l.release();
+      if (const long long at = released_at.value(); at != 0 && t > at) {
+        taken_after.set_value(t - at);
+        return 0;
+      }
+    }
+  });
+  const auto napping = [pid = other.pid()] {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
+    std::string number;
+    return f >> number && number == std::to_string(SYS_clock_nanosleep);
+  };
+  bool caught = false;
+  for (const auto give_up = std::chrono::steady_clock::now() + 10s; !caught && std::chrono::steady_clock::now() < give_up;) {
+    for (int i = 0; i < 1000; ++i) {
+      l.acquire();
+      l.release();
+    }
+    l.acquire();
+    if ((caught = napping())) released_at.set_value(now_ns());
+    l.release();
+  }
+  ASSERT_TRUE(caught) << "the other process was never seen napping in 10 s";
+  const auto end = other.wait(20s);
+  ASSERT_TRUE(end.ok()) << end.describe() << ": the other process never found the lock free";
+  EXPECT_LT(taken_after.value(), 100'000'000) << "ns from the release to the napping process's acquisition";
 }

@@ -18,10 +18,11 @@
 // stays held stays linked into its owner's robust list through its own memory, which the
 // allocator then hands to the next object (see Lock.DroppingTheLastHandle... in the tests).
 //
-// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp, on a 2-core AMD EPYC VM with
-// glibc 2.36; report/performance.json): uncontended acquire+release pairs 1.07x glibc's
-// process-shared robust recursive mutex and 0.84x a plain process-shared pthread mutex (two
-// ci/bench runs in a row, both the same to 1 %). On this machine glibc's robust path costs
+// Cost (issue 17; paired, interleaved ratios, bench/paired.hpp: the median of the
+// repetitions and, in brackets, its 95 % interval; two `ci/bench` runs in a row on a 2-core AMD EPYC VM with glibc
+// 2.36; report/performance.json): uncontended acquire+release pairs 1.07x glibc's
+// process-shared robust recursive mutex and 0.84x a plain process-shared pthread mutex, in
+// both runs (intervals 1.07-1.07 and 0.84-0.84). On this machine glibc's robust path costs
 // about 1.3 times a plain mutex uncontended: it is a large out-of-line function
 // (__pthread_mutex_lock_full). On Linux with glibc the uncontended lock and unlock take the
 // same steps on the same mutex inline (src/posix/native_mutex.hpp) and leave everything else
@@ -30,10 +31,11 @@
 // line. Contended, the blocking wait is ours too, by glibc's futex protocol, and a waiter
 // whose futex wait returns at once (the holder released and retook the lock meanwhile)
 // sleeps instead of trying again on the CPU (src/posix/native_mutex.cpp says why, with the
-// alternatives measured): two contending processes then do 76-80M pairs per second, the rate
-// of one process alone, 1.5-2.0x a plain mutex and 2.6-2.9x the robust recursive one
-// (bench_locks --benchmark_filter='^Ratio/lock.*procs:2', 5 repetitions), where waiting on the
-// CPU had given 15M in some runs and 59M in others.
+// alternatives measured). Two processes contending: 2.75x (2.68-2.81) and 2.75x (2.65-2.82)
+// the robust recursive mutex, 1.82x (1.64-2.15) and 2.27x (1.89-2.39) the plain one (both
+// marked not settled: repetitions 1.35-2.75), whose own rate spreads 27-50M pairs per second
+// between repetitions while this lock's holds at 70-76M, the rate of one process alone;
+// waiting on the CPU had given 15M in some runs and 59M in others.
 
 #include <shmcheck/block.hpp>
 

@@ -4,7 +4,6 @@
 
 #include <shmcheck/error.hpp>
 
-#include <algorithm>
 #include <cerrno>
 #include <ctime>
 #include <new>
@@ -52,7 +51,7 @@ Waited wait_while(int& word, int value) {
 // Whatever the waiter then does while still on a CPU costs the holder: every kWaiters it sets
 // is a wake-up system call at the holder's next unlock, and every look takes the cache line.
 // Measured with two processes (bench_locks, Ratio/lock-ref-vs-*/procs:2, pairs per second of
-// both; a 2-vCPU AMD EPYC guest, glibc's plain mutex 27-45M there):
+// both; a 2-vCPU AMD EPYC guest, glibc's plain mutex 27-50M there):
 //   - trying again at once (glibc's own wait, or its protocol inline): 21-37M, about glibc's
 //     robust mutex;
 //   - pausing 16 to 256 CPU pauses (0.3-5.5 us) first, the earlier design: 57-59M in some
@@ -60,15 +59,19 @@ Waited wait_while(int& word, int value) {
 //     every near repetition at 15M): bimodal, so no ratio held still between two runs;
 //   - watching the word with plain loads for a while instead: 18-21M;
 //   - sched_yield: 47-51M; 1024 or 4096 pauses: 46-65M;
-//   - this sleep: 76-80M near and far alike, the rate of one process alone (the waiter
-//     sleeps while the holder runs undisturbed, then takes the lock when it is let go).
-// The nanosleep asks for kNapNs; the kernel's timer slack (50 us for an ordinary thread)
-// decides the real length (66-70 us measured on that VM). A waiter that finds the lock free
-// takes it at once, without one.
+//   - this sleep: 76-80M near and far alike here, 70-76M near in ci/bench, the rate of one
+//     process alone (the waiter sleeps while the holder runs undisturbed).
+// The sleep asks for kNapNs; the kernel's timer slack (50 us for an ordinary thread, set by
+// prctl(PR_SET_TIMERSLACK) and inherited across fork; none for a real-time thread) decides
+// the real length (66-70 us measured on that VM). The price: a waiter napping is not on the
+// futex, so a release in the meantime does not wake it; it finds the lock free at the end of
+// its nap, up to one timer slack late. A waiter that finds the lock free takes it at once.
+// A raw clock_nanosleep: glibc's nanosleep() is a cancellation point, and acquire() never
+// was one (pthread_mutex_lock is not).
 constexpr long kNapNs = 1000;
 void nap() {
-  timespec t{0, kNapNs};
-  nanosleep(&t, nullptr);  // EINTR: looking again sooner is harmless
+  const timespec t{0, kNapNs};
+  syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &t, nullptr);  // EINTR: looking sooner is harmless
 }
 }  // namespace
 
