@@ -39,12 +39,15 @@ void expect_all_finish(std::vector<std::unique_ptr<test::Child>>& children, std:
   }
 }
 
-// True once `pid` sleeps in a futex wait (its /proc syscall line starts with SYS_futex).
-bool asleep_on_futex(pid_t pid) {
+// Whether `pid` is in system call `number` now (the first word of its /proc syscall line).
+bool in_syscall(pid_t pid, long number) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
-  std::string number;
-  return f >> number && number == std::to_string(SYS_futex);
+  std::string word;
+  return f >> word && word == std::to_string(number);
 }
+
+// True once `pid` sleeps in a futex wait.
+bool asleep_on_futex(pid_t pid) { return in_syscall(pid, SYS_futex); }
 
 bool wait_until_asleep(pid_t pid) {
   for (int i = 0; i < 5000; ++i) {
@@ -206,9 +209,9 @@ TEST(LockWait, ASleeperKilledAfterItsWakeUpPassesItOn) {
 TEST(LockWait, AWaiterNappingBesideALoopingHolderFindsTheLockSoonAfterItsRelease) {
   // Where glibc's own wait runs instead (no robust list under qemu-user, ThreadSanitizer) no
   // waiter naps.
-  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << *why;
+  if (const auto why = test::owner_death_undetectable()) GTEST_SKIP() << "unsupported: " << *why;
 #if defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "ThreadSanitizer build: every lock operation is glibc's, whose wait never naps";
+  GTEST_SKIP() << "unsupported: ThreadSanitizer build: every lock operation is glibc's, whose wait never naps";
 #endif
   Lock l = Lock::create();
   RawValue<long long> released_at(0);  // ns, CLOCK_MONOTONIC (steady_clock): one clock for both
@@ -227,11 +230,6 @@ TEST(LockWait, AWaiterNappingBesideALoopingHolderFindsTheLockSoonAfterItsRelease
       }
     }
   });
-  const auto napping = [pid = other.pid()] {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
-    std::string number;
-    return f >> number && number == std::to_string(SYS_clock_nanosleep);
-  };
   bool caught = false;
   for (const auto give_up = std::chrono::steady_clock::now() + 10s; !caught && std::chrono::steady_clock::now() < give_up;) {
     for (int i = 0; i < 1000; ++i) {
@@ -239,7 +237,7 @@ TEST(LockWait, AWaiterNappingBesideALoopingHolderFindsTheLockSoonAfterItsRelease
       l.release();
     }
     l.acquire();
-    if ((caught = napping())) released_at.set_value(now_ns());
+    if ((caught = in_syscall(other.pid(), SYS_clock_nanosleep))) released_at.set_value(now_ns());
     l.release();
   }
   ASSERT_TRUE(caught) << "the other process was never seen napping in 10 s";

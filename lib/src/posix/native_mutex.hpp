@@ -14,8 +14,8 @@
 // here too, by glibc's protocol, sleeping while the holder retakes it in a loop
 // (native_mutex.cpp says why). Everything else (a dead owner, a timeout, a try, an
 // unrecoverable mutex, an error) goes to pthread_mutex_*, which finds the mutex exactly as it
-// would have left it. Where the kernel gives no robust
-// list (qemu-user) or its head is not glibc's, every call is glibc's.
+// would have left it. Where the kernel gives no robust list (qemu-user) or its head is not
+// glibc's, every call is glibc's.
 
 #include <pthread.h>
 #include <sys/syscall.h>
